@@ -1,0 +1,55 @@
+// core/article.hpp — an extracted web page: classification, metadata and the cleaned body.
+// Threading: plain values.
+#pragma once
+
+#include "core/time.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace feedkeeper {
+
+enum class PageStatus { article, consent_wall, paywall, error_page, not_article };
+
+std::string_view to_string(PageStatus);
+std::optional<PageStatus> page_status_from_string(std::string_view);
+
+struct ExtractedPage {
+    PageStatus status = PageStatus::not_article;
+    std::string url;
+    std::string title;
+    std::string author;
+    std::optional<Timestamp> published;
+    std::optional<Timestamp> modified;
+    std::string language;
+    std::string canonical_url;
+    std::string site_name;
+    std::vector<std::string> categories;
+    std::string lead_image;
+    std::string description;
+    std::string encoding; // the charset the page was decoded from
+    std::string body;      // text blocks in reading order, separated by one blank line
+    std::string body_html; // sanitized HTML of the same blocks
+    // Normalized fingerprints of every candidate text block of the page, for site-level
+    // boilerplate learning (which blocks recur across pages of one host).
+    std::vector<std::uint64_t> block_fingerprints;
+};
+
+} // namespace feedkeeper
+
+#include <unordered_map>
+
+namespace feedkeeper {
+
+// What the crawler has learned of one host's template: for each normalized block fingerprint,
+// on how many distinct pages of the host it was seen. Kept by store/, judged by parse/.
+struct SiteProfile {
+    std::string host;
+    std::int64_t pages = 0; // distinct pages the counts were taken from
+    std::unordered_map<std::uint64_t, std::int64_t> block_pages;
+};
+
+} // namespace feedkeeper

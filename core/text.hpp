@@ -1,0 +1,32 @@
+// core/text.hpp — small string helpers shared by every stage (ASCII case, whitespace, UTF-8).
+// Threading: pure functions.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace feedkeeper {
+
+std::string trim(std::string_view);
+std::string ascii_lower(std::string_view);
+bool iequals(std::string_view, std::string_view);
+bool istarts_with(std::string_view text, std::string_view prefix);
+bool icontains(std::string_view text, std::string_view needle);
+std::vector<std::string_view> split(std::string_view, char separator);
+
+// Runs of Unicode white space (ASCII, NBSP, the U+2000 block, ideographic space, …) become one
+// ASCII space; leading and trailing white space is dropped. Invisible format characters go too.
+std::string collapse_whitespace(std::string_view utf8);
+
+// Replaces every invalid UTF-8 sequence with U+FFFD; valid input comes back unchanged.
+std::string sanitize_utf8(std::string_view);
+bool is_valid_utf8(std::string_view);
+
+// Cuts at most `max_bytes` without splitting a UTF-8 sequence.
+std::string_view truncate_utf8(std::string_view, std::size_t max_bytes);
+
+// Appends the UTF-8 encoding of `code_point` (invalid code points become U+FFFD).
+void append_utf8(std::string& out, char32_t code_point);
+
+} // namespace feedkeeper

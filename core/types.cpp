@@ -1,0 +1,75 @@
+// core/types.cpp — string forms of the shared value types. Threading: pure functions.
+#include "core/article.hpp"
+#include "core/feed.hpp"
+#include "core/http.hpp"
+#include "core/text.hpp"
+
+namespace feedkeeper {
+
+std::string_view to_string(FeedFormat format)
+{
+    switch (format) {
+    case FeedFormat::unknown: return "unknown";
+    case FeedFormat::rss090: return "rss090";
+    case FeedFormat::rss091: return "rss091";
+    case FeedFormat::rss092: return "rss092";
+    case FeedFormat::rss093: return "rss093";
+    case FeedFormat::rss094: return "rss094";
+    case FeedFormat::rss10: return "rss10";
+    case FeedFormat::rss20: return "rss20";
+    case FeedFormat::atom03: return "atom03";
+    case FeedFormat::atom10: return "atom10";
+    case FeedFormat::json10: return "json10";
+    case FeedFormat::json11: return "json11";
+    }
+    return "unknown";
+}
+
+std::string_view to_string(PageStatus status)
+{
+    switch (status) {
+    case PageStatus::article: return "article";
+    case PageStatus::consent_wall: return "consent_wall";
+    case PageStatus::paywall: return "paywall";
+    case PageStatus::error_page: return "error_page";
+    case PageStatus::not_article: return "not_article";
+    }
+    return "not_article";
+}
+
+std::optional<PageStatus> page_status_from_string(std::string_view text)
+{
+    for (auto status : { PageStatus::article, PageStatus::consent_wall, PageStatus::paywall, PageStatus::error_page, PageStatus::not_article })
+        if (to_string(status) == text)
+            return status;
+    return std::nullopt;
+}
+
+std::optional<std::string_view> find_header(const HttpHeaders& headers, std::string_view name)
+{
+    for (const HttpHeader& header : headers)
+        if (iequals(header.name, name))
+            return std::string_view(header.value);
+    return std::nullopt;
+}
+
+std::string content_type_mime(std::string_view content_type)
+{
+    return ascii_lower(trim(content_type.substr(0, content_type.find(';'))));
+}
+
+std::string content_type_charset(std::string_view content_type)
+{
+    for (std::string_view parameter : split(content_type, ';')) {
+        const std::string item = trim(parameter);
+        if (!istarts_with(item, "charset="))
+            continue;
+        std::string value = trim(std::string_view(item).substr(8));
+        if (value.size() >= 2 && (value.front() == '"' || value.front() == '\''))
+            value = value.substr(1, value.size() - 2);
+        return ascii_lower(trim(value));
+    }
+    return {};
+}
+
+} // namespace feedkeeper

@@ -1,0 +1,25 @@
+// core/url.hpp — URLs per RFC 3986 through libcurl's URL API: resolve, split, normalise.
+// Threading: pure functions (each call owns its CURLU handle); safe anywhere.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace feedkeeper {
+
+// `reference` resolved against `base`. An absolute reference is returned normalised; a relative
+// one without a usable base, or anything libcurl refuses, yields nullopt.
+std::optional<std::string> resolve_url(std::string_view base, std::string_view reference);
+
+// Lower-case host without port, or "" when `url` is not absolute.
+std::string url_host(std::string_view url);
+std::string url_scheme(std::string_view url);
+std::optional<int> url_port(std::string_view url); // explicit or the scheme's default
+bool is_http_url(std::string_view url);
+
+// The identity form of an article URL: fragment, tracking parameters (utm_*, fbclid, gclid, …)
+// and default ports removed, scheme and host lower-cased. Returns the input unchanged if unparsable.
+std::string normalize_url(std::string_view url);
+
+} // namespace feedkeeper

@@ -1,0 +1,101 @@
+// daemon/command_parse.cpp — `parse-feed` and `extract`: run a parser over local files, print JSON.
+// Threading: the main thread.
+#include "daemon/commands.hpp"
+
+#include "core/text.hpp"
+#include "daemon/json_output.hpp"
+#include "parse/extract.hpp"
+#include "parse/feed_parser.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace feedkeeper::daemon {
+namespace {
+
+constexpr std::size_t max_file_bytes = 64 * 1024 * 1024;
+
+Result<std::string> read_file(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return Error(Errc::not_found, fmt::format("cannot open {}", path));
+    std::string bytes;
+    char buffer[65536];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+        bytes.append(buffer, static_cast<std::size_t>(in.gcount()));
+        if (bytes.size() > max_file_bytes)
+            return Error(Errc::too_large, fmt::format("{} is larger than {} bytes", path, max_file_bytes));
+    }
+    if (in.bad())
+        return Error(Errc::io, fmt::format("cannot read {}", path));
+    return bytes;
+}
+
+Result<HttpHeader> parse_header_argument(const std::string& text)
+{
+    const auto colon = text.find(':');
+    if (colon == std::string::npos || colon == 0)
+        return Error(Errc::invalid_argument, fmt::format("--header '{}' is not 'Name: value'", text));
+    return HttpHeader { trim(std::string_view(text).substr(0, colon)), trim(std::string_view(text).substr(colon + 1)) };
+}
+
+} // namespace
+
+int run_parse_feed(const GlobalOptions&, const ParseFeedArguments& arguments)
+{
+    parse::FeedParseOptions options;
+    options.url = arguments.url;
+    for (const std::string& text : arguments.headers) {
+        auto header = parse_header_argument(text);
+        if (!header) {
+            print_error(header.error().message, "command line");
+            return exit_usage;
+        }
+        options.headers.push_back(std::move(*header));
+    }
+    auto bytes = read_file(arguments.file);
+    if (!bytes) {
+        print_error(bytes.error().message, arguments.file);
+        return exit_failure;
+    }
+    auto feed = parse::parse_feed(*bytes, options);
+    if (!feed) {
+        print_error(feed.error().message, arguments.file);
+        return exit_failure;
+    }
+    std::cout << dump_json(feed_to_json(*feed)) << '\n';
+    return exit_ok;
+}
+
+int run_extract(const GlobalOptions&, const ExtractArguments& arguments)
+{
+    int status = exit_ok;
+    for (const std::string& file : arguments.files) {
+        auto bytes = read_file(file);
+        if (!bytes) {
+            print_error(bytes.error().message, file);
+            status = exit_failure;
+            continue;
+        }
+        parse::ExtractOptions options;
+        options.url = arguments.url;
+        auto page = parse::extract_page(*bytes, options);
+        if (!page) {
+            print_error(page.error().message, file);
+            status = exit_failure;
+            continue;
+        }
+        auto json = page_to_json(*page);
+        nlohmann::ordered_json record { { "file", file } };
+        for (auto& [key, value] : json.items())
+            record[key] = value;
+        std::cout << dump_json(record, arguments.jsonl ? JsonStyle::compact : JsonStyle::pretty) << '\n';
+    }
+    return status;
+}
+
+} // namespace feedkeeper::daemon

@@ -1,0 +1,76 @@
+// daemon/json_output.cpp — FeedDocument and ExtractedPage as JSON. Threading: pure functions.
+#include "daemon/json_output.hpp"
+
+namespace feedkeeper::daemon {
+
+std::string dump_json(const nlohmann::ordered_json& value, JsonStyle style)
+{
+    return value.dump(style == JsonStyle::pretty ? 2 : -1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+nlohmann::ordered_json json_time(const std::optional<Timestamp>& time)
+{
+    return time ? nlohmann::ordered_json(format_rfc3339(*time)) : nlohmann::ordered_json(nullptr);
+}
+
+nlohmann::ordered_json json_text(const std::string& text)
+{
+    return text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(text);
+}
+
+nlohmann::ordered_json feed_to_json(const FeedDocument& feed)
+{
+    nlohmann::ordered_json entries = nlohmann::ordered_json::array();
+    for (const FeedEntry& entry : feed.entries) {
+        nlohmann::ordered_json enclosures = nlohmann::ordered_json::array();
+        for (const Enclosure& enclosure : entry.enclosures)
+            enclosures.push_back({ { "url", enclosure.url }, { "type", enclosure.type }, { "length", enclosure.length } });
+        entries.push_back({
+            { "title", entry.title },
+            { "link", entry.link },
+            { "id", entry.id },
+            { "published", json_time(entry.published) },
+            { "updated", json_time(entry.updated) },
+            { "author", entry.author },
+            { "summary", entry.summary },
+            { "content", entry.content },
+            { "categories", entry.categories },
+            { "enclosures", enclosures },
+        });
+    }
+    return {
+        { "bozo", feed.bozo },
+        { "bozo_message", json_text(feed.bozo_message) },
+        { "encoding", feed.encoding },
+        { "format", to_string(feed.format) },
+        { "feed", {
+            { "title", feed.title },
+            { "link", feed.link },
+            { "language", feed.language },
+            { "updated", json_time(feed.updated) },
+            { "published", json_time(feed.published) },
+        } },
+        { "entries", entries },
+    };
+}
+
+nlohmann::ordered_json page_to_json(const ExtractedPage& page)
+{
+    return {
+        { "url", json_text(page.url) },
+        { "status", to_string(page.status) },
+        { "title", json_text(page.title) },
+        { "author", json_text(page.author) },
+        { "published", json_time(page.published) },
+        { "modified", json_time(page.modified) },
+        { "language", json_text(page.language) },
+        { "canonical_url", json_text(page.canonical_url) },
+        { "site_name", json_text(page.site_name) },
+        { "categories", page.categories },
+        { "lead_image", json_text(page.lead_image) },
+        { "body", page.body },
+        { "body_html", page.body_html },
+    };
+}
+
+} // namespace feedkeeper::daemon

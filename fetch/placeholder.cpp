@@ -1,0 +1,1 @@
+// fetch/placeholder.cpp — replaced by the libcurl engine.

@@ -1,0 +1,1 @@
+// store/placeholder.cpp — replaced by the archive.

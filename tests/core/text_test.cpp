@@ -1,0 +1,32 @@
+// tests/core/text_test.cpp — string helpers.
+#include "core/text.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace feedkeeper;
+
+TEST(Text, CollapsesUnicodeWhitespaceRuns)
+{
+    EXPECT_EQ(collapse_whitespace("  a \t\n b\xC2\xA0\xC2\xA0" "c\xE2\x80\x89" "d  "), "a b c d");
+    EXPECT_EQ(collapse_whitespace("x\xE2\x80\x8By"), "xy"); // zero-width space is dropped
+}
+
+TEST(Text, SanitizesInvalidUtf8WithReplacementCharacter)
+{
+    EXPECT_EQ(sanitize_utf8("ok \xC3\xA4"), "ok \xC3\xA4");
+    EXPECT_EQ(sanitize_utf8("bad \xC3(x"), "bad \xEF\xBF\xBD(x");
+    EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80")); // a UTF-16 surrogate is not UTF-8
+}
+
+TEST(Text, TruncatesWithoutSplittingASequence)
+{
+    EXPECT_EQ(truncate_utf8("a\xC3\xA4", 2), "a");
+    EXPECT_EQ(truncate_utf8("abc", 5), "abc");
+}
+
+TEST(Text, ComparesAsciiCaseInsensitively)
+{
+    EXPECT_TRUE(iequals("Content-Type", "content-type"));
+    EXPECT_TRUE(icontains("Hello World", "WORLD"));
+    EXPECT_FALSE(istarts_with("ab", "abc"));
+}
