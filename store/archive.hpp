@@ -69,7 +69,11 @@ public:
 
     // --- articles
     Result<ArticleSaveResult> save_article(const ArticleInput&);
+    // A recheck found the page gone (404/410): recorded, never deleted. False if not archived.
+    Result<bool> mark_gone(const std::string& url, long http_status, Timestamp when);
     Result<SiteProfile> site_profile(const std::string& host);
+    // Articles (of `host`, or all) with their latest capture, in id order after `after_article`.
+    Result<std::vector<StoredCapture>> latest_captures(const std::string& host, std::int64_t after_article, std::size_t limit);
 
     // --- reading
     using RevisionVisitor = std::function<bool(const RevisionRecord&)>; // return false to stop

@@ -15,7 +15,7 @@ namespace {
 constexpr const char* feed_columns =
     "id, url, added_url, name, title, site_url, source, interval_seconds, headers, cookies, etag, last_modified,"
     " health, last_error, last_error_at, failing_since, consecutive_failures, last_fetch, last_success,"
-    " last_new_entry, next_fetch, publisher_interval, cache_until, created_at";
+    " last_new_entry, next_fetch, publisher_interval, cache_until, remote_ip, created_at";
 
 FeedSource source_from_string(std::string_view text)
 {
@@ -54,6 +54,7 @@ FeedRecord read_feed(SQLite::Statement& row)
     feed.next_fetch = column_time(row.getColumn(i++));
     feed.publisher_interval = column_int(row.getColumn(i++));
     feed.cache_until = column_time(row.getColumn(i++));
+    feed.remote_ip = column_text(row.getColumn(i++));
     feed.created_at = column_time(row.getColumn(i++)).value_or(Timestamp {});
     return feed;
 }
@@ -153,7 +154,7 @@ Result<std::vector<FeedRecord>> Archive::list_feeds()
         std::vector<FeedRecord> feeds;
         while (query.executeStep()) {
             feeds.push_back(read_feed(query));
-            feeds.back().articles = query.getColumn(24).getInt64();
+            feeds.back().articles = query.getColumn(25).getInt64();
         }
         query.reset();
         return feeds;
@@ -217,11 +218,11 @@ Result<void> Archive::record_poll(const FeedPollOutcome& outcome)
             " last_error = CASE WHEN :success THEN last_error ELSE :error END,"
             " last_error_at = CASE WHEN :success THEN last_error_at ELSE :fetched END,"
             " failing_since = CASE WHEN :success THEN NULL ELSE coalesce(failing_since, :fetched) END,"
-            " etag = CASE WHEN :success AND :etag_set THEN :etag ELSE etag END,"
-            " last_modified = CASE WHEN :success AND :modified_set THEN :modified ELSE last_modified END,"
+            " etag = CASE WHEN :success THEN :etag ELSE etag END,"
+            " last_modified = CASE WHEN :success THEN :modified ELSE last_modified END,"
             " title = coalesce(:title, title), site_url = coalesce(:site_url, site_url),"
             " publisher_interval = coalesce(:publisher_interval, publisher_interval),"
-            " cache_until = :cache_until"
+            " cache_until = :cache_until, remote_ip = coalesce(:remote_ip, remote_ip)"
             " WHERE id = :id");
         update.bind(":fetched", static_cast<std::int64_t>(seconds(outcome.fetched_at)));
         update.bind(":health", std::string(to_string(outcome.health)));
@@ -229,9 +230,7 @@ Result<void> Archive::record_poll(const FeedPollOutcome& outcome)
         update.bind(":failures", static_cast<std::int64_t>(outcome.consecutive_failures));
         update.bind(":success", outcome.success ? 1 : 0);
         bind_text_or_null(update, ":error", outcome.error);
-        update.bind(":etag_set", 1);
         bind_text_or_null(update, ":etag", outcome.etag);
-        update.bind(":modified_set", 1);
         bind_text_or_null(update, ":modified", outcome.last_modified);
         bind_text_or_null(update, ":title", outcome.title);
         bind_text_or_null(update, ":site_url", outcome.site_url);
@@ -240,6 +239,7 @@ Result<void> Archive::record_poll(const FeedPollOutcome& outcome)
         else
             update.bind(":publisher_interval");
         bind_time(update, ":cache_until", outcome.cache_until);
+        bind_text_or_null(update, ":remote_ip", outcome.remote_ip);
         update.bind(":id", static_cast<std::int64_t>(outcome.feed_id));
         update.exec();
         update.reset();

@@ -147,7 +147,7 @@ Result<ArticleSaveResult> Archive::save_article(const ArticleInput& input)
         const Timestamp now = input.response.fetched_at == Timestamp {} ? now_utc() : input.response.fetched_at;
 
         // Capture first: whatever the page turns out to be, its bytes are kept.
-        auto capture_id = save_capture(input.response, "article");
+        Result<std::int64_t> capture_id = input.capture_id ? Result<std::int64_t>(*input.capture_id) : save_capture(input.response, "article");
         if (!capture_id)
             return capture_id.error();
 
@@ -240,6 +240,11 @@ Result<ArticleSaveResult> Archive::save_article(const ArticleInput& input)
         update.exec();
         update.reset();
 
+        auto& own = impl.statement("UPDATE captures SET article_id = :article WHERE id = :capture");
+        own.bind(":article", static_cast<std::int64_t>(result.article_id));
+        own.bind(":capture", static_cast<std::int64_t>(*capture_id));
+        own.exec();
+        own.reset();
         if (input.entry_id) {
             auto& link = impl.statement("UPDATE entries SET article_id = :article WHERE id = :entry");
             link.bind(":article", static_cast<std::int64_t>(result.article_id));
@@ -259,6 +264,42 @@ Result<ArticleSaveResult> Archive::save_article(const ArticleInput& input)
         return result;
     } catch (const SQLite::Exception& exception) {
         return to_error(exception, "storing the article " + fetched_url);
+    }
+}
+
+Result<bool> Archive::mark_gone(const std::string& url, long http_status, Timestamp when)
+{
+    try {
+        auto& update = m_impl->statement(
+            "UPDATE articles SET gone_at = coalesce(gone_at, :when), http_status = :status, last_fetched = :when"
+            " WHERE normalized_url = :key");
+        update.bind(":when", static_cast<std::int64_t>(seconds(when)));
+        update.bind(":status", static_cast<std::int64_t>(http_status));
+        update.bind(":key", normalize_url(url));
+        const int changed = update.exec();
+        update.reset();
+        return changed > 0;
+    } catch (const SQLite::Exception& exception) {
+        return to_error(exception, "recording that " + url + " is gone");
+    }
+}
+
+Result<std::vector<StoredCapture>> Archive::latest_captures(const std::string& host, std::int64_t after_article, std::size_t limit)
+{
+    try {
+        auto& query = m_impl->statement(
+            "SELECT a.id, a.url, (SELECT max(c.id) FROM captures c WHERE c.article_id = a.id) AS capture FROM articles a"
+            " WHERE a.id > :after AND (:host = '' OR a.host = :host) AND capture IS NOT NULL ORDER BY a.id LIMIT :limit");
+        query.bind(":after", static_cast<std::int64_t>(after_article));
+        query.bind(":host", host);
+        query.bind(":limit", static_cast<std::int64_t>(limit));
+        std::vector<StoredCapture> captures;
+        while (query.executeStep())
+            captures.push_back({ query.getColumn(0).getInt64(), column_text(query.getColumn(1)), query.getColumn(2).getInt64() });
+        query.reset();
+        return captures;
+    } catch (const SQLite::Exception& exception) {
+        return to_error(exception, "listing stored captures");
     }
 }
 

@@ -45,6 +45,7 @@ struct FeedRecord {
     std::optional<Timestamp> next_fetch;
     std::optional<std::int64_t> publisher_interval; // ttl / sy:updatePeriod, seconds
     std::optional<Timestamp> cache_until;           // Cache-Control max-age / Expires
+    std::string remote_ip;                          // address the feed was last fetched from
     Timestamp created_at {};
     std::int64_t articles = 0; // filled by list queries
 };
@@ -65,7 +66,7 @@ struct FeedPollOutcome {
     bool success = false;
     std::string error; // readable, when !success
     std::string new_url; // set when a permanent redirect moved the feed
-    std::string etag;
+    std::string etag;          // validators to send next time (the response's, else the old ones)
     std::string last_modified;
     std::string title;
     std::string site_url;
@@ -74,6 +75,7 @@ struct FeedPollOutcome {
     std::optional<std::int64_t> publisher_interval;
     std::optional<Timestamp> cache_until;
     std::int64_t consecutive_failures = 0;
+    std::string remote_ip;
 };
 
 // One feed item as stored, with the key the crawler chose for its identity.
@@ -105,6 +107,7 @@ struct ArticleInput {
     std::string requested_url; // the entry's link
     HttpResponse response;     // capture (decoded body)
     ExtractedPage page;        // extraction result
+    std::optional<std::int64_t> capture_id; // re-extraction: the stored capture, not stored again
     std::optional<std::int64_t> job_id;   // marked done in the same transaction
     std::optional<std::int64_t> entry_id; // linked to the article in the same transaction
 };
@@ -116,6 +119,13 @@ struct ArticleSaveResult {
     std::int64_t revision = 0;
     ArticleChange change = ArticleChange::not_stored;
     std::optional<std::int64_t> duplicate_of; // same cleaned text already archived under this article
+};
+
+// An archived article's latest raw capture, for re-extraction.
+struct StoredCapture {
+    std::int64_t article_id = 0;
+    std::string url;
+    std::int64_t capture_id = 0;
 };
 
 // One row of the JSONL export (one article revision).

@@ -45,6 +45,7 @@ CREATE TABLE feeds (
     next_fetch INTEGER,
     publisher_interval INTEGER,
     cache_until INTEGER,
+    remote_ip TEXT,
     created_at INTEGER NOT NULL
 );
 
@@ -61,9 +62,11 @@ CREATE TABLE captures (
     fetched_at INTEGER NOT NULL,
     body_size INTEGER NOT NULL,
     body_sha256 TEXT NOT NULL,
-    body_zstd BLOB NOT NULL
+    body_zstd BLOB NOT NULL,
+    article_id INTEGER
 );
 CREATE INDEX captures_url ON captures(url);
+CREATE INDEX captures_article ON captures(article_id) WHERE article_id IS NOT NULL;
 
 CREATE TABLE articles (
     id INTEGER PRIMARY KEY,
@@ -86,6 +89,7 @@ CREATE TABLE articles (
     checks INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX articles_content ON articles(content_sha256);
+CREATE INDEX articles_host ON articles(host, id);
 CREATE INDEX articles_next_check ON articles(next_check) WHERE next_check IS NOT NULL;
 CREATE INDEX articles_story ON articles(story_id) WHERE story_id IS NOT NULL;
 
