@@ -33,6 +33,10 @@ enum ClassHint : std::uint32_t {
 };
 
 inline constexpr std::uint32_t negative_hints = 0x00FFFFFFu;
+// Negative hints that stay telling on a big element (a comment section, a consent modal); the
+// others are often misused on wrappers (WordPress's "tag-…" post classes, "has-sidebar").
+inline constexpr std::uint32_t strong_negative_hints = hint_comment | hint_share | hint_related | hint_promotion
+    | hint_consent | hint_advert | hint_navigation | hint_sidebar | hint_footer | hint_popup;
 
 // Hints of one class or id attribute value (any case, any separators, camelCase).
 std::uint32_t class_hints(std::string_view class_or_id);

@@ -117,7 +117,7 @@ BlockKind kind_of(GumboTag tag, std::uint32_t hints)
     case GUMBO_TAG_BLOCKQUOTE: return BlockKind::quote;
     case GUMBO_TAG_PRE: case GUMBO_TAG_LISTING: return BlockKind::preformatted;
     case GUMBO_TAG_FIGCAPTION: case GUMBO_TAG_CAPTION: return BlockKind::caption;
-    case GUMBO_TAG_TD: case GUMBO_TAG_TH: return BlockKind::table_cell;
+    case GUMBO_TAG_TR: return BlockKind::table_row;
     default: return BlockKind::paragraph;
     }
 }
@@ -151,8 +151,8 @@ public:
 
 private:
     std::uint32_t own_hints(std::uint32_t index);
-    Pruned prune_reason(std::uint32_t index, std::uint32_t hints) const;
-    bool is_protected(std::uint32_t index) const;
+    Pruned prune_reason(std::uint32_t index, std::uint32_t hints, float& factor) const;
+    double prose_share(std::uint32_t index) const;
     void flush();
     void start_block(std::uint32_t owner, std::uint32_t at);
 
@@ -183,29 +183,44 @@ std::uint32_t Segmenter::own_hints(std::uint32_t index)
     return hints;
 }
 
-bool Segmenter::is_protected(std::uint32_t index) const
+// Share of the page's prose in the subtree of `index` (of all its text on pages without prose).
+double Segmenter::prose_share(std::uint32_t index) const
 {
     const DomNode& node = document_[index];
     const DomNode& body = document_[document_.body()];
-    if (body.paragraph_chars >= 200 && node.paragraph_chars * 10 >= body.paragraph_chars * 4)
-        return true;
-    return body.chars > 0 && node.chars * 10 >= body.chars * 6;
+    if (body.prose_chars >= 200)
+        return static_cast<double>(node.prose_chars) / body.prose_chars;
+    return body.chars > 0 ? 0.67 * node.chars / body.chars : 0.0;
 }
 
-Pruned Segmenter::prune_reason(std::uint32_t index, std::uint32_t hints) const
+Pruned Segmenter::prune_reason(std::uint32_t index, std::uint32_t hints, float& factor) const
 {
     const DomNode& node = document_[index];
     Pruned reason = Pruned::no;
-    if (is_boilerplate_tag(node.tag))
+    // Evidence strength: how much of the page's prose an element may hold and still be pruned,
+    // and the score factor it gets when it holds more.
+    double max_share = 0.4;
+    float big_factor = 0.85f;
+    if (is_boilerplate_tag(node.tag)) {
         reason = Pruned::by_tag;
-    else if (is_boilerplate_role(document_.attribute(index, "role")))
+        if (node.tag == GUMBO_TAG_NAV || node.tag == GUMBO_TAG_ASIDE || node.tag == GUMBO_TAG_FOOTER)
+            big_factor = 0.5f;
+    } else if (is_boilerplate_role(document_.attribute(index, "role"))) {
         reason = Pruned::by_role;
-    else if (is_hidden(document_, index))
+        big_factor = 0.5f;
+    } else if (is_hidden(document_, index)) {
         reason = Pruned::hidden;
-    else if ((hints & negative_hints & ~hint_caption) && !(hints & hint_body_strong))
+    } else if ((hints & negative_hints & ~hint_caption) && !(hints & hint_body_strong)) {
         reason = Pruned::by_class;
-    if (reason != Pruned::no && node.chars > 0 && is_protected(index))
+        if (hints & strong_negative_hints)
+            big_factor = 0.4f;
+        else
+            max_share = 0.15; // weak evidence: only small elements go
+    }
+    if (reason != Pruned::no && node.chars > 0 && prose_share(index) >= max_share) {
+        factor = big_factor; // too much of the page's prose to drop on this evidence; scores decide
         return Pruned::no;
+    }
     return reason;
 }
 
@@ -246,6 +261,7 @@ void Segmenter::run()
     const std::uint32_t count = document_.size();
     page_.hints.assign(count, 0);
     page_.pruned.assign(count, Pruned::no);
+    page_.score_factor.assign(count, 1.0f);
     inherited_.assign(count, 0);
     if (count == 0)
         return;
@@ -286,7 +302,9 @@ void Segmenter::run()
         const std::uint32_t hints = own_hints(i);
         page_.hints[i] = hints;
         inherited_[i] = hints | (node.parent != no_node ? inherited_[node.parent] : 0);
-        const Pruned reason = (node.context & invisible) ? Pruned::by_tag : prune_reason(i, hints);
+        float factor = 1.0f;
+        const Pruned reason = (node.context & invisible) ? Pruned::by_tag : prune_reason(i, hints, factor);
+        page_.score_factor[i] = factor * (node.parent != no_node ? page_.score_factor[node.parent] : 1.0f);
         if (reason != Pruned::no) {
             page_.pruned[i] = reason;
             if (hints & hint_consent)

@@ -11,7 +11,7 @@
 
 namespace feedkeeper::parse {
 
-enum class BlockKind : std::uint8_t { paragraph, heading, list_item, quote, preformatted, caption, table_cell };
+enum class BlockKind : std::uint8_t { paragraph, heading, list_item, quote, preformatted, caption, table_row };
 
 struct Block {
     std::uint32_t owner = 0; // the block-level element whose inline content this is
@@ -38,6 +38,9 @@ struct PageBlocks {
     std::vector<Block> blocks;                  // document order
     std::vector<std::uint32_t> hints;           // per node: the element's own class/id hints
     std::vector<Pruned> pruned;                 // per node
+    // Per node: score factor for elements too big to prune on a negative hint, inherited by
+    // their descendants (1 elsewhere).
+    std::vector<float> score_factor;
     std::uint32_t body_chars = 0;               // visible characters under <body>
     std::uint32_t consent_chars = 0;            // characters in pruned consent/cookie subtrees
     std::uint32_t paywall_chars = 0;            // characters in pruned paywall subtrees

@@ -21,13 +21,13 @@ bool ends_sentence(std::string_view text)
         const unsigned char last = static_cast<unsigned char>(text.back());
         if (last == '"' || last == '\'' || last == ')' || last == ']' || last == ' ' || last == '*') {
             text.remove_suffix(1);
-        } else if (text.size() >= 3 && static_cast<unsigned char>(text[text.size() - 3]) == 0xE2
-            && static_cast<unsigned char>(text[text.size() - 2]) == 0x80) {
-            const unsigned char third = last;
-            if (third == 0x9D || third == 0x99 || third == 0x9C || third == 0x98)
-                text.remove_suffix(3); // ” ’ “ ‘
+        } else if (text.size() >= 3 && static_cast<unsigned char>(text[text.size() - 3]) >= 0xE2) {
+            const std::string_view tail = text.substr(text.size() - 3);
+            if (tail == "\u201D" || tail == "\u2019" || tail == "\u201C" || tail == "\u2018" || tail == "\u300D"
+                || tail == "\u300F" || tail == "\uFF09")
+                text.remove_suffix(3); // closing quotes and brackets
             else
-                return third == 0xA6; // …
+                return tail == "\u2026" || tail == "\u3002" || tail == "\uFF01" || tail == "\uFF1F"; // … 。 ！ ？
         } else if (text.size() >= 2 && static_cast<unsigned char>(text[text.size() - 2]) == 0xC2 && last == 0xBB) {
             text.remove_suffix(2); // »
         } else {
@@ -97,17 +97,17 @@ double content_weight(const Block& block, bool stop_words_informative)
     const double link_density = block.link_density();
     if (link_density > 0.5)
         return -chars;
-    if (block.kind == BlockKind::heading)
-        return -0.1 * chars;
+    if (block.kind == BlockKind::heading || block.kind == BlockKind::table_row)
+        return -0.02 * chars;
     if (block.kind == BlockKind::caption)
-        return -0.2 * chars;
+        return -0.1 * chars;
     const bool prose = !stop_words_informative || block.words < 8 || block.stop_word_density() >= 0.12;
     const double factor = 1.0 - 1.5 * link_density;
     if (block.chars >= 150 && prose)
         return chars * factor;
     if (block.chars >= 60 && prose && ends_sentence(block.text))
         return 0.6 * chars * factor;
-    return -0.3 * chars;
+    return -0.1 * chars;
 }
 
 SelectedContent select_content(const HtmlDocument& document, const PageBlocks& page, const ContentHints& hints)
@@ -134,11 +134,11 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
     for (std::uint32_t i = body; i < document[body].end; ++i) {
         if (document[i].is_text || score[i] <= 0)
             continue;
-        double bonus = 1.0;
+        double bonus = page.score_factor[i];
         if (page.hints[i] & hint_body_strong)
-            bonus += 0.15;
+            bonus *= 1.15;
         if (document[i].tag == GUMBO_TAG_ARTICLE)
-            bonus += 0.05;
+            bonus *= 1.05;
         if (score[i] * bonus > best_score) {
             best_score = score[i] * bonus;
             best = i;

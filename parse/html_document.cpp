@@ -32,7 +32,7 @@ bool is_block_tag(GumboTag tag)
     case GUMBO_TAG_HGROUP: case GUMBO_TAG_HR: case GUMBO_TAG_LI: case GUMBO_TAG_MAIN: case GUMBO_TAG_MENU:
     case GUMBO_TAG_NAV: case GUMBO_TAG_OL: case GUMBO_TAG_P: case GUMBO_TAG_PRE: case GUMBO_TAG_SECTION:
     case GUMBO_TAG_SUMMARY: case GUMBO_TAG_TABLE: case GUMBO_TAG_TBODY: case GUMBO_TAG_THEAD: case GUMBO_TAG_TFOOT:
-    case GUMBO_TAG_TR: case GUMBO_TAG_TD: case GUMBO_TAG_TH: case GUMBO_TAG_UL: case GUMBO_TAG_CAPTION: case GUMBO_TAG_LEGEND: case GUMBO_TAG_HTML:
+    case GUMBO_TAG_TR: case GUMBO_TAG_UL: case GUMBO_TAG_CAPTION: case GUMBO_TAG_LEGEND: case GUMBO_TAG_HTML:
     case GUMBO_TAG_LISTING: case GUMBO_TAG_XMP: case GUMBO_TAG_FRAMESET:
         return true;
     default:
@@ -57,7 +57,8 @@ std::uint16_t own_context(GumboTag tag)
     }
 }
 
-// Visible characters: code points other than ASCII white space and NBSP.
+// Visible characters: code points other than ASCII white space and NBSP. Han, kana and Hangul
+// (U+2E80–U+D7FF, U+F900–U+FFEF) count three times: a character there carries about a word.
 std::uint32_t count_chars(std::string_view text)
 {
     std::uint32_t count = 0;
@@ -67,6 +68,12 @@ std::uint32_t count_chars(std::string_view text)
             continue;
         if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xA0)
             continue;
+        if (c >= 0xE2 && c <= 0xEF && i + 1 < text.size()) {
+            const auto second = static_cast<unsigned char>(text[i + 1]);
+            const bool dense = (c == 0xE2 && second >= 0xBA) || (c >= 0xE3 && c <= 0xED) || (c == 0xEF && second >= 0xA4);
+            count += dense ? 3 : 1;
+            continue;
+        }
         ++count;
     }
     return count;
@@ -152,8 +159,7 @@ void HtmlDocument::build_index(std::size_t max_nodes)
                 entry.whitespace = entry.chars == 0;
                 if (entry.context & in_link)
                     entry.link_chars = entry.chars;
-                else if (entry.context & in_paragraph)
-                    entry.paragraph_chars = entry.chars;
+
             }
             nodes_.push_back(entry);
         }
@@ -169,10 +175,34 @@ void HtmlDocument::build_index(std::size_t max_nodes)
         parent.end = std::max(parent.end, entry.end);
         parent.chars += entry.chars;
         parent.link_chars += entry.link_chars;
-        parent.paragraph_chars += entry.paragraph_chars;
         if (!entry.is_text && entry.block_level && !(entry.context & invisible))
             parent.block_level = true; // an inline element holding blocks acts as one
     }
+    measure_prose();
+}
+
+void HtmlDocument::measure_prose()
+{
+    // Each text node's run belongs to its nearest block-level ancestor (its owner).
+    const std::uint32_t count = size();
+    std::vector<std::uint32_t> owner(count, 0);
+    std::vector<std::uint32_t> run_chars(count, 0);
+    std::vector<std::uint32_t> run_link_chars(count, 0);
+    for (std::uint32_t i = 1; i < count; ++i) {
+        const std::uint32_t parent = nodes_[i].parent;
+        owner[i] = nodes_[parent].block_level ? parent : owner[parent];
+        if (nodes_[i].is_text) {
+            run_chars[owner[i]] += nodes_[i].chars;
+            run_link_chars[owner[i]] += nodes_[i].link_chars;
+        }
+    }
+    constexpr std::uint32_t min_run = 80;
+    for (std::uint32_t i = 0; i < count; ++i) {
+        if (run_chars[i] >= min_run && run_link_chars[i] * 3 < run_chars[i])
+            nodes_[i].prose_chars = run_chars[i] - run_link_chars[i];
+    }
+    for (std::uint32_t i = count; i-- > 1;)
+        nodes_[nodes_[i].parent].prose_chars += nodes_[i].prose_chars;
 }
 
 } // namespace feedkeeper::parse

@@ -43,9 +43,11 @@ struct DomNode {
     bool block_level = false;     // starts its own text block (block tag, or holds block content)
     std::uint16_t context = 0;    // NodeContext bits
     std::uint32_t depth = 0;
-    std::uint32_t chars = 0;      // non-space code points of visible text in the subtree
+    std::uint32_t chars = 0;      // visible non-space code points in the subtree (CJK counted 3×: denser script)
     std::uint32_t link_chars = 0; // the part of `chars` inside links
-    std::uint32_t paragraph_chars = 0; // the part of `chars` inside <p> and outside links
+    // Characters of substantial, link-poor text runs in the subtree (runs of inline text of at least
+    // ~80 characters, mostly outside links): a cheap measure of prose before any pruning.
+    std::uint32_t prose_chars = 0;
     std::string_view text;        // text nodes: the decoded text
 };
 
@@ -66,6 +68,7 @@ public:
 
 private:
     void build_index(std::size_t max_nodes);
+    void measure_prose();
 
     GumboOutputHandle output_;
     std::vector<DomNode> nodes_;
