@@ -95,19 +95,20 @@ double content_weight(const Block& block, bool stop_words_informative)
     if (block.chars == 0)
         return 0;
     const double link_density = block.link_density();
-    if (link_density > 0.5)
-        return -chars;
+    const double link_penalty = -0.5 * link_density * chars;
     if (block.kind == BlockKind::heading || block.kind == BlockKind::table_row)
-        return -0.02 * chars;
+        return -0.02 * chars + link_penalty;
     if (block.kind == BlockKind::caption)
-        return -0.1 * chars;
+        return -0.1 * chars + link_penalty;
     const bool prose = !stop_words_informative || block.words < 8 || block.stop_word_density() >= 0.12;
-    const double factor = 1.0 - 1.5 * link_density;
-    if (block.chars >= 150 && prose)
-        return chars * factor;
-    if (block.chars >= 60 && prose && ends_sentence(block.text))
-        return 0.6 * chars * factor;
-    return -0.1 * chars;
+    double base = -0.05;
+    if (prose && block.chars >= 150)
+        base = 1.0;
+    else if (prose && block.chars >= 60 && ends_sentence(block.text))
+        base = 0.6;
+    else if (prose && block.words >= 4 && ends_sentence(block.text) && (!stop_words_informative || block.stop_words > 0))
+        base = 0.3;
+    return base * (1.0 - link_density) * chars + link_penalty;
 }
 
 SelectedContent select_content(const HtmlDocument& document, const PageBlocks& page, const ContentHints& hints)
