@@ -209,7 +209,9 @@ Pruned Segmenter::prune_reason(std::uint32_t index, std::uint32_t hints, float& 
         reason = Pruned::by_role;
         big_factor = 0.5f;
     } else if (is_hidden(document_, index)) {
-        reason = Pruned::hidden;
+        reason = Pruned::hidden; // copies for crawlers and collapsed widgets; rarely the only text
+        max_share = 0.75;
+        big_factor = 0.3f;
     } else if ((hints & negative_hints & ~hint_caption) && !(hints & hint_body_strong)) {
         reason = Pruned::by_class;
         if (hints & strong_negative_hints)

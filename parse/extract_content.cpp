@@ -82,6 +82,22 @@ bool repeats_title(const Block& block, const std::string& title)
     return text == title;
 }
 
+// Containers hold blocks; a paragraph, heading or list item is text, never the article's container.
+bool can_contain(const DomNode& node)
+{
+    if (node.holds_blocks)
+        return true;
+    switch (node.tag) {
+    case GUMBO_TAG_P: case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4: case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6: case GUMBO_TAG_LI: case GUMBO_TAG_DT: case GUMBO_TAG_DD: case GUMBO_TAG_PRE:
+    case GUMBO_TAG_FIGCAPTION: case GUMBO_TAG_CAPTION: case GUMBO_TAG_TR: case GUMBO_TAG_ADDRESS: case GUMBO_TAG_LEGEND:
+    case GUMBO_TAG_SUMMARY:
+        return false;
+    default:
+        return node.block_level;
+    }
+}
+
 bool is_verdict_kept(BlockVerdict verdict)
 {
     return verdict == BlockVerdict::kept || verdict == BlockVerdict::kept_between_content;
@@ -133,7 +149,7 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
     std::uint32_t best = body;
     double best_score = 0;
     for (std::uint32_t i = body; i < document[body].end; ++i) {
-        if (document[i].is_text || score[i] <= 0)
+        if (document[i].is_text || score[i] <= 0 || !can_contain(document[i]))
             continue;
         double bonus = page.score_factor[i];
         if (page.hints[i] & hint_body_strong)

@@ -175,8 +175,10 @@ void HtmlDocument::build_index(std::size_t max_nodes)
         parent.end = std::max(parent.end, entry.end);
         parent.chars += entry.chars;
         parent.link_chars += entry.link_chars;
-        if (!entry.is_text && entry.block_level && !(entry.context & invisible))
+        if (!entry.is_text && entry.block_level && !(entry.context & invisible)) {
             parent.block_level = true; // an inline element holding blocks acts as one
+            parent.holds_blocks = true;
+        }
     }
     measure_prose();
 }

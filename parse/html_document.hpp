@@ -41,6 +41,7 @@ struct DomNode {
     bool is_text = false;
     bool whitespace = false;      // a text node of white space only
     bool block_level = false;     // starts its own text block (block tag, or holds block content)
+    bool holds_blocks = false;    // has a visible block-level child
     std::uint16_t context = 0;    // NodeContext bits
     std::uint32_t depth = 0;
     std::uint32_t chars = 0;      // visible non-space code points in the subtree (CJK counted 3×: denser script)
