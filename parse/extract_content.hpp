@@ -1,0 +1,46 @@
+// parse/extract_content.hpp — main-content selection: the container that maximises content-like
+// text against boilerplate-like text, then the blocks inside it that are body text.
+// Pure functions. Safe on any thread.
+#pragma once
+
+#include "core/article.hpp"
+#include "parse/extract_blocks.hpp"
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace feedkeeper::parse {
+
+// Why a candidate block was kept or dropped (for tests and diagnostics).
+enum class BlockVerdict : std::uint8_t {
+    kept,
+    kept_between_content,
+    dropped_link_dense,
+    dropped_short_edge,
+    dropped_notice,
+    dropped_title,
+    dropped_byline,
+    dropped_heading_without_content,
+    dropped_caption,
+    dropped_site_template,
+};
+
+struct SelectedContent {
+    std::uint32_t container = no_node;
+    std::vector<std::uint32_t> candidates; // indices into PageBlocks::blocks inside the container
+    std::vector<BlockVerdict> verdicts;    // one per candidate
+    std::vector<std::uint32_t> kept;       // the body's blocks, in order
+};
+
+struct ContentHints {
+    std::string_view title;          // the page's title, to drop its repetition
+    const SiteProfile* site = nullptr;
+};
+
+SelectedContent select_content(const HtmlDocument&, const PageBlocks&, const ContentHints&);
+
+// The content weight of one block: positive for prose, negative for link lists and fragments.
+double content_weight(const Block&, bool stop_words_informative);
+
+} // namespace feedkeeper::parse
