@@ -49,6 +49,8 @@ CREATE TABLE feeds (
     created_at INTEGER NOT NULL
 );
 
+CREATE INDEX feeds_next_fetch ON feeds(next_fetch) WHERE health != 'retired';
+
 CREATE TABLE captures (
     id INTEGER PRIMARY KEY,
     kind TEXT NOT NULL CHECK (kind IN ('feed', 'article', 'robots')),
@@ -146,7 +148,7 @@ CREATE INDEX entries_url ON entries(url);
 
 CREATE TABLE jobs (
     id INTEGER PRIMARY KEY,
-    kind TEXT NOT NULL CHECK (kind IN ('article', 'recheck')),
+    kind TEXT NOT NULL CHECK (kind IN ('article', 'recheck', 'manual')),
     url TEXT NOT NULL,
     entry_id INTEGER REFERENCES entries(id) ON DELETE CASCADE,
     feed_id INTEGER REFERENCES feeds(id) ON DELETE CASCADE,
