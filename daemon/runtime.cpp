@@ -20,10 +20,18 @@ Runtime::Runtime(Config configuration, std::unique_ptr<store::Archive> opened)
 {
 }
 
-Runtime::~Runtime()
+void Runtime::shut_down()
 {
+    // Pool work may still refer to coroutine frames (run_on captures by reference): let it finish
+    // before the frames go.
     cpu.join();
     store_pool.join();
+    multi.abandon_transfers();
+    // Twice: destroying a frame can post the destruction of another coroutine it owned.
+    io.destroy_pending_work();
+    io.destroy_pending_work();
 }
+
+Runtime::~Runtime() { shut_down(); }
 
 } // namespace feedkeeper::daemon

@@ -31,6 +31,15 @@ asio::awaitable<R> run_on(asio::thread_pool& pool, F work)
 
 fetch::FetcherOptions fetcher_options(const Config&);
 
+// An io_context whose pending work (suspended coroutine frames, queued handlers) can be destroyed
+// at a moment of our choosing: while the objects those frames refer to (the fetcher's politeness
+// state, the service) still exist. The destructor would do the same, but only after them.
+class IoContext : public asio::io_context {
+public:
+    using asio::io_context::io_context;
+    void destroy_pending_work() { shutdown(); } // idempotent; ~io_context calls it again
+};
+
 class Runtime {
 public:
     Runtime(Config, std::unique_ptr<store::Archive>);
@@ -38,7 +47,10 @@ public:
     Runtime(const Runtime&) = delete;
     Runtime& operator=(const Runtime&) = delete;
 
-    asio::io_context io;
+    // Joins the pools, then destroys what is left on the io_context (after io.stop()).
+    void shut_down();
+
+    IoContext io;
     asio::thread_pool cpu;
     asio::thread_pool store_pool { 1 };
     Config config;

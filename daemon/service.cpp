@@ -47,7 +47,8 @@ Service::Service(CommandContext context, std::unique_ptr<store::Archive> archive
 Service::TaskGuard::~TaskGuard()
 {
     --service.m_tasks;
-    service.wake();
+    if (!service.m_torn_down)
+        service.wake();
 }
 
 int Service::run()
@@ -58,6 +59,16 @@ int Service::run()
         return report(control.error(), m_context.socket_path);
     }
     m_control = std::move(*control);
+    if (const std::string& listen = m_runtime.config.daemon.metrics_listen; !listen.empty()) {
+        auto metrics = MetricsServer::listen(m_runtime.io, listen, [this] {
+            DaemonInfo info = m_info;
+            info.in_flight = m_runtime.multi.in_flight();
+            return render_metrics(info, m_polling.size());
+        });
+        if (!metrics)
+            return report(metrics.error(), "[daemon] metrics_listen");
+        m_metrics = std::move(*metrics);
+    }
     wait_for_signals();
     asio::co_spawn(m_runtime.io, scheduler_loop(), asio::detached);
     if (auto interval = watchdog_interval())
@@ -68,6 +79,8 @@ int Service::run()
     update_status();
     m_runtime.io.run();
     log_event(LogLevel::notice, "daemon.stopped", { { "unfinished_tasks", m_tasks } });
+    m_torn_down = true;
+    m_runtime.shut_down(); // cut-short work unwinds now, while everything it refers to exists
     return exit_ok;
 }
 
@@ -164,8 +177,18 @@ asio::awaitable<void> Service::poll_task(store::FeedRecord feed)
     auto polled = co_await m_crawler.poll_feed(std::move(feed));
     m_polling.erase(id);
     m_info.last_crawl = now_utc();
-    if (!polled)
+    ++m_info.polls;
+    if (!polled) {
         ++m_info.errors;
+        ++m_info.poll_failures;
+    }
+}
+
+void Service::count(const CrawlReport& report)
+{
+    m_info.errors += report.failures.size();
+    m_info.articles_stored += report.articles_stored;
+    m_info.article_failures += report.articles_failed;
 }
 
 asio::awaitable<void> Service::job_task()
@@ -174,7 +197,7 @@ asio::awaitable<void> Service::job_task()
     m_jobs_running = true;
     CrawlReport report;
     co_await m_crawler.drain_jobs({}, report);
-    m_info.errors += report.failures.size();
+    count(report);
     m_jobs_running = false;
 }
 
@@ -195,6 +218,8 @@ asio::awaitable<void> Service::shutdown()
     m_stopping = true;
     notify_stopping();
     m_control->close();
+    if (m_metrics)
+        m_metrics->close();
     wake();
     // Let in-flight work finish (each item commits in one transaction) for up to the grace time;
     // what is cut short stays queued in the archive and resumes at the next start.
@@ -274,7 +299,9 @@ asio::awaitable<std::vector<nlohmann::json>> Service::recrawl(const nlohmann::js
         co_return std::vector<nlohmann::json> { error_reply(selected.error().message, "recrawl", exit_code_for(selected.error())) };
     CrawlReport report = co_await m_crawler.crawl(std::move(*selected), true);
     m_info.last_crawl = now_utc();
-    m_info.errors += report.failures.size();
+    m_info.polls += report.feeds_polled;
+    m_info.poll_failures += report.feeds_failed;
+    count(report);
     for (const auto& failure : report.failures)
         replies.push_back(error_reply(failure.what, failure.where));
     replies.push_back(output_reply(report.summary() + "\n", report.exit_code()));

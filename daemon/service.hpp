@@ -7,6 +7,7 @@
 #include "daemon/context.hpp"
 #include "daemon/control_server.hpp"
 #include "daemon/crawler.hpp"
+#include "daemon/metrics.hpp"
 #include "daemon/status.hpp"
 
 #include <boost/asio/signal_set.hpp>
@@ -36,6 +37,7 @@ private:
     void wait_for_signals();
     void wake();
     void update_status();
+    void count(const CrawlReport&);
 
     // Counts a running task for the drain on shutdown; wakes the scheduler when it ends.
     struct TaskGuard {
@@ -50,9 +52,11 @@ private:
     asio::signal_set m_signals;
     asio::steady_timer m_wakeup;
     std::unique_ptr<ControlServer> m_control;
+    std::unique_ptr<MetricsServer> m_metrics; // only with [daemon] metrics_listen
     std::set<std::int64_t> m_polling; // feeds being polled now
     bool m_jobs_running = false;
     bool m_stopping = false;
+    bool m_torn_down = false; // pending frames are being destroyed: guards must not wake anything
     std::size_t m_tasks = 0;
     DaemonInfo m_info;
 };

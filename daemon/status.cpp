@@ -75,4 +75,20 @@ Result<std::string> render_status(store::Archive& archive, const std::string& db
     return out + table.render();
 }
 
+std::string render_metrics(const DaemonInfo& info, std::size_t feeds_polling)
+{
+    std::string out;
+    auto metric = [&out](std::string_view name, std::string_view type, std::string_view help, auto value) {
+        out += fmt::format("# HELP {0} {1}\n# TYPE {0} {2}\n{0} {3}\n", name, help, type, value);
+    };
+    metric("feedkeeper_feed_polls_total", "counter", "Feed polls completed since start.", info.polls);
+    metric("feedkeeper_feed_poll_failures_total", "counter", "Feed polls that failed since start.", info.poll_failures);
+    metric("feedkeeper_articles_stored_total", "counter", "Articles stored (new or revised) since start.", info.articles_stored);
+    metric("feedkeeper_article_failures_total", "counter", "Article fetches or extractions that failed since start.", info.article_failures);
+    metric("feedkeeper_transfers_in_flight", "gauge", "HTTP transfers running now.", info.in_flight);
+    metric("feedkeeper_feeds_polling", "gauge", "Feeds being polled now.", feeds_polling);
+    metric("feedkeeper_start_time_seconds", "gauge", "Start time of the daemon, seconds since the epoch.", info.started.time_since_epoch().count());
+    return out;
+}
+
 } // namespace feedkeeper::daemon

@@ -18,7 +18,15 @@ struct DaemonInfo {
     std::optional<Timestamp> last_crawl; // last completed feed poll
     std::size_t errors = 0;              // failures since start
     std::optional<Timestamp> next_due;
+    // Counters since start (also exposed as Prometheus metrics).
+    std::size_t polls = 0;
+    std::size_t poll_failures = 0;
+    std::size_t articles_stored = 0;
+    std::size_t article_failures = 0;
 };
+
+// Prometheus text exposition of the counters.
+std::string render_metrics(const DaemonInfo&, std::size_t feeds_polling);
 
 Result<std::string> render_status(store::Archive&, const std::string& db_path, const std::optional<DaemonInfo>&, bool json);
 

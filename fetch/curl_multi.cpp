@@ -25,9 +25,11 @@ CurlMulti::CurlMulti(asio::any_io_executor executor)
     curl_multi_setopt(m_multi.get(), CURLMOPT_TIMERDATA, this);
 }
 
-CurlMulti::~CurlMulti()
+CurlMulti::~CurlMulti() { abandon_transfers(); }
+
+void CurlMulti::abandon_transfers()
 {
-    // Pending handlers are destroyed, not invoked: the io_context is going away with us.
+    // Pending handlers are destroyed, not invoked: the io_context is going away.
     for (auto& [easy, transfer] : m_transfers)
         curl_multi_remove_handle(m_multi.get(), easy);
     m_transfers.clear();

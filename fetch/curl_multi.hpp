@@ -37,6 +37,11 @@ public:
     }
 
     std::size_t in_flight() const { return m_transfers.size(); }
+
+    // Shutdown: removes every transfer and destroys (never invokes) its handler. The suspended
+    // coroutines behind them are destroyed through their executor, so the caller must still
+    // destroy the io_context's pending work while whatever those frames refer to exists.
+    void abandon_transfers();
     asio::any_io_executor get_executor() const { return m_executor; }
 
 private:
