@@ -32,7 +32,8 @@ nlohmann::ordered_json feed_to_json(const FeedDocument& feed)
             { "published", json_time(entry.published) },
             { "updated", json_time(entry.updated) },
             { "author", entry.author },
-            { "summary", entry.summary },
+            // Like feedparser: an entry with content but no summary shows its content as summary.
+            { "summary", entry.summary.empty() ? entry.content : entry.summary },
             { "content", entry.content },
             { "categories", entry.categories },
             { "enclosures", enclosures },

@@ -58,7 +58,9 @@ void XmlFeedReader::read_entry(pugi::xml_node item, FeedEntry& entry)
     }
     const auto atom_link = [&](pugi::xml_node child) {
         const std::string rel = attribute_text(child, "rel");
-        const std::string href = url_attribute(child, "href");
+        std::string href = url_attribute(child, "href");
+        if (href.empty() && !child.attribute("href"))
+            href = url_text(child); // <link>http://…</link>, RSS-style inside Atom
         if (href.empty())
             return;
         if (rel == "enclosure")
@@ -72,7 +74,7 @@ void XmlFeedReader::read_entry(pugi::xml_node item, FeedEntry& entry)
         } else if (local == "description" && fallback.summary.text.empty()) {
             fallback.summary = text_construct(element, TextDefault::plain);
         } else if (local == "category") {
-            add_category(entry, element_text(element));
+            add_category(entry, visible_text(element));
         } else if (local == "thumbnail" && entry.thumbnail.empty()) {
             entry.thumbnail = url_attribute(element, "url");
         } else if (local == "content" && entry.thumbnail.empty()) {
@@ -118,8 +120,12 @@ void XmlFeedReader::read_entry(pugi::xml_node item, FeedEntry& entry)
                 }
             } else if (local == "guid" || local == "id") {
                 entry.id = plain_text(child);
-                if (local == "guid")
-                    entry.id_is_permalink = !iequals(attribute_text(child, "isPermaLink"), "false");
+                if (local == "guid") {
+                    std::string permalink = attribute_text(child, "isPermaLink");
+                    if (permalink.empty())
+                        permalink = attribute_text(child, "ispermalink");
+                    entry.id_is_permalink = !iequals(permalink, "false");
+                }
                 else if (!entry.id.empty() && !has_url_scheme(entry.id))
                     entry.id = resolve_reference(base_, entry.id); // an Atom id is an IRI reference
             } else if (local == "description" || is(name, "abstract")) {
@@ -147,9 +153,10 @@ void XmlFeedReader::read_entry(pugi::xml_node item, FeedEntry& entry)
                     fallback.author = author_name(plain_text(child));
                 }
             } else if (local == "category") {
-                add_category(entry, flavor_ == FeedFlavor::atom || child.attribute("term") ? attribute_text(child, "term") : element_text(child));
+                add_category(entry, flavor_ == FeedFlavor::atom || child.attribute("term") ? attribute_text(child, "term") : visible_text(child));
             } else if (local == "tags") {
-                for (std::string_view tag : split(element_text(child), ','))
+                const std::string tags = element_text(child);
+                for (std::string_view tag : split(tags, ','))
                     add_category(entry, std::string(tag));
             } else if (local == "enclosure") {
                 const std::string url = url_attribute(child, "url");
@@ -184,11 +191,13 @@ void XmlFeedReader::read_entry(pugi::xml_node item, FeedEntry& entry)
             else if ((local == "creator" || local == "author") && fallback.author.empty())
                 fallback.author = author_name(plain_text(child));
             else if (local == "subject")
-                add_category(entry, element_text(child));
+                add_category(entry, visible_text(child));
             else if (local == "date")
                 entry.updated = date_text(child);
             else if (local == "identifier" && entry.id.empty())
                 entry.id = plain_text(child);
+            else if (local == "description" && fallback.summary.text.empty())
+                fallback.summary = text_construct(child, TextDefault::html);
             break;
         case Vocabulary::dcterms:
             if (local == "issued" || (local == "created" && !entry.published))

@@ -146,7 +146,7 @@ TextValue XmlFeedReader::text_construct(pugi::xml_node element, TextDefault fall
         value.kind = TextKind::plain;
     }
     if (value.kind == TextKind::html && !serialized)
-        value.text = resolve_html_urls(value.text, base_);
+        value.text = normalize_html_fragment(value.text, base_);
     return value;
 }
 

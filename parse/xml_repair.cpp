@@ -103,12 +103,13 @@ private:
         switch (reference.kind) {
         case ReferenceKind::xml_named:
         case ReferenceKind::numeric:
-            if (reference.valid_in_xml)
+            if (reference.valid_in_xml) {
                 out().append(text_.substr(i_, reference.length));
-            else if (reference.character >= 0x20 || reference.character == '\t' || reference.character == '\n')
-                append_escaped_character(reference.character, in_attribute);
-            else
+            } else {
                 fix("a reference to a character XML forbids");
+                if (reference.character >= 0x20 || reference.character == '\t' || reference.character == '\n')
+                    append_escaped_character(reference.character, in_attribute);
+            }
             break;
         case ReferenceKind::html_named:
             fix("an HTML entity XML does not define (&" + std::string(reference.entity->name) + ";)");
