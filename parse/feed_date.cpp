@@ -128,6 +128,8 @@ std::optional<Timestamp> parse_iso(std::string_view text, const DateParseOptions
             i = end;
         }
     }
+    if (i < text.size() && (text[i] == 'Z' || text[i] == 'z') && fields.offset)
+        ++i; // "2020-11-08T16:20:00-05:00Z": an offset and a Z; the offset is the information
     while (i < text.size() && is_space(text[i]))
         ++i;
     if (i != text.size())
@@ -164,8 +166,8 @@ std::optional<Timestamp> parse_textual(std::string_view text, const DateParseOpt
             if (lower.size() > 1 && lower.back() == '.')
                 lower.remove_suffix(1);
             i = end;
-            if (is_weekday(lower) || lower == "t")
-                continue;
+            if (is_weekday(lower) || lower == "t" || ((lower == "at" || lower == "um") && i < text.size() && fields.hour == 0 && !has_time))
+                continue; // "Thu, June 22, 2023 at 01:11 PM": "at" before the time is a word, not Atlantic time
             if (auto month = month_number(lower); month && fields.month == unset) {
                 fields.month = *month;
             } else if (lower == "am" || lower == "a.m") {
@@ -208,8 +210,19 @@ std::optional<Timestamp> parse_textual(std::string_view text, const DateParseOpt
             } else {
                 return std::nullopt;
             }
-            if (i < text.size() && is_alpha(text[i]) && !(text[i] == 'T' || text[i] == 't'))
-                return std::nullopt; // "16th", "12zz"
+            const bool time_separator = i + 1 < text.size() && (text[i] == 'T' || text[i] == 't') && is_digit(text[i + 1]);
+            if (i < text.size() && is_alpha(text[i]) && !time_separator) {
+                // A suffix glued to the number: "16th", "3:09pm"; anything else ("12zz") is no date.
+                std::size_t end = i;
+                while (end < text.size() && (is_alpha(text[end]) || text[end] == '.'))
+                    ++end;
+                const Word suffix(text.substr(i, end - i));
+                const std::string_view lower = suffix.view();
+                if (lower == "st" || lower == "nd" || lower == "rd" || lower == "th")
+                    i = end;
+                else if (!(lower.starts_with("am") || lower.starts_with("pm") || lower.starts_with("a.m") || lower.starts_with("p.m")))
+                    return std::nullopt;
+            }
         } else if ((c == '+' || c == '-') && has_time && i + 1 < text.size() && is_digit(text[i + 1])) {
             fields.offset = read_numeric_offset(text, i);
             if (!fields.offset)
@@ -253,6 +266,15 @@ std::optional<Timestamp> parse_feed_date(std::string_view text, const DateParseO
     if (looks_like_iso(text)) {
         if (auto instant = parse_iso(text, options))
             return instant;
+    }
+    if (text.size() >= 9 && text.size() <= 11 && digit_run(text, 0) == text.size()) { // Unix time, "1520932969"
+        int64_t value = 0;
+        for (char c : text)
+            value = value * 10 + (c - '0');
+        const Timestamp instant { std::chrono::seconds(value) };
+        if (date::year_month_day(date::floor<date::days>(instant)).year() <= date::year(9999))
+            return instant;
+        return std::nullopt;
     }
     return parse_textual(text, options);
 }

@@ -33,6 +33,7 @@ constexpr std::string_view day_names[] = {
     "mon", "monday", "montag", "mo", "tue", "tues", "tuesday", "dienstag", "di", "wed", "wednesday", "mittwoch", "mi",
     "thu", "thur", "thurs", "thursday", "donnerstag", "do", "fri", "friday", "freitag", "fr", "sat", "saturday",
     "samstag", "sonnabend", "sa", "sun", "sunday", "sonntag", "so", "lun", "mer", "jeu", "ven", "sam", "dim",
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
 };
 
 // Zone abbreviations in minutes east of UTC. Ambiguous ones follow the most common reading in

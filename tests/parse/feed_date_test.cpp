@@ -73,6 +73,17 @@ TEST(FeedDate, ReadsW3cdtfAndIso8601Forms)
     EXPECT_EQ(read("2004-07-08 23:56:58.0"), "2004-07-08T23:56:58Z");
 }
 
+TEST(FeedDate, ReadsRealWorldOddities)
+{
+    EXPECT_EQ(read("Friday, December 22, 2017 - 3:09pm"), "2017-12-22T15:09:00Z");
+    EXPECT_EQ(read("Mon, 16th Nov 2020 13:16:28 GMT"), "2020-11-16T13:16:28Z");
+    EXPECT_EQ(read("Thu, June 22, 2023 at 01:11 PM EDT"), "2023-06-22T17:11:00Z");
+    EXPECT_EQ(read("Lundi, 16. Novembre 2020 - 15:54"), "2020-11-16T15:54:00Z");
+    EXPECT_EQ(read("Wed, 19 Feb 2012 22:40:00 GMT-01:01"), "2012-02-19T23:41:00Z");
+    EXPECT_EQ(read("2020-11-08T16:20:00-05:00Z"), "2020-11-08T21:20:00Z");
+    EXPECT_EQ(read("1520932969"), "2018-03-13T09:22:49Z");
+}
+
 TEST(FeedDate, ReadsADateWithoutZoneAsUtc)
 {
     EXPECT_EQ(read("2006-01-02 15:04:05"), "2006-01-02T15:04:05Z");
