@@ -130,3 +130,17 @@ TEST(FeedCharset, SingleByteTablesAgreeWithStreamingConversion)
     EXPECT_FALSE(parse::is_utf8("\xED\xA0\x80"));   // surrogate
     EXPECT_TRUE(parse::is_utf8("plain ascii text, longer than eight bytes"));
 }
+
+TEST(FeedCharset, KeepsDamagedUtf8AsUtf8AndOnlyDetectsLegacyText)
+{
+    // Mostly well-formed UTF-8 with two stray bytes: still UTF-8, the strays become U+FFFD.
+    const FeedDocument damaged = parse_ok("<?xml version=\"1.0\" encoding=\"utf-8\"?><rss><channel><title>\xF0\x9D\x90\x94\xF0\x9D\x90\x93 "
+                                          "\xF0\x9D\x92\x86\xF0\x9D\x92\x93\xFF\xFE</title></channel></rss>");
+    EXPECT_EQ(damaged.encoding, "utf-8");
+    EXPECT_TRUE(damaged.bozo);
+    EXPECT_EQ(damaged.title, "\xF0\x9D\x90\x94\xF0\x9D\x90\x93 \xF0\x9D\x92\x86\xF0\x9D\x92\x93\xEF\xBF\xBD\xEF\xBF\xBD");
+    // Latin-1 text under a UTF-8 declaration: no valid sequence at all, so detection decides.
+    const FeedDocument latin = parse_ok("<?xml version=\"1.0\" encoding=\"utf-8\"?><rss><channel><title>Caf\xE9 cr\xE8me br\xFBl\xE9e</title></channel></rss>");
+    EXPECT_TRUE(latin.bozo);
+    EXPECT_EQ(latin.title, "Caf\xC3\xA9 cr\xC3\xA8me br\xC3\xBBl\xC3\xA9" "e");
+}
