@@ -25,6 +25,15 @@ void set_text(std::string& field, TextKind& kind, TextValue value)
     kind = value.kind;
 }
 
+// An Atom person construct's name ("<author><name>…</name><email>…</email></author>").
+std::string person_name(pugi::xml_node person)
+{
+    for (pugi::xml_node part = person.first_child(); part; part = part.next_sibling())
+        if (part.type() == pugi::node_element && split_name(part.name()).local == "name")
+            return trim(visible_text(part));
+    return {};
+}
+
 void add_category(FeedEntry& entry, std::string text)
 {
     std::string value = trim(text);
@@ -145,13 +154,8 @@ void XmlFeedReader::read_entry(pugi::xml_node item, FeedEntry& entry)
                 if (entry.content.empty())
                     set_text(entry.content, entry.content_kind, text_construct(child, TextDefault::html));
             } else if (local == "author") {
-                if (fallback.author.empty() && flavor_ == FeedFlavor::atom) {
-                    for (pugi::xml_node part = child.first_child(); part; part = part.next_sibling())
-                        if (part.type() == pugi::node_element && split_name(part.name()).local == "name")
-                            fallback.author = plain_text(part);
-                } else if (fallback.author.empty()) {
-                    fallback.author = author_name(plain_text(child));
-                }
+                if (fallback.author.empty())
+                    fallback.author = flavor_ == FeedFlavor::atom ? person_name(child) : author_name(trim(visible_text(child)));
             } else if (local == "category") {
                 add_category(entry, flavor_ == FeedFlavor::atom || child.attribute("term") ? attribute_text(child, "term") : visible_text(child));
             } else if (local == "tags") {
@@ -189,7 +193,7 @@ void XmlFeedReader::read_entry(pugi::xml_node item, FeedEntry& entry)
             if (local == "title" && fallback.title.empty())
                 fallback.title = text_construct(child, TextDefault::plain).text;
             else if ((local == "creator" || local == "author") && fallback.author.empty())
-                fallback.author = author_name(plain_text(child));
+                fallback.author = author_name(trim(visible_text(child)));
             else if (local == "subject")
                 add_category(entry, visible_text(child));
             else if (local == "date")
@@ -209,11 +213,17 @@ void XmlFeedReader::read_entry(pugi::xml_node item, FeedEntry& entry)
         case Vocabulary::atom03:
             if (local == "link" && !link_from_rss)
                 atom_link(child);
+            else if (local == "author" && fallback.author.empty())
+                fallback.author = person_name(child);
+            else if ((local == "updated" || local == "modified") && !entry.updated)
+                entry.updated = date_text(child);
+            else if ((local == "published" || local == "issued") && !entry.published)
+                entry.published = date_text(child);
             break;
         case Vocabulary::media: media(media, child, local); break;
         case Vocabulary::itunes:
             if (local == "author" && fallback.author.empty())
-                fallback.author = plain_text(child);
+                fallback.author = trim(visible_text(child));
             else if (local == "summary" && fallback.summary.text.empty())
                 fallback.summary = text_construct(child, TextDefault::plain);
             else if (local == "category")
