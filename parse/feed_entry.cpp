@@ -57,6 +57,7 @@ void XmlFeedReader::read_entry(pugi::xml_node item, FeedEntry& entry)
 {
     Fallbacks fallback;
     bool link_from_rss = false;
+    int link_rank = 0; // of the Atom link in entry.link, see alternate_link_rank()
     if (flavor_ == FeedFlavor::cdf) {
         for (pugi::xml_attribute attribute = item.first_attribute(); attribute; attribute = attribute.next_attribute()) {
             if (iequals(attribute.name(), "href"))
@@ -72,10 +73,12 @@ void XmlFeedReader::read_entry(pugi::xml_node item, FeedEntry& entry)
             href = url_text(child); // <link>http://…</link>, RSS-style inside Atom
         if (href.empty())
             return;
-        if (rel == "enclosure")
+        if (rel == "enclosure") {
             entry.enclosures.push_back({ href, attribute_text(child, "type"), attribute_text(child, "length") });
-        else if ((rel.empty() || rel == "alternate") && entry.link.empty())
-            entry.link = href;
+        } else if (const int rank = alternate_link_rank(rel, ascii_lower(attribute_text(child, "type"))); rank > link_rank) {
+            entry.link = std::move(href);
+            link_rank = rank;
+        }
     };
     const auto media = [&](auto&& self, pugi::xml_node element, std::string_view local) -> void {
         if (local == "title" && fallback.title.empty()) {

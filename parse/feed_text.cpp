@@ -57,6 +57,13 @@ std::optional<std::string> decode_base64(std::string_view text)
     return out;
 }
 
+int alternate_link_rank(std::string_view rel, std::string_view type)
+{
+    if (!rel.empty() && rel != "alternate")
+        return 0;
+    return (type.empty() || type == "text/html" || type == "application/xhtml+xml") ? 2 : 1;
+}
+
 std::string author_name(std::string_view text)
 {
     std::string value = trim(text);

@@ -201,3 +201,15 @@ TEST(FeedParser, RefusesDocumentsThatAreNoFeed)
     EXPECT_FALSE(parse::parse_feed("{\"not\": \"a feed\"}"));
     EXPECT_FALSE(parse::parse_feed(""));
 }
+
+TEST(FeedParser, PrefersTheHtmlAlternateAmongAtomLinks)
+{
+    const FeedDocument feed = parse_ok(R"(<feed xmlns="http://www.w3.org/2005/Atom">
+  <link rel="alternate" type="application/rss+xml" href="https://example.org/rss"/>
+  <link rel="alternate" type="text/html" href="https://example.org/"/>
+  <entry><link rel="related" href="https://example.org/r"/><link href="https://example.org/1"/>
+         <link rel="alternate" type="text/html" href="https://example.org/other"/></entry>
+</feed>)");
+    EXPECT_EQ(feed.link, "https://example.org/");
+    EXPECT_EQ(feed.entries.at(0).link, "https://example.org/1"); // the first of equally good ones
+}
