@@ -4,10 +4,10 @@
 #include "daemon/crawler.hpp"
 
 #include "core/log.hpp"
-#include "core/sha256.hpp"
 #include "core/url.hpp"
 #include "daemon/schedule.hpp"
 #include "fetch/http_cache.hpp"
+#include "parse/entry_identity.hpp"
 #include "parse/extract.hpp"
 #include "parse/feed_parser.hpp"
 
@@ -22,16 +22,6 @@ namespace feedkeeper::daemon {
 namespace {
 
 using std::chrono::seconds;
-
-// The identity of a feed item: its guid, else its link, else a hash of title and date.
-std::string entry_key(const FeedEntry& entry)
-{
-    if (!entry.id.empty())
-        return "guid:" + entry.id;
-    if (!entry.link.empty())
-        return "link:" + normalize_url(entry.link);
-    return "hash:" + sha256_hex(entry.title + "\n" + format_rfc3339(entry.published));
-}
 
 bool permanent_redirects_only(const HttpResponse& response)
 {
@@ -176,10 +166,11 @@ asio::awaitable<Result<std::size_t>> Crawler::poll_feed(store::FeedRecord feed)
         if (!parsed)
             co_return co_await fail(Error(Errc::parse, "not a feed: " + parsed.error().message), std::nullopt, false);
         gap = publishing_gap(*parsed);
+        const std::vector<parse::EntryKey> keys = parse::entry_keys(*parsed);
         std::vector<store::EntryInput> entries;
         entries.reserve(parsed->entries.size());
-        for (FeedEntry& entry : parsed->entries)
-            entries.push_back({ entry_key(entry), std::move(entry) });
+        for (std::size_t i = 0; i < parsed->entries.size(); ++i)
+            entries.push_back({ keys[i].key, std::move(parsed->entries[i]) });
         parsed->entries.clear();
         auto added = co_await m_runtime.store([&](store::Archive& archive) { return archive.save_entries(feed.id, entries, outcome.fetched_at); });
         if (!added)

@@ -32,10 +32,12 @@ nlohmann::ordered_json feed_to_json(const FeedDocument& feed)
             { "published", json_time(entry.published) },
             { "updated", json_time(entry.updated) },
             { "author", entry.author },
-            { "summary", entry.summary },
+            // Like feedparser: an entry with content but no summary shows its content as summary.
+            { "summary", entry.summary.empty() ? entry.content : entry.summary },
             { "content", entry.content },
             { "categories", entry.categories },
             { "enclosures", enclosures },
+            { "thumbnail", json_text(entry.thumbnail) },
         });
     }
     return {
@@ -49,6 +51,8 @@ nlohmann::ordered_json feed_to_json(const FeedDocument& feed)
             { "language", feed.language },
             { "updated", json_time(feed.updated) },
             { "published", json_time(feed.published) },
+            { "self_link", json_text(feed.self_link) },
+            { "update_interval_seconds", feed.update_interval ? nlohmann::ordered_json(feed.update_interval->count()) : nlohmann::ordered_json(nullptr) },
         } },
         { "entries", entries },
     };

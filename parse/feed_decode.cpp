@@ -113,6 +113,30 @@ void convert(DecodedFeed& out, std::string_view bytes, const std::string& encodi
         mark_bozo(out, "some bytes are not valid " + out.encoding);
 }
 
+// More well-formed multi-byte UTF-8 sequences than stray bytes: text that is UTF-8 but damaged
+// (a truncated character, a pasted byte), where detection would mangle every other character.
+bool mostly_utf8(std::string_view bytes)
+{
+    std::size_t sequences = 0;
+    std::size_t strays = 0;
+    for (std::size_t i = 0; i < bytes.size();) {
+        const unsigned char first = static_cast<unsigned char>(bytes[i]);
+        if (first < 0x80) {
+            ++i;
+            continue;
+        }
+        const std::size_t length = first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : first >= 0xC2 ? 2 : 0;
+        if (length > 0 && first <= 0xF4 && i + length <= bytes.size() && is_utf8(bytes.substr(i, length))) {
+            ++sequences;
+            i += length;
+        } else {
+            ++strays;
+            ++i;
+        }
+    }
+    return sequences > strays;
+}
+
 // Bytes that are not UTF-8 although UTF-8 is in force: ask the detector, else assume windows-1252.
 void convert_detected(DecodedFeed& out, std::string_view bytes, std::string_view why)
 {
@@ -200,6 +224,10 @@ DecodedFeed decode_feed_bytes(std::string_view bytes, std::string_view content_t
         chosen = "cp037";
     if (chosen.empty() || chosen == "utf-8") {
         if (!is_utf8(bytes)) {
+            if (mostly_utf8(bytes)) { // UTF-8 with a few damaged bytes, not a legacy encoding
+                convert(out, bytes, "utf-8");
+                return out;
+            }
             convert_detected(out, bytes, chosen.empty() ? "no encoding declared and the bytes are not UTF-8"
                                                         : "declared UTF-8 but the bytes are not");
             return out;

@@ -25,6 +25,15 @@ void set_text(std::string& field, TextKind& kind, TextValue value)
     kind = value.kind;
 }
 
+// An Atom person construct's name ("<author><name>…</name><email>…</email></author>").
+std::string person_name(pugi::xml_node person)
+{
+    for (pugi::xml_node part = person.first_child(); part; part = part.next_sibling())
+        if (part.type() == pugi::node_element && split_name(part.name()).local == "name")
+            return trim(visible_text(part));
+    return {};
+}
+
 void add_category(FeedEntry& entry, std::string text)
 {
     std::string value = trim(text);
@@ -48,6 +57,7 @@ void XmlFeedReader::read_entry(pugi::xml_node item, FeedEntry& entry)
 {
     Fallbacks fallback;
     bool link_from_rss = false;
+    int link_rank = 0; // of the Atom link in entry.link, see alternate_link_rank()
     if (flavor_ == FeedFlavor::cdf) {
         for (pugi::xml_attribute attribute = item.first_attribute(); attribute; attribute = attribute.next_attribute()) {
             if (iequals(attribute.name(), "href"))
@@ -58,13 +68,17 @@ void XmlFeedReader::read_entry(pugi::xml_node item, FeedEntry& entry)
     }
     const auto atom_link = [&](pugi::xml_node child) {
         const std::string rel = attribute_text(child, "rel");
-        const std::string href = url_attribute(child, "href");
+        std::string href = url_attribute(child, "href");
+        if (href.empty() && !child.attribute("href"))
+            href = url_text(child); // <link>http://…</link>, RSS-style inside Atom
         if (href.empty())
             return;
-        if (rel == "enclosure")
+        if (rel == "enclosure") {
             entry.enclosures.push_back({ href, attribute_text(child, "type"), attribute_text(child, "length") });
-        else if ((rel.empty() || rel == "alternate") && entry.link.empty())
-            entry.link = href;
+        } else if (const int rank = alternate_link_rank(rel, ascii_lower(attribute_text(child, "type"))); rank > link_rank) {
+            entry.link = std::move(href);
+            link_rank = rank;
+        }
     };
     const auto media = [&](auto&& self, pugi::xml_node element, std::string_view local) -> void {
         if (local == "title" && fallback.title.empty()) {
@@ -72,7 +86,7 @@ void XmlFeedReader::read_entry(pugi::xml_node item, FeedEntry& entry)
         } else if (local == "description" && fallback.summary.text.empty()) {
             fallback.summary = text_construct(element, TextDefault::plain);
         } else if (local == "category") {
-            add_category(entry, element_text(element));
+            add_category(entry, visible_text(element));
         } else if (local == "thumbnail" && entry.thumbnail.empty()) {
             entry.thumbnail = url_attribute(element, "url");
         } else if (local == "content" && entry.thumbnail.empty()) {
@@ -118,8 +132,12 @@ void XmlFeedReader::read_entry(pugi::xml_node item, FeedEntry& entry)
                 }
             } else if (local == "guid" || local == "id") {
                 entry.id = plain_text(child);
-                if (local == "guid")
-                    entry.id_is_permalink = !iequals(attribute_text(child, "isPermaLink"), "false");
+                if (local == "guid") {
+                    std::string permalink = attribute_text(child, "isPermaLink");
+                    if (permalink.empty())
+                        permalink = attribute_text(child, "ispermalink");
+                    entry.id_is_permalink = !iequals(permalink, "false");
+                }
                 else if (!entry.id.empty() && !has_url_scheme(entry.id))
                     entry.id = resolve_reference(base_, entry.id); // an Atom id is an IRI reference
             } else if (local == "description" || is(name, "abstract")) {
@@ -139,17 +157,13 @@ void XmlFeedReader::read_entry(pugi::xml_node item, FeedEntry& entry)
                 if (entry.content.empty())
                     set_text(entry.content, entry.content_kind, text_construct(child, TextDefault::html));
             } else if (local == "author") {
-                if (fallback.author.empty() && flavor_ == FeedFlavor::atom) {
-                    for (pugi::xml_node part = child.first_child(); part; part = part.next_sibling())
-                        if (part.type() == pugi::node_element && split_name(part.name()).local == "name")
-                            fallback.author = plain_text(part);
-                } else if (fallback.author.empty()) {
-                    fallback.author = author_name(plain_text(child));
-                }
+                if (fallback.author.empty())
+                    fallback.author = flavor_ == FeedFlavor::atom ? person_name(child) : author_name(trim(visible_text(child)));
             } else if (local == "category") {
-                add_category(entry, flavor_ == FeedFlavor::atom || child.attribute("term") ? attribute_text(child, "term") : element_text(child));
+                add_category(entry, flavor_ == FeedFlavor::atom || child.attribute("term") ? attribute_text(child, "term") : visible_text(child));
             } else if (local == "tags") {
-                for (std::string_view tag : split(element_text(child), ','))
+                const std::string tags = element_text(child);
+                for (std::string_view tag : split(tags, ','))
                     add_category(entry, std::string(tag));
             } else if (local == "enclosure") {
                 const std::string url = url_attribute(child, "url");
@@ -182,13 +196,15 @@ void XmlFeedReader::read_entry(pugi::xml_node item, FeedEntry& entry)
             if (local == "title" && fallback.title.empty())
                 fallback.title = text_construct(child, TextDefault::plain).text;
             else if ((local == "creator" || local == "author") && fallback.author.empty())
-                fallback.author = author_name(plain_text(child));
+                fallback.author = author_name(trim(visible_text(child)));
             else if (local == "subject")
-                add_category(entry, element_text(child));
+                add_category(entry, visible_text(child));
             else if (local == "date")
                 entry.updated = date_text(child);
             else if (local == "identifier" && entry.id.empty())
                 entry.id = plain_text(child);
+            else if (local == "description" && fallback.summary.text.empty())
+                fallback.summary = text_construct(child, TextDefault::html);
             break;
         case Vocabulary::dcterms:
             if (local == "issued" || (local == "created" && !entry.published))
@@ -200,11 +216,17 @@ void XmlFeedReader::read_entry(pugi::xml_node item, FeedEntry& entry)
         case Vocabulary::atom03:
             if (local == "link" && !link_from_rss)
                 atom_link(child);
+            else if (local == "author" && fallback.author.empty())
+                fallback.author = person_name(child);
+            else if ((local == "updated" || local == "modified") && !entry.updated)
+                entry.updated = date_text(child);
+            else if ((local == "published" || local == "issued") && !entry.published)
+                entry.published = date_text(child);
             break;
         case Vocabulary::media: media(media, child, local); break;
         case Vocabulary::itunes:
             if (local == "author" && fallback.author.empty())
-                fallback.author = plain_text(child);
+                fallback.author = trim(visible_text(child));
             else if (local == "summary" && fallback.summary.text.empty())
                 fallback.summary = text_construct(child, TextDefault::plain);
             else if (local == "category")

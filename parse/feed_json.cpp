@@ -115,7 +115,7 @@ Result<FeedDocument> parse_json_feed(std::string_view utf8, const JsonFeedOption
         entry.title = string_field(item, "title");
         entry.summary = string_field(item, "summary");
         if (std::string html = string_field(item, "content_html"); !html.empty()) {
-            entry.content = resolve_html_urls(html, entry.link.empty() ? base : entry.link);
+            entry.content = normalize_html_fragment(html, entry.link.empty() ? base : entry.link);
             entry.content_kind = TextKind::html;
         } else {
             entry.content = string_field(item, "content_text");

@@ -58,11 +58,13 @@ void apply_text_limit(FeedDocument& feed, std::size_t limit)
     }
 }
 
-// Decoded text, with windows-1252 characters put back where C1 controls stand in for them.
-DecodedFeed decode(std::string_view bytes, std::string_view content_type)
+// Decoded text, with windows-1252 characters put back where C1 controls stand in for them, and
+// the scan that says whether it needs repair (demoronizing does not change that answer).
+DecodedFeed decode(std::string_view bytes, std::string_view content_type, DocumentScan& scan)
 {
     DecodedFeed decoded = decode_feed_bytes(bytes, content_type);
-    if (scan_document(decoded.utf8).has_c1_controls)
+    scan = scan_document(decoded.utf8);
+    if (scan.has_c1_controls)
         decoded.utf8 = demoronize(decoded.utf8);
     return decoded;
 }
@@ -75,7 +77,8 @@ Result<FeedDocument> parse_feed(std::string_view bytes, const FeedParseOptions& 
         return Error(Errc::too_large, "feed is " + std::to_string(bytes.size()) + " bytes, more than the limit of "
                 + std::to_string(options.limits.max_document_bytes));
     const std::string_view content_type = find_header(options.headers, "Content-Type").value_or("");
-    DecodedFeed decoded = decode(bytes, content_type);
+    DocumentScan scan;
+    DecodedFeed decoded = decode(bytes, content_type, scan);
     const std::string base = document_base(options);
 
     if (looks_like_json_feed(decoded.utf8)) {
@@ -97,12 +100,12 @@ Result<FeedDocument> parse_feed(std::string_view bytes, const FeedParseOptions& 
 
     pugi::xml_document document;
     bool parsed = false;
-    if (!scan_document(decoded.utf8).needs_repair) {
+    if (!scan.needs_repair) {
         const pugi::xml_parse_result result = document.load_buffer_inplace(decoded.utf8.data(), decoded.utf8.size(), xml_parse_flags, pugi::encoding_utf8);
         parsed = static_cast<bool>(result);
         if (!parsed) {
             mark_bozo(feed, std::string("not well-formed XML: ") + result.description() + " at byte " + std::to_string(result.offset));
-            decoded = decode(bytes, content_type); // the in-place parse consumed the buffer
+            decoded = decode(bytes, content_type, scan); // the in-place parse consumed the buffer
         }
     }
     if (!parsed) {

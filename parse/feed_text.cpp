@@ -57,6 +57,13 @@ std::optional<std::string> decode_base64(std::string_view text)
     return out;
 }
 
+int alternate_link_rank(std::string_view rel, std::string_view type)
+{
+    if (!rel.empty() && rel != "alternate")
+        return 0;
+    return (type.empty() || type == "text/html" || type == "application/xhtml+xml") ? 2 : 1;
+}
+
 std::string author_name(std::string_view text)
 {
     std::string value = trim(text);
@@ -146,7 +153,7 @@ TextValue XmlFeedReader::text_construct(pugi::xml_node element, TextDefault fall
         value.kind = TextKind::plain;
     }
     if (value.kind == TextKind::html && !serialized)
-        value.text = resolve_html_urls(value.text, base_);
+        value.text = normalize_html_fragment(value.text, base_);
     return value;
 }
 

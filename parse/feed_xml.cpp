@@ -284,10 +284,12 @@ void XmlFeedReader::read_atom_feed(pugi::xml_node root, FeedDocument& feed)
                 feed.title = text_construct(child, TextDefault::plain).text;
             } else if (name.local == "link") {
                 const std::string rel = attribute_text(child, "rel");
-                if (rel == "self")
+                if (rel == "self") {
                     feed.self_link = url_attribute(child, "href");
-                else if ((rel.empty() || rel == "alternate") && feed.link.empty())
+                } else if (const int rank = alternate_link_rank(rel, ascii_lower(attribute_text(child, "type"))); rank > feed_link_rank_) {
                     feed.link = url_attribute(child, "href");
+                    feed_link_rank_ = rank;
+                }
             } else if (name.local == "updated" || name.local == "modified") {
                 feed.updated = date_text(child);
             } else if (name.local == "published" || name.local == "issued") {

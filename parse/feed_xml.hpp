@@ -96,7 +96,12 @@ private:
     std::string_view root_namespace_uri_;
     bool undeclared_prefix_ = false;
     bool entries_capped_ = false;
+    int feed_link_rank_ = 0;
 };
+
+// How well an Atom <link> fits as the alternate (HTML) link: 2 for rel="alternate" (or none) with
+// an HTML type or none, 1 for an alternate of another type ("application/rss+xml"), 0 otherwise.
+int alternate_link_rank(std::string_view rel, std::string_view type);
 
 // "Name (me@example.com)", "me@example.com (Name)", "Name <me@example.com>" → "Name".
 std::string author_name(std::string_view text);

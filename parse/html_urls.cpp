@@ -87,6 +87,23 @@ std::string resolve_reference(std::string_view base, std::string_view reference)
     return non_ascii ? restore_iri_characters(std::move(*resolved)) : std::move(*resolved);
 }
 
+std::string resolve_srcset(std::string_view base, std::string_view srcset)
+{
+    std::string out;
+    for (std::string_view candidate : split(srcset, ',')) {
+        const std::string item = trim(candidate);
+        if (item.empty())
+            continue;
+        const std::size_t space = item.find_first_of(" \t\n\r");
+        if (!out.empty())
+            out += ", ";
+        out += resolve_reference(base, std::string_view(item).substr(0, space));
+        if (space != std::string::npos)
+            out += " " + trim(std::string_view(item).substr(space));
+    }
+    return out;
+}
+
 bool is_url_attribute(std::string_view name)
 {
     static constexpr std::string_view names[] = { "href", "src", "cite", "action", "background", "longdesc", "usemap",
@@ -97,10 +114,10 @@ bool is_url_attribute(std::string_view name)
     return false;
 }
 
-std::string resolve_html_urls(std::string_view html, std::string_view base)
+std::string normalize_html_fragment(std::string_view html, std::string_view base)
 {
     const bool xlink = html.find("xlink:") != std::string_view::npos;
-    if (base.empty() && !xlink)
+    if (base.empty() && !xlink && html.find("<!") == std::string_view::npos)
         return std::string(html);
     std::string out;
     std::size_t copied = 0; // html[0, copied) is in `out` already
@@ -114,6 +131,15 @@ std::string resolve_html_urls(std::string_view html, std::string_view base)
         if (html.substr(i, 3) == "!--") {
             const std::size_t end = html.find("-->", i + 3);
             i = end == std::string_view::npos ? html.size() : end + 3;
+            continue;
+        }
+        if (i < html.size() && html[i] == '!') {
+            if (istarts_with(html.substr(i + 1), "doctype") || html.substr(i + 1, 7) == "[CDATA[")
+                continue;
+            out.append(html.data() + copied, i - 1 - copied); // "<!" that opens nothing is text
+            out += "&lt;";
+            copied = i;
+            changed = true;
             continue;
         }
         if (i >= html.size() || !is_alpha(html[i]))
@@ -155,15 +181,16 @@ std::string resolve_html_urls(std::string_view html, std::string_view base)
                 after = value_end;
             }
             i = after;
-            if (base.empty() || !is_url_attribute(name))
+            const bool srcset = name == "srcset";
+            if (base.empty() || !(srcset || is_url_attribute(name)))
                 continue;
             const std::string_view raw = html.substr(value_start, value_end - value_start);
             std::string value;
             append_decoded(value, raw);
             const std::string trimmed = trim(value);
-            if (has_url_scheme(trimmed))
+            if (!srcset && has_url_scheme(trimmed))
                 continue;
-            const std::string resolved = resolve_reference(base, trimmed);
+            const std::string resolved = srcset ? resolve_srcset(base, trimmed) : resolve_reference(base, trimmed);
             if (resolved == value)
                 continue;
             out.append(html.data() + copied, cursor - copied);

@@ -16,12 +16,17 @@ bool has_url_scheme(std::string_view reference);
 // characters (IRIs), they are not percent-encoded.
 std::string resolve_reference(std::string_view base, std::string_view reference);
 
+// A srcset value ("a.png, b.png 2x") with each candidate's URL resolved.
+std::string resolve_srcset(std::string_view base, std::string_view srcset);
+
 // Is this (lower-case) attribute one that holds a URL: href, src, cite, action, poster, …?
 bool is_url_attribute(std::string_view name);
 
-// `html` with the relative URLs in its URL attributes resolved against `base`. Also declares the
-// xlink namespace on tags that use xlink: attributes without declaring it (SVG/MathML pasted into
-// HTML). Returns `html` unchanged when there is nothing to do.
-std::string resolve_html_urls(std::string_view html, std::string_view base);
+// `html` made self-contained: relative URLs in its URL attributes resolved against `base`; the
+// xlink namespace declared on tags that use xlink: attributes without declaring it (SVG/MathML
+// pasted into HTML); and a "<!" that opens no comment, DOCTYPE or CDATA section written "&lt;!"
+// (it was text: as markup it would swallow what follows up to the next '>').
+// Returns `html` unchanged when there is nothing to do.
+std::string normalize_html_fragment(std::string_view html, std::string_view base);
 
 } // namespace feedkeeper::parse

@@ -139,10 +139,10 @@ private:
             out_ += ' ';
             out_ += name;
             out_ += "=\"";
-            if (!base_.empty() && is_url_attribute(name)) {
+            if (!base_.empty() && (is_url_attribute(name) || name == "srcset")) {
                 std::string value;
                 append_decoded(value, attribute.value());
-                const std::string resolved = resolve_reference(base_, value);
+                const std::string resolved = name == "srcset" ? resolve_srcset(base_, value) : resolve_reference(base_, value);
                 for (char c : resolved) {
                     if (c == '&')
                         out_ += "&amp;";
@@ -194,6 +194,27 @@ std::string element_text(pugi::xml_node element)
         else if (child.type() == pugi::node_cdata)
             out += child.value();
     }
+    return out;
+}
+
+namespace {
+void append_visible_text(std::string& out, pugi::xml_node element, int depth)
+{
+    for (pugi::xml_node child = element.first_child(); child; child = child.next_sibling()) {
+        if (child.type() == pugi::node_pcdata)
+            append_decoded(out, child.value());
+        else if (child.type() == pugi::node_cdata)
+            out += child.value();
+        else if (child.type() == pugi::node_element && depth < 64)
+            append_visible_text(out, child, depth + 1);
+    }
+}
+} // namespace
+
+std::string visible_text(pugi::xml_node element)
+{
+    std::string out;
+    append_visible_text(out, element, 0);
     return out;
 }
 

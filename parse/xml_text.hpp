@@ -17,6 +17,10 @@ namespace feedkeeper::parse {
 // Text inside child elements is not included.
 std::string element_text(pugi::xml_node element);
 
+// All text inside the element, its descendants' included (markup dropped), as for a category
+// whose value came wrapped in HTML. Descends at most 64 levels.
+std::string visible_text(pugi::xml_node element);
+
 // An attribute's value with references decoded and surrounding white space trimmed.
 std::string attribute_text(pugi::xml_node element, const char* name);
 

@@ -1,0 +1,161 @@
+// tests/parse/feed_illformed_test.cpp — the lenient path: documents a strict XML parser rejects
+// still yield their entries, with bozo set; caps and entity rules keep hostile input cheap.
+#include "feed_test_support.hpp"
+#include "parse/html_entities.hpp"
+#include "parse/xml_repair.hpp"
+
+#include <chrono>
+
+using namespace feedkeeper;
+using namespace feedkeeper::testing;
+
+TEST(FeedIllformed, DecodesHtmlNamedEntitiesThatXmlDoesNotDefine)
+{
+    const FeedDocument feed = parse_fixture("feedparser/entities/aelig.xml");
+    EXPECT_EQ(feed.title, "testing \xC3\xA6 entity");
+    EXPECT_TRUE(feed.bozo);
+    EXPECT_EQ(parse_fixture("feedparser/entities/upper_THORN.xml").title, "testing \xC3\x9E entity");
+    EXPECT_EQ(parse_fixture("feedparser/entities/lang.xml").title, "testing \xE2\x8C\xA9 entity"); // HTML 4's U+2329
+}
+
+TEST(FeedIllformed, KeepsUndefinedEntitiesAsText)
+{
+    EXPECT_EQ(parse_fixture("feedparser/entities/doesnotexist.xml").title, "testing &doesnotexist; entity");
+}
+
+TEST(FeedIllformed, EscapesBareAmpersandsAndStillDecodesLaterEntities)
+{
+    const FeedDocument feed = parse_fixture("gofeed/rss/issue_305_bare_ampersand.xml");
+    EXPECT_TRUE(feed.bozo);
+    EXPECT_EQ(feed.title, "Fish & Chips & more <3");
+    EXPECT_EQ(parse_fixture("gofeed/rss/issue_320_legacy_entity_prefix.xml").title, "?page=1&copy=2;mode=x & done");
+}
+
+TEST(FeedIllformed, DropsControlCharacters)
+{
+    const FeedDocument feed = parse_ok("<rss><channel><title>a\x01" "b\x0C" "c</title><item><title>i</title></item></channel></rss>");
+    EXPECT_TRUE(feed.bozo);
+    EXPECT_EQ(feed.title, "abc");
+    EXPECT_EQ(feed.entries.size(), 1u);
+}
+
+TEST(FeedIllformed, SkipsJunkBeforeTheXmlDeclaration)
+{
+    const FeedDocument feed = parse_ok("garbage from a PHP warning\n<?xml version=\"1.0\"?><rss><channel><title>t</title></channel></rss>");
+    EXPECT_TRUE(feed.bozo);
+    EXPECT_EQ(feed.title, "t");
+}
+
+TEST(FeedIllformed, RecoversTheItemsOfATruncatedDocument)
+{
+    const FeedDocument feed = parse_ok("<rss version='2.0'><channel><title>t</title><item><title>one</title></item><item><title>two</title><link>http://ex");
+    EXPECT_TRUE(feed.bozo);
+    ASSERT_EQ(feed.entries.size(), 2u);
+    EXPECT_EQ(feed.entries[1].title, "two");
+    EXPECT_EQ(feed.entries[1].link, "http://ex");
+    EXPECT_TRUE(parse_fixture("feedparser/illformed/rss_incomplete_cdata.xml").bozo);
+    EXPECT_TRUE(parse_fixture("feedparser/illformed/aaa_illformed.xml").bozo);
+}
+
+TEST(FeedIllformed, ClosesMismatchedTagsAndFixesAttributes)
+{
+    const FeedDocument feed = parse_ok("<rss><channel><item><title>a < b</title><description><p>open</description>"
+                                       "<enclosure url=http://e.x/a.mp3 type='audio/mpeg' length=\"3\" length=\"4\"/></item>"
+                                       "<item><title>second</title></item></channel></rss>");
+    EXPECT_TRUE(feed.bozo);
+    ASSERT_EQ(feed.entries.size(), 2u);
+    EXPECT_EQ(feed.entries[0].title, "a < b");
+    ASSERT_EQ(feed.entries[0].enclosures.size(), 1u);
+    EXPECT_EQ(feed.entries[0].enclosures[0].url, "http://e.x/a.mp3");
+    EXPECT_EQ(feed.entries[0].enclosures[0].length, "3");
+}
+
+TEST(FeedIllformed, UndeclaredNamespacePrefixMakesTheDocumentBozo)
+{
+    EXPECT_TRUE(parse_fixture("feedparser/illformed/undeclared_namespace.xml").bozo);
+    const FeedDocument feed = parse_ok("<rss><channel><item><content:encoded>body</content:encoded></item></channel></rss>");
+    EXPECT_EQ(feed.entries.at(0).content, "body"); // read by its conventional prefix all the same
+}
+
+TEST(FeedIllformed, AWellFormedDocumentWithADoctypeIsNotBozo)
+{
+    const FeedDocument feed = parse_fixture("feedparser/illformed/always_strip_doctype.xml");
+    EXPECT_FALSE(feed.bozo);
+    EXPECT_EQ(feed.title, "found");
+}
+
+TEST(FeedIllformed, NeverExpandsInternalDtdEntities)
+{
+    // No DTD processing: &id; is not XML's or HTML's, so it stays text (feedparser would expand it).
+    EXPECT_EQ(parse_fixture("feedparser/wellformed/rss/entity_in_doctype.xml").entries.at(0).id, "&id;2006-05-04:/blog/");
+}
+
+TEST(FeedIllformed, ABillionLaughsDocumentIsCheap)
+{
+    std::string doc = "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">";
+    for (int level = 1; level <= 9; ++level) {
+        doc += "<!ENTITY lol" + std::to_string(level) + " \"";
+        for (int copy = 0; copy < 10; ++copy)
+            doc += "&lol" + (level == 1 ? std::string() : std::to_string(level - 1)) + ";";
+        doc += "\">";
+    }
+    doc += "]><rss><channel><title>&lol9;</title></channel></rss>";
+    const auto start = std::chrono::steady_clock::now();
+    const FeedDocument feed = parse_ok(doc);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(200));
+    EXPECT_EQ(feed.title, "&lol9;");
+}
+
+TEST(FeedIllformed, CapsDocumentSizeEntriesTextAndDepth)
+{
+    parse::FeedParseOptions options;
+    options.limits.max_document_bytes = 100;
+    auto too_large = parse::parse_feed(std::string(101, ' '), options);
+    ASSERT_FALSE(too_large);
+    EXPECT_EQ(too_large.error().code, Errc::too_large);
+
+    std::string many = "<rss><channel>";
+    for (int i = 0; i < 50; ++i)
+        many += "<item><title>" + std::to_string(i) + "</title></item>";
+    many += "</channel></rss>";
+    options = {};
+    options.limits.max_entries = 10;
+    options.limits.max_text_bytes = 5;
+    EXPECT_EQ(parse_ok(many, options).entries.size(), 10u);
+    const FeedDocument long_title = parse_ok("<rss><channel><title>\xC3\xA4\xC3\xA4\xC3\xA4</title></channel></rss>", options);
+    EXPECT_EQ(long_title.title, "\xC3\xA4\xC3\xA4"); // cut at 5 bytes, not inside a character
+
+    std::string deep = "<feed xmlns='http://www.w3.org/2005/Atom'><entry><content type='xhtml'><div xmlns='http://www.w3.org/1999/xhtml'>";
+    for (int i = 0; i < 100000; ++i)
+        deep += "<b>";
+    deep += "x</content></entry></feed>";
+    options = {};
+    options.limits.max_depth = 50;
+    const FeedDocument nested = parse_ok(deep, options);
+    ASSERT_EQ(nested.entries.size(), 1u);
+    EXPECT_LT(nested.entries[0].content.size(), 51u * 7u);
+
+    auto deep_json = parse::parse_feed("{\"items\": " + std::string(100000, '['), options);
+    ASSERT_FALSE(deep_json);
+    EXPECT_EQ(deep_json.error().code, Errc::too_deep);
+}
+
+TEST(FeedIllformed, RepairReportsNothingForAWellFormedDocument)
+{
+    const auto repaired = parse::repair_xml("<a x=\"1\"><![CDATA[ & < ]]><b>t &amp; &#38;</b></a>");
+    EXPECT_EQ(repaired.fixes, 0u);
+    EXPECT_FALSE(parse::scan_document("<a>&amp;&#x26;&lt;</a>").needs_repair);
+    EXPECT_TRUE(parse::scan_document("<a>&eacute;</a>").needs_repair);
+}
+
+TEST(FeedIllformed, EntityTableIsSortedAndComplete)
+{
+    EXPECT_EQ(parse::html_entity_count, 2125u);
+    for (std::size_t i = 1; i < parse::html_entity_count; ++i)
+        EXPECT_LT(parse::html_entity_table[i - 1].name, parse::html_entity_table[i].name);
+    ASSERT_NE(parse::find_html_entity("eacute"), nullptr);
+    EXPECT_EQ(parse::find_html_entity("eacute")->value, "\xC3\xA9");
+    EXPECT_TRUE(parse::find_html_entity("copy")->legacy);
+    EXPECT_EQ(parse::find_html_entity("NotNestedGreaterGreater")->value, "\xE2\xAA\xA2\xCC\xB8");
+    EXPECT_EQ(parse::find_html_entity("nosuchentity"), nullptr);
+}
