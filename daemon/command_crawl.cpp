@@ -9,6 +9,7 @@
 #include "daemon/context.hpp"
 #include "daemon/control_client.hpp"
 #include "daemon/crawler.hpp"
+#include "daemon/progress.hpp"
 
 #include <boost/asio/signal_set.hpp>
 #include <fmt/format.h>
@@ -25,6 +26,8 @@ Result<CrawlReport> run_crawl(CommandContext& context, std::unique_ptr<store::Ar
 {
     Runtime runtime(context.config, std::move(archive));
     Crawler crawler(runtime);
+    ProgressLine progress;
+    crawler.on_progress([&progress](std::size_t done, std::size_t total, const std::string& what) { progress.update(done, total, what); });
     std::optional<CrawlReport> report;
     std::exception_ptr failure;
     boost::asio::signal_set signals(runtime.io, SIGINT, SIGTERM);
@@ -40,6 +43,7 @@ Result<CrawlReport> run_crawl(CommandContext& context, std::unique_ptr<store::Ar
         signals.cancel();
     });
     runtime.io.run();
+    progress.finish();
     if (failure)
         std::rethrow_exception(failure);
     if (!report)

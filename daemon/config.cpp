@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <cstdlib>
 #include <set>
 
 namespace feedkeeper::daemon {
@@ -105,11 +106,13 @@ public:
             return fallback;
         if (node->is_floating_point() && node->as_floating_point()->get() >= 0) // seconds with a fraction
             return std::chrono::milliseconds(static_cast<long long>(node->as_floating_point()->get() * 1000));
-        if (node->is_string()) {
+        if (node->is_string()) { // "250ms", "1.5s", or any whole duration
             const std::string value(node->as_string()->get());
-            if (value.ends_with("ms"))
-                if (auto parsed = parse_duration(value.substr(0, value.size() - 2)))
-                    return std::chrono::milliseconds(parsed->count());
+            char* end = nullptr;
+            const double number = std::strtod(value.c_str(), &end);
+            const std::string unit = end ? std::string(end) : std::string();
+            if (end != value.c_str() && number >= 0 && (unit == "ms" || unit == "s"))
+                return std::chrono::milliseconds(static_cast<long long>(unit == "ms" ? number : number * 1000));
         }
         return duration(*node, fmt::format("{}{}", prefix, key));
     }

@@ -279,6 +279,7 @@ asio::awaitable<Result<store::ArticleChange>> Crawler::process_job(store::Job jo
 asio::awaitable<void> Crawler::drain_jobs(std::vector<std::int64_t> feed_ids, CrawlReport& report)
 {
     std::set<std::int64_t> attempted;
+    std::size_t done = 0;
     std::vector<std::optional<std::int64_t>> filters;
     if (feed_ids.empty())
         filters.push_back(std::nullopt);
@@ -298,8 +299,10 @@ asio::awaitable<void> Crawler::drain_jobs(std::vector<std::int64_t> feed_ids, Cr
         }
         if (batch.empty())
             co_return;
+        const std::size_t total = attempted.size();
         co_await for_each_concurrently(batch.size(), m_runtime.config.fetch.max_in_flight, [&](std::size_t i) -> asio::awaitable<void> {
             auto outcome = co_await process_job(batch[i]);
+            progress(++done, total, "articles");
             if (!outcome) {
                 ++report.articles_failed;
                 report.failures.push_back({ batch[i].url, outcome.error().message });
@@ -320,6 +323,7 @@ asio::awaitable<CrawlReport> Crawler::crawl(std::vector<store::FeedRecord> feeds
     co_await for_each_concurrently(feeds.size(), m_runtime.config.fetch.max_in_flight, [&](std::size_t i) -> asio::awaitable<void> {
         auto polled = co_await poll_feed(feeds[i]);
         ++report.feeds_polled;
+        progress(report.feeds_polled, feeds.size(), "feeds");
         if (!polled) {
             ++report.feeds_failed;
             report.failures.push_back({ feeds[i].url, polled.error().message });

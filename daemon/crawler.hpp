@@ -44,6 +44,10 @@ class Crawler {
 public:
     explicit Crawler(Runtime&);
 
+    // Called on the io thread after each feed poll and each article: (done, total, "feeds"|"articles").
+    using ProgressCallback = std::function<void(std::size_t done, std::size_t total, const std::string& what)>;
+    void on_progress(ProgressCallback callback) { m_progress = std::move(callback); }
+
     // Polls each feed (concurrently, politely), then fetches every article job that is due,
     // for those feeds (or all, when `all_jobs`). Returns when all work is done.
     asio::awaitable<CrawlReport> crawl(std::vector<store::FeedRecord> feeds, bool all_jobs);
@@ -60,8 +64,15 @@ public:
 private:
     fetch::FetchRequest request_for(const std::string& url, const store::FeedRecord*) const;
 
+    void progress(std::size_t done, std::size_t total, const char* what) const
+    {
+        if (m_progress)
+            m_progress(done, total, what);
+    }
+
     Runtime& m_runtime;
     std::mt19937_64 m_random;
+    ProgressCallback m_progress;
 };
 
 // Runs `work` over `items` with at most `limit` in flight, on the current executor.
