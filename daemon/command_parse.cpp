@@ -2,7 +2,7 @@
 // Threading: the main thread.
 #include "daemon/commands.hpp"
 
-#include "core/text.hpp"
+#include "daemon/context.hpp"
 #include "daemon/json_output.hpp"
 #include "daemon/time_zones.hpp"
 #include "parse/extract.hpp"
@@ -10,42 +10,9 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 namespace feedkeeper::daemon {
-namespace {
-
-constexpr std::size_t max_file_bytes = 64 * 1024 * 1024;
-
-Result<std::string> read_file(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return Error(Errc::not_found, fmt::format("cannot open {}", path));
-    std::string bytes;
-    char buffer[65536];
-    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-        bytes.append(buffer, static_cast<std::size_t>(in.gcount()));
-        if (bytes.size() > max_file_bytes)
-            return Error(Errc::too_large, fmt::format("{} is larger than {} bytes", path, max_file_bytes));
-    }
-    if (in.bad())
-        return Error(Errc::io, fmt::format("cannot read {}", path));
-    return bytes;
-}
-
-Result<HttpHeader> parse_header_argument(const std::string& text)
-{
-    const auto colon = text.find(':');
-    if (colon == std::string::npos || colon == 0)
-        return Error(Errc::invalid_argument, fmt::format("--header '{}' is not 'Name: value'", text));
-    return HttpHeader { trim(std::string_view(text).substr(0, colon)), trim(std::string_view(text).substr(colon + 1)) };
-}
-
-} // namespace
-
 int run_parse_feed(const GlobalOptions&, const ParseFeedArguments& arguments)
 {
     parse::FeedParseOptions options;
@@ -59,7 +26,7 @@ int run_parse_feed(const GlobalOptions&, const ParseFeedArguments& arguments)
         }
         options.headers.push_back(std::move(*header));
     }
-    auto bytes = read_file(arguments.file);
+    auto bytes = read_input_file(arguments.file);
     if (!bytes) {
         print_error(bytes.error().message, arguments.file);
         return exit_failure;
@@ -82,7 +49,7 @@ int run_extract(const GlobalOptions&, const ExtractArguments& arguments)
 {
     int status = exit_ok;
     for (const std::string& file : arguments.files) {
-        auto bytes = read_file(file);
+        auto bytes = read_input_file(file);
         if (!bytes) {
             print_error(bytes.error().message, file);
             status = exit_failure;

@@ -6,6 +6,7 @@
 #include "core/log.hpp"
 #include "core/url.hpp"
 #include "daemon/schedule.hpp"
+#include "daemon/time_zones.hpp"
 #include "fetch/http_cache.hpp"
 #include "parse/entry_identity.hpp"
 #include "parse/extract.hpp"
@@ -159,6 +160,7 @@ asio::awaitable<Result<std::size_t>> Crawler::poll_feed(store::FeedRecord feed)
         parse::FeedParseOptions options;
         options.url = response->final_url.empty() ? feed.url : response->final_url;
         options.headers = response->headers;
+        options.dates.zones = &system_zone_offsets();
         auto parsed = co_await run_on(m_runtime.cpu, [&] { return parse::parse_feed(capture.body, options); });
         auto saved_capture = co_await m_runtime.store([&](store::Archive& archive) { return archive.save_capture(capture, "feed"); });
         if (!saved_capture)
