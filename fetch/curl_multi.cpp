@@ -9,6 +9,7 @@
 #include <boost/asio/post.hpp>
 
 #include <stdexcept>
+#include <vector>
 
 namespace feedkeeper::fetch {
 
@@ -27,10 +28,26 @@ CurlMulti::CurlMulti(asio::any_io_executor executor)
 
 CurlMulti::~CurlMulti()
 {
-    // Pending handlers are destroyed, not invoked: the io_context is going away with us.
-    for (auto& [easy, transfer] : m_transfers)
+    // Pending handlers are destroyed, not invoked: the io_context is going away with us. Their
+    // cancellation slots would call back into this object, so they are cleared first.
+    for (auto& [easy, transfer] : m_transfers) {
         curl_multi_remove_handle(m_multi.get(), easy);
+        if (auto slot = asio::get_associated_cancellation_slot(transfer.handler); slot.is_connected())
+            slot.clear();
+    }
     m_transfers.clear();
+}
+
+void CurlMulti::abort_all()
+{
+    std::vector<CURL*> handles;
+    handles.reserve(m_transfers.size());
+    for (const auto& [easy, transfer] : m_transfers)
+        handles.push_back(easy);
+    for (CURL* easy : handles) {
+        curl_multi_remove_handle(m_multi.get(), easy);
+        complete(easy, CURLE_ABORTED_BY_CALLBACK);
+    }
 }
 
 void CurlMulti::start(CURL* easy, asio::any_completion_handler<void(CURLcode)> handler)
@@ -42,28 +59,33 @@ void CurlMulti::start(CURL* easy, asio::any_completion_handler<void(CURLcode)> h
         asio::post(m_executor, asio::append(std::move(handler), CURLE_FAILED_INIT));
         return;
     }
-    m_transfers.emplace(easy, Transfer { std::move(handler) });
+    const std::uint64_t id = m_next_id++;
+    m_transfers.emplace(easy, Transfer { std::move(handler), id });
     if (slot.is_connected())
-        slot.assign([this, easy](asio::cancellation_type) { cancel(easy); });
+        slot.assign([this, easy, id](asio::cancellation_type) { cancel(easy, id); });
     // libcurl arms its timer from add_handle; on_timer will drive the transfer.
 }
 
-void CurlMulti::cancel(CURL* easy)
+// Runs inside the slot's own handler, on the executor's thread (cancellation is emitted there).
+void CurlMulti::cancel(CURL* easy, std::uint64_t id)
 {
-    if (!m_transfers.contains(easy))
+    auto it = m_transfers.find(easy);
+    if (it == m_transfers.end() || it->second.id != id)
         return;
     curl_multi_remove_handle(m_multi.get(), easy);
-    complete(easy, CURLE_ABORTED_BY_CALLBACK);
+    complete(easy, CURLE_ABORTED_BY_CALLBACK, SlotState::emitting);
 }
 
-void CurlMulti::complete(CURL* easy, CURLcode code)
+void CurlMulti::complete(CURL* easy, CURLcode code, SlotState slot_state)
 {
     auto node = m_transfers.extract(easy);
     if (node.empty())
         return;
     auto handler = std::move(node.mapped().handler);
+    // A later emit must not reach this object for a finished transfer. While the slot's handler
+    // is running (cancel), clearing would destroy it under its own feet; the id check covers it.
     auto slot = asio::get_associated_cancellation_slot(handler);
-    if (slot.is_connected())
+    if (slot.is_connected() && slot_state == SlotState::connected)
         slot.clear();
     // Post, don't invoke: the resumed coroutine may call async_perform() re-entrantly.
     asio::post(m_executor, asio::append(std::move(handler), code));
