@@ -16,6 +16,7 @@ namespace feedkeeper::fetch {
 CurlMulti::CurlMulti(asio::any_io_executor executor)
     : m_executor(std::move(executor))
     , m_timer(m_executor)
+    , m_self(std::make_shared<CurlMulti*>(this))
     , m_multi(curl_multi_init())
 {
     if (!m_multi)
@@ -95,16 +96,52 @@ int CurlMulti::on_timer(CURLM*, long timeout_ms, void* self_pointer)
 {
     auto& self = *static_cast<CurlMulti*>(self_pointer);
     if (timeout_ms < 0) {
-        self.m_timer.cancel();
+        self.m_deadline.reset();
+        self.m_armed.reset();
+        self.m_timer.cancel(); // cheap (no syscall), and lets io_context::run() return when idle
         return 0;
     }
-    // Even for 0 ms, never call libcurl from inside its own callback: go through the executor.
-    self.m_timer.expires_after(std::chrono::milliseconds(timeout_ms));
-    self.m_timer.async_wait([&self](boost::system::error_code ec) {
-        if (!ec)
-            self.drive(CURL_SOCKET_TIMEOUT, 0);
-    });
+    if (timeout_ms == 0) {
+        // Never call libcurl from inside its own callback: go through the executor.
+        self.m_deadline.reset();
+        if (!std::exchange(self.m_timeout_posted, true)) {
+            asio::post(self.m_executor, [alive = std::weak_ptr<CurlMulti*>(self.m_self)] {
+                if (auto owner = alive.lock()) {
+                    (*owner)->m_timeout_posted = false;
+                    (*owner)->drive(CURL_SOCKET_TIMEOUT, 0);
+                }
+            });
+        }
+        return 0;
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    self.m_deadline = deadline;
+    if (!self.m_armed || deadline < *self.m_armed)
+        self.arm_timer(deadline);
     return 0;
+}
+
+void CurlMulti::arm_timer(std::chrono::steady_clock::time_point deadline)
+{
+    m_armed = deadline;
+    m_timer.expires_at(deadline); // aborts the previous wait: its handler sees an error and returns
+    m_timer.async_wait([alive = std::weak_ptr<CurlMulti*>(m_self)](boost::system::error_code ec) {
+        if (auto owner = alive.lock(); owner && !ec) // a completed wait may still be queued when we go
+            (*owner)->on_timer_expired();
+    });
+}
+
+void CurlMulti::on_timer_expired()
+{
+    m_armed.reset();
+    if (!m_deadline)
+        return;
+    if (std::chrono::steady_clock::now() < *m_deadline) {
+        arm_timer(*m_deadline); // libcurl moved it later meanwhile
+        return;
+    }
+    m_deadline.reset();
+    drive(CURL_SOCKET_TIMEOUT, 0);
 }
 
 int CurlMulti::on_socket(CURL*, curl_socket_t fd, int what, void* self_pointer, void*)
