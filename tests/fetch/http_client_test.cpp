@@ -180,3 +180,32 @@ TEST(HttpClientGuard, AlsoRefusesAConnectionThatAnotherTransferLeftOpen)
     EXPECT_EQ(second->value->error().code, Errc::blocked);
     EXPECT_EQ(server.requests().size(), 1u);
 }
+
+TEST_F(HttpClientTest, SendsPerFeedHeadersAndAnIdentifyingUserAgent)
+{
+    server.route("/feed", TestResponse { .body = "ok" });
+    auto req = request("/feed");
+    req.headers = { { "X-Api-Key", "abc" }, { "Accept", "application/rss+xml" } };
+    ASSERT_TRUE(fetch(req));
+    auto seen = server.requests();
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0].headers["x-api-key"], "abc");
+    EXPECT_EQ(seen[0].headers["accept"], "application/rss+xml");
+    const std::string agent = seen[0].headers["user-agent"];
+    EXPECT_NE(agent.find("feedkeeper/" FEEDKEEPER_VERSION), std::string::npos) << agent;
+    EXPECT_NE(agent.find("+http"), std::string::npos) << agent; // a contact URL for site operators
+}
+
+TEST_F(HttpClientTest, GoesThroughTheConfiguredProxy)
+{
+    server.fallback([](const feedkeeper::testing::RecordedRequest& seen) {
+        return TestResponse { .body = "via proxy for " + seen.target };
+    });
+    auto req = request("/unused");
+    req.url = "http://feeds.example.invalid/rss"; // never resolved by us: the proxy gets the absolute URL
+    req.proxy = server.base_url();
+    req.address_policy = AddressPolicy::public_only; // the proxy is the user's choice; the guard stands aside
+    auto response = fetch(req);
+    ASSERT_TRUE(response) << response.error().message;
+    EXPECT_EQ(response->body, "via proxy for http://feeds.example.invalid/rss");
+}
