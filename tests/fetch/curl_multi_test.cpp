@@ -44,27 +44,39 @@ void route_stall_and_notify(HttpTestServer& server, boost::asio::io_context& io,
 
 } // namespace
 
-TEST(CurlMulti, AStuckTransferDoesNotHoldUpTheHealthyOnes)
+TEST(CurlMulti, HostileServersDoNotHoldUpTheHealthyTransfers)
 {
     HttpTestServer server;
     server.route("/stall", TestResponse { .body = std::string(200, 'x'), .fault = Fault::stall_mid_body });
+    server.route("/drip", TestResponse { .body = std::string(400, 'x'), .fault = Fault::slow_drip, .drip_interval = 50ms });
+    server.route("/headers", TestResponse { .fault = Fault::endless_headers });
+    server.route("/bomb", TestResponse { .body = feedkeeper::testing::gzip(std::string(16 * 1024 * 1024, '\0')), .fault = Fault::gzip_bomb });
+    server.route("/reset", TestResponse { .fault = Fault::reset });
     server.route("/ok", TestResponse { .body = "fine" });
     boost::asio::io_context io;
     CurlMulti multi(io.get_executor());
     HttpClient client(multi);
 
-    auto stuck = spawn(io, client.fetch(request_for(server.base_url() + "/stall")));
-    std::vector<std::shared_ptr<Outcome<Result<HttpResponse>>>> healthy;
+    std::vector<std::shared_ptr<Outcome<Result<HttpResponse>>>> hostile, healthy;
+    for (const char* path : { "/stall", "/drip", "/headers", "/bomb", "/reset" }) {
+        auto request = request_for(server.base_url() + path);
+        request.limits.max_body_bytes = 1024 * 1024;
+        hostile.push_back(spawn(io, client.fetch(request)));
+    }
     for (int i = 0; i < 20; ++i)
         healthy.push_back(spawn(io, client.fetch(request_for(server.base_url() + "/ok"))));
     run_for_at_most(io);
 
-    ASSERT_TRUE(stuck->value);
-    EXPECT_FALSE(*stuck->value); // cut off by the low-speed limit
+    Clock::time_point last_hostile {};
+    for (const auto& outcome : hostile) {
+        ASSERT_TRUE(outcome->value); // each one ended, with an error of its own
+        EXPECT_FALSE(*outcome->value);
+        last_hostile = std::max(last_hostile, outcome->finished_at);
+    }
     for (const auto& outcome : healthy) {
         ASSERT_TRUE(outcome->value && *outcome->value);
         EXPECT_EQ((*outcome->value)->body, "fine");
-        EXPECT_LT(outcome->finished_at, stuck->finished_at); // all done while the stuck one still hung
+        EXPECT_LT(outcome->finished_at, last_hostile); // all done while the slowest hostile one still hung
     }
     EXPECT_EQ(multi.in_flight(), 0u);
 }

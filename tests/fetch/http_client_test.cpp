@@ -209,3 +209,17 @@ TEST_F(HttpClientTest, GoesThroughTheConfiguredProxy)
     ASSERT_TRUE(response) << response.error().message;
     EXPECT_EQ(response->body, "via proxy for http://feeds.example.invalid/rss");
 }
+
+TEST_F(HttpClientTest, RecordsEveryHopOfARedirectChainForTheCrawlersMoveDecision)
+{
+    server.route("/a", TestResponse { .status = 301, .headers = { { "Location", "/b" } } });
+    server.route("/b", TestResponse { .status = 308, .headers = { { "Location", "/c" } } });
+    server.route("/c", TestResponse { .status = 302, .headers = { { "Location", "/d" } } });
+    server.route("/d", TestResponse { .body = "end" });
+    auto response = fetch(request("/a"));
+    ASSERT_TRUE(response) << response.error().message;
+    EXPECT_EQ(response->redirect_statuses, (std::vector<long> { 301, 308, 302 }));
+    EXPECT_EQ(response->redirects, 3);
+    EXPECT_EQ(response->first_redirect_target, server.base_url() + "/b");
+    EXPECT_EQ(response->final_url, server.base_url() + "/d");
+}

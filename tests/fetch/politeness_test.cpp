@@ -251,3 +251,12 @@ TEST(RegistrableDomain, UsesThePublicSuffixList)
     EXPECT_EQ(registrable_domain("127.0.0.2"), "127.0.0.2");
     EXPECT_EQ(registrable_domain("::1"), "::1");
 }
+
+TEST(Politeness, DefaultsAreOneConnectionAndAOneSecondDelayPerHost)
+{
+    const HostPolicy defaults;
+    EXPECT_EQ(defaults.connections, 1u);
+    EXPECT_EQ(defaults.min_delay, 1s);
+    EXPECT_TRUE(defaults.obey_robots);
+    EXPECT_GE(defaults.max_delay, defaults.min_delay);
+}
