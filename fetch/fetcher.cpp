@@ -102,8 +102,8 @@ asio::awaitable<Result<void>> Fetcher::check_robots(const FetchRequest& page)
             m_politeness.set_crawl_delay(host, *delay); // again each time: idle hosts are forgotten
         if (entry.rules.allowed(path_and_query(page.url)))
             return {};
-        if (!entry.unavailable.empty())
-            return Error(Errc::blocked, fmt::format("robots.txt of {} could not be read ({}); RFC 9309 says to assume "
+        if (!entry.unavailable.empty()) // transient, unlike a rule: a network-class error, retried later
+            return Error(Errc::network, fmt::format("robots.txt of {} could not be read ({}); RFC 9309 says to assume "
                 "everything disallowed, so the page is retried later", key, entry.unavailable));
         return Error(Errc::blocked, "disallowed by the site's robots.txt");
     };

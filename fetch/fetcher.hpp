@@ -26,9 +26,10 @@ public:
     Fetcher(CurlMulti&, FetcherOptions);
 
     // Waits for the host's turn, fetches, records the timing; 429/503 with Retry-After (429
-    // without: 60 s) pause the host. Article pages disallowed by the host's robots.txt (or whose
-    // robots.txt is unreachable, RFC 9309 2.3.1.4) fail with Errc::blocked without contacting the
-    // page. Cancellation (per-operation) yields Errc::cancelled wherever it is waiting.
+    // without: 60 s) pause the host. Article pages disallowed by the host's robots.txt fail with
+    // Errc::blocked without contacting the page; while its robots.txt is unreachable (5xx, 429,
+    // network: "complete disallow", RFC 9309 2.3.1.4) they fail with Errc::network, to be retried.
+    // Cancellation (per-operation) yields Errc::cancelled wherever it is waiting.
     asio::awaitable<Result<HttpResponse>> fetch(FetchRequest, FetchPurpose);
 
     Politeness& politeness() { return m_politeness; }

@@ -144,7 +144,7 @@ TEST_F(FetcherTest, ObeysRobotsTxtForArticlesButNotForFeeds)
     EXPECT_EQ(server.request_count("/private/page"), 1u); // only the feed fetch
 }
 
-TEST_F(FetcherTest, AnUnreachableRobotsTxtBlocksArticlesWithTheReason)
+TEST_F(FetcherTest, AnUnreachableRobotsTxtHoldsArticlesBackWithARetryableReason)
 {
     server.route("/robots.txt", TestResponse { .status = 500 });
     server.route("/page", TestResponse { .body = "page" });
@@ -153,7 +153,7 @@ TEST_F(FetcherTest, AnUnreachableRobotsTxtBlocksArticlesWithTheReason)
     run_for_at_most(io);
     ASSERT_TRUE(page->value);
     ASSERT_FALSE(*page->value);
-    EXPECT_EQ(page->value->error().code, Errc::blocked);
+    EXPECT_EQ(page->value->error().code, Errc::network); // transient: the crawler retries, it does not give up
     EXPECT_NE(page->value->error().message.find("HTTP 500"), std::string::npos) << page->value->error().message;
     EXPECT_EQ(server.request_count("/page"), 0u);
 }
