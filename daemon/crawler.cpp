@@ -143,6 +143,8 @@ asio::awaitable<Result<std::size_t>> Crawler::poll_feed(store::FeedRecord feed)
         co_return error;
     };
 
+    if (!response && response.error().code == Errc::cancelled)
+        co_return response.error(); // shutting down: not the feed's failure, nothing to record
     if (!response)
         co_return co_await fail(response.error(), std::nullopt, false);
     outcome.remote_ip = response->remote_ip;
@@ -229,9 +231,15 @@ asio::awaitable<Result<store::ArticleChange>> Crawler::process_job(store::Job jo
     fetch::FetchRequest request = request_for(job.url, feed ? &*feed : nullptr);
     if (job.kind == "manual") // a URL the user asked for by hand, not one a feed pointed at
         request.address_policy = fetch::AddressPolicy::allow_private;
+    // Pages, not PDFs or videos; a missing or text/* type is sniffed by the extractor.
+    request.accepted_content_types = { "text/*", "application/xhtml+xml", "" };
     auto response = co_await m_runtime.fetcher.fetch(std::move(request), fetch::FetchPurpose::article);
-    if (!response)
-        co_return co_await give_up_or_retry(response.error(), std::nullopt, response.error().code == Errc::blocked || response.error().code == Errc::too_large);
+    if (!response && response.error().code == Errc::cancelled)
+        co_return response.error(); // shutting down: the job stays queued as it is
+    if (!response) {
+        const Errc code = response.error().code;
+        co_return co_await give_up_or_retry(response.error(), std::nullopt, code == Errc::blocked || code == Errc::too_large || code == Errc::unsupported);
+    }
     const long status = response->status;
     if (status == 404 || status == 410) {
         const Timestamp now = now_utc();

@@ -9,12 +9,14 @@
 #include <boost/asio/post.hpp>
 
 #include <stdexcept>
+#include <vector>
 
 namespace feedkeeper::fetch {
 
 CurlMulti::CurlMulti(asio::any_io_executor executor)
     : m_executor(std::move(executor))
     , m_timer(m_executor)
+    , m_self(std::make_shared<CurlMulti*>(this))
     , m_multi(curl_multi_init())
 {
     if (!m_multi)
@@ -29,10 +31,26 @@ CurlMulti::~CurlMulti() { abandon_transfers(); }
 
 void CurlMulti::abandon_transfers()
 {
-    // Pending handlers are destroyed, not invoked: the io_context is going away.
-    for (auto& [easy, transfer] : m_transfers)
+    // Pending handlers are destroyed, not invoked: the io_context is going away. Their
+    // cancellation slots would call back into this object, so they are cleared first.
+    for (auto& [easy, transfer] : m_transfers) {
         curl_multi_remove_handle(m_multi.get(), easy);
+        if (auto slot = asio::get_associated_cancellation_slot(transfer.handler); slot.is_connected())
+            slot.clear();
+    }
     m_transfers.clear();
+}
+
+void CurlMulti::abort_all()
+{
+    std::vector<CURL*> handles;
+    handles.reserve(m_transfers.size());
+    for (const auto& [easy, transfer] : m_transfers)
+        handles.push_back(easy);
+    for (CURL* easy : handles) {
+        curl_multi_remove_handle(m_multi.get(), easy);
+        complete(easy, CURLE_ABORTED_BY_CALLBACK);
+    }
 }
 
 void CurlMulti::start(CURL* easy, asio::any_completion_handler<void(CURLcode)> handler)
@@ -44,28 +62,33 @@ void CurlMulti::start(CURL* easy, asio::any_completion_handler<void(CURLcode)> h
         asio::post(m_executor, asio::append(std::move(handler), CURLE_FAILED_INIT));
         return;
     }
-    m_transfers.emplace(easy, Transfer { std::move(handler) });
+    const std::uint64_t id = m_next_id++;
+    m_transfers.emplace(easy, Transfer { std::move(handler), id });
     if (slot.is_connected())
-        slot.assign([this, easy](asio::cancellation_type) { cancel(easy); });
+        slot.assign([this, easy, id](asio::cancellation_type) { cancel(easy, id); });
     // libcurl arms its timer from add_handle; on_timer will drive the transfer.
 }
 
-void CurlMulti::cancel(CURL* easy)
+// Runs inside the slot's own handler, on the executor's thread (cancellation is emitted there).
+void CurlMulti::cancel(CURL* easy, std::uint64_t id)
 {
-    if (!m_transfers.contains(easy))
+    auto it = m_transfers.find(easy);
+    if (it == m_transfers.end() || it->second.id != id)
         return;
     curl_multi_remove_handle(m_multi.get(), easy);
-    complete(easy, CURLE_ABORTED_BY_CALLBACK);
+    complete(easy, CURLE_ABORTED_BY_CALLBACK, SlotState::emitting);
 }
 
-void CurlMulti::complete(CURL* easy, CURLcode code)
+void CurlMulti::complete(CURL* easy, CURLcode code, SlotState slot_state)
 {
     auto node = m_transfers.extract(easy);
     if (node.empty())
         return;
     auto handler = std::move(node.mapped().handler);
+    // A later emit must not reach this object for a finished transfer. While the slot's handler
+    // is running (cancel), clearing would destroy it under its own feet; the id check covers it.
     auto slot = asio::get_associated_cancellation_slot(handler);
-    if (slot.is_connected())
+    if (slot.is_connected() && slot_state == SlotState::connected)
         slot.clear();
     // Post, don't invoke: the resumed coroutine may call async_perform() re-entrantly.
     asio::post(m_executor, asio::append(std::move(handler), code));
@@ -75,16 +98,52 @@ int CurlMulti::on_timer(CURLM*, long timeout_ms, void* self_pointer)
 {
     auto& self = *static_cast<CurlMulti*>(self_pointer);
     if (timeout_ms < 0) {
-        self.m_timer.cancel();
+        self.m_deadline.reset();
+        self.m_armed.reset();
+        self.m_timer.cancel(); // cheap (no syscall), and lets io_context::run() return when idle
         return 0;
     }
-    // Even for 0 ms, never call libcurl from inside its own callback: go through the executor.
-    self.m_timer.expires_after(std::chrono::milliseconds(timeout_ms));
-    self.m_timer.async_wait([&self](boost::system::error_code ec) {
-        if (!ec)
-            self.drive(CURL_SOCKET_TIMEOUT, 0);
-    });
+    if (timeout_ms == 0) {
+        // Never call libcurl from inside its own callback: go through the executor.
+        self.m_deadline.reset();
+        if (!std::exchange(self.m_timeout_posted, true)) {
+            asio::post(self.m_executor, [alive = std::weak_ptr<CurlMulti*>(self.m_self)] {
+                if (auto owner = alive.lock()) {
+                    (*owner)->m_timeout_posted = false;
+                    (*owner)->drive(CURL_SOCKET_TIMEOUT, 0);
+                }
+            });
+        }
+        return 0;
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    self.m_deadline = deadline;
+    if (!self.m_armed || deadline < *self.m_armed)
+        self.arm_timer(deadline);
     return 0;
+}
+
+void CurlMulti::arm_timer(std::chrono::steady_clock::time_point deadline)
+{
+    m_armed = deadline;
+    m_timer.expires_at(deadline); // aborts the previous wait: its handler sees an error and returns
+    m_timer.async_wait([alive = std::weak_ptr<CurlMulti*>(m_self)](boost::system::error_code ec) {
+        if (auto owner = alive.lock(); owner && !ec) // a completed wait may still be queued when we go
+            (*owner)->on_timer_expired();
+    });
+}
+
+void CurlMulti::on_timer_expired()
+{
+    m_armed.reset();
+    if (!m_deadline)
+        return;
+    if (std::chrono::steady_clock::now() < *m_deadline) {
+        arm_timer(*m_deadline); // libcurl moved it later meanwhile
+        return;
+    }
+    m_deadline.reset();
+    drive(CURL_SOCKET_TIMEOUT, 0);
 }
 
 int CurlMulti::on_socket(CURL*, curl_socket_t fd, int what, void* self_pointer, void*)

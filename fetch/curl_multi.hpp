@@ -11,7 +11,9 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 
 namespace feedkeeper::fetch {
@@ -26,8 +28,11 @@ public:
     ~CurlMulti();
 
     // Runs `easy` (fully configured by the caller, who also owns whatever its callbacks write to)
-    // to completion. Completes with libcurl's result; cancellation (per-operation slot) aborts
-    // the transfer with CURLE_ABORTED_BY_CALLBACK. Never completes inline.
+    // to completion. Completes with libcurl's result; cancellation (per-operation slot, any type)
+    // removes the transfer and completes with CURLE_ABORTED_BY_CALLBACK. Never completes inline.
+    // Shutdown: destroying the CurlMulti destroys the handlers of unfinished transfers without
+    // invoking them (their coroutines are destroyed with the io_context); call abort_all() and
+    // keep running the io_context first for a graceful stop.
     template <asio::completion_token_for<void(CURLcode)> Token>
     auto async_perform(CURL* easy, Token&& token)
     {
@@ -35,6 +40,9 @@ public:
             [this](asio::any_completion_handler<void(CURLcode)> handler, CURL* handle) { start(handle, std::move(handler)); },
             token, easy);
     }
+
+    // Completes every unfinished transfer with CURLE_ABORTED_BY_CALLBACK (posted, as always).
+    void abort_all();
 
     std::size_t in_flight() const { return m_transfers.size(); }
 
@@ -47,7 +55,9 @@ public:
 private:
     struct Transfer {
         asio::any_completion_handler<void(CURLcode)> handler;
+        std::uint64_t id = 0; // libcurl may reuse a freed CURL* address; a stale slot must not hit a new transfer
     };
+    enum class SlotState { connected, emitting };
     // libcurl owns the socket; we only borrow it to learn about readiness.
     struct Watch {
         Watch(asio::any_io_executor executor, curl_socket_t fd) : descriptor(executor, fd) { }
@@ -63,18 +73,29 @@ private:
     };
 
     void start(CURL* easy, asio::any_completion_handler<void(CURLcode)> handler);
-    void cancel(CURL* easy);
+    void cancel(CURL* easy, std::uint64_t id);
     static int on_socket(CURL*, curl_socket_t, int what, void* self, void* socket_data);
     static int on_timer(CURLM*, long timeout_ms, void* self);
+    void arm_timer(std::chrono::steady_clock::time_point);
+    void on_timer_expired();
     void watch(curl_socket_t, const std::shared_ptr<Watch>&);
     void drive(curl_socket_t, int event_bitmask);
     void complete_finished_transfers();
-    void complete(CURL* easy, CURLcode);
+    void complete(CURL* easy, CURLcode, SlotState = SlotState::connected);
 
     asio::any_io_executor m_executor;
+    // libcurl moves its deadline on nearly every call, and each re-arm of an Asio timer that
+    // becomes the earliest costs a timerfd_settime() syscall (a quarter of the CPU at 100
+    // transfers). So the timer is re-armed only when libcurl's deadline moves earlier; when it
+    // fires early it re-arms for the current deadline. 0 ms timeouts are posted, not timed.
     asio::steady_timer m_timer;
+    std::optional<std::chrono::steady_clock::time_point> m_deadline; // libcurl's wish; none: no timeout
+    std::optional<std::chrono::steady_clock::time_point> m_armed;    // what m_timer waits for
+    bool m_timeout_posted = false;
+    std::shared_ptr<CurlMulti*> m_self; // posted work holds a weak_ptr: it must not outlive us
     std::unordered_map<curl_socket_t, std::shared_ptr<Watch>> m_watches;
     std::unordered_map<CURL*, Transfer> m_transfers;
+    std::uint64_t m_next_id = 1;
     MultiHandle m_multi; // Last member: curl_multi_cleanup() calls back into the ones above.
 };
 

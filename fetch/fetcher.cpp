@@ -7,14 +7,21 @@
 #include "fetch/http_cache.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
+
+#include <unordered_map>
 
 namespace feedkeeper::fetch {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr std::chrono::seconds default_too_many_requests_pause { 60 };
+constexpr std::chrono::hours unreachable_robots_retry { 1 };
+constexpr std::size_t robots_body_bytes = 512 * 1024; // RFC 9309: parse at least 500 KiB
+constexpr std::size_t robots_cache_sweep_size = 4096;
 
 std::string origin_of(const std::string& url)
 {
@@ -33,10 +40,28 @@ std::string path_and_query(const std::string& url)
 
 } // namespace
 
+struct Fetcher::RobotsCache {
+    struct Entry {
+        RobotsRules rules;
+        Clock::time_point expires;
+        std::string unavailable; // why robots.txt could not be read (then rules disallow all)
+    };
+    std::unordered_map<std::string, Entry> entries; // by scheme://host:port
+    // Origins whose robots.txt is being fetched; the timer is cancelled when it is done.
+    std::unordered_map<std::string, std::shared_ptr<asio::steady_timer>> pending;
+
+    void sweep_expired()
+    {
+        const auto now = Clock::now();
+        std::erase_if(entries, [now](const auto& entry) { return entry.second.expires <= now; });
+    }
+};
+
 Fetcher::Fetcher(CurlMulti& multi, FetcherOptions options)
     : m_client(multi)
     , m_options(std::move(options))
     , m_politeness(multi.get_executor(), m_options.politeness)
+    , m_robots(std::make_shared<RobotsCache>())
 {
 }
 
@@ -49,10 +74,12 @@ void Fetcher::set_options(FetcherOptions options)
 asio::awaitable<Result<HttpResponse>> Fetcher::fetch_politely(FetchRequest request)
 {
     const std::string host = url_host(request.url);
-    HostPermit permit = co_await m_politeness.acquire(host);
+    auto permit = co_await m_politeness.acquire(host);
+    if (!permit)
+        co_return permit.error();
     const auto started = Clock::now();
     auto response = co_await m_client.fetch(std::move(request));
-    permit.release(Clock::now() - started);
+    permit->release(Clock::now() - started);
     if (response && (response->status == 429 || response->status == 503)) {
         auto wait = retry_after(response->headers, now_utc());
         if (!wait && response->status == 429)
@@ -65,22 +92,46 @@ asio::awaitable<Result<HttpResponse>> Fetcher::fetch_politely(FetchRequest reque
     co_return response;
 }
 
-asio::awaitable<const RobotsRules*> Fetcher::robots_for(const FetchRequest& page)
+asio::awaitable<Result<void>> Fetcher::check_robots(const FetchRequest& page)
 {
+    const std::shared_ptr<RobotsCache> cache = m_robots; // this frame may outlive the Fetcher at shutdown
     const std::string key = origin_of(page.url);
+    const std::string host = url_host(page.url);
+    auto verdict = [&](const RobotsCache::Entry& entry) -> Result<void> {
+        if (auto delay = entry.rules.crawl_delay())
+            m_politeness.set_crawl_delay(host, *delay); // again each time: idle hosts are forgotten
+        if (entry.rules.allowed(path_and_query(page.url)))
+            return {};
+        if (!entry.unavailable.empty()) // transient, unlike a rule: a network-class error, retried later
+            return Error(Errc::network, fmt::format("robots.txt of {} could not be read ({}); RFC 9309 says to assume "
+                "everything disallowed, so the page is retried later", key, entry.unavailable));
+        return Error(Errc::blocked, "disallowed by the site's robots.txt");
+    };
     for (;;) {
-        auto it = m_robots.find(key);
-        if (it != m_robots.end() && it->second.expires > Clock::now())
-            co_return &it->second.rules;
-        auto pending = m_robots_pending.find(key);
-        if (pending == m_robots_pending.end())
+        auto it = cache->entries.find(key);
+        if (it != cache->entries.end() && it->second.expires > Clock::now())
+            co_return verdict(it->second);
+        auto pending = cache->pending.find(key);
+        if (pending == cache->pending.end())
             break;
-        // Someone is fetching it already: wait for them (they cancel the timer when done).
+        // Someone is fetching it already: wait for them (they cancel the timer however they end).
         auto timer = pending->second;
         co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
+        if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none)
+            co_return Error(Errc::cancelled, "cancelled while waiting for robots.txt of " + key);
     }
     auto done = std::make_shared<asio::steady_timer>(m_client.multi().get_executor(), Clock::time_point::max());
-    m_robots_pending[key] = done;
+    cache->pending[key] = done;
+    struct Finish { // wakes the waiters even if this coroutine is cancelled or destroyed
+        RobotsCache& cache;
+        const std::string& key;
+        asio::steady_timer& done;
+        ~Finish()
+        {
+            cache.pending.erase(key);
+            done.cancel();
+        }
+    } finish { *cache, key, *done };
 
     FetchRequest request;
     request.url = resolve_url(page.url, "/robots.txt").value_or(page.url);
@@ -88,23 +139,23 @@ asio::awaitable<const RobotsRules*> Fetcher::robots_for(const FetchRequest& page
     request.proxy = page.proxy;
     request.address_policy = page.address_policy;
     request.limits = page.limits;
-    request.limits.max_body_bytes = 512 * 1024;
+    request.limits.max_body_bytes = std::min(request.limits.max_body_bytes, robots_body_bytes);
     auto response = co_await fetch_politely(std::move(request));
+    if (!response && (response.error().code == Errc::blocked || response.error().code == Errc::cancelled))
+        co_return response.error(); // says nothing about the site's rules: not cached
 
-    CachedRobots cached { RobotsRules::allow_all(), Clock::now() + m_options.robots_cache_time };
+    RobotsCache::Entry entry { RobotsRules::allow_all(), Clock::now() + m_options.robots_cache_time, {} };
     if (response && response->status >= 200 && response->status < 300) {
-        cached.rules = RobotsRules::parse(response->body, product_token(m_options.user_agent.empty() ? default_user_agent() : m_options.user_agent));
+        entry.rules = RobotsRules::parse(response->body, product_token(m_options.user_agent.empty() ? default_user_agent() : m_options.user_agent));
     } else if (!response || response->status >= 500 || response->status == 429) {
-        // RFC 9309: an unreachable robots.txt means "assume complete disallow"; retry within the hour.
-        cached.rules = RobotsRules::disallow_all();
-        cached.expires = Clock::now() + std::chrono::hours(1);
-    }
-    if (auto delay = cached.rules.crawl_delay())
-        m_politeness.set_crawl_delay(url_host(page.url), *delay);
-    auto& slot = m_robots[key] = std::move(cached);
-    m_robots_pending.erase(key);
-    done->cancel();
-    co_return &slot.rules;
+        // RFC 9309 2.3.1.4: unreachable means "assume complete disallow"; ask again within the hour.
+        entry.rules = RobotsRules::disallow_all();
+        entry.expires = Clock::now() + unreachable_robots_retry;
+        entry.unavailable = response ? fmt::format("HTTP {}", response->status) : response.error().message;
+    } // other 4xx: "unavailable", everything allowed (RFC 9309 2.3.1.3)
+    if (cache->entries.size() >= robots_cache_sweep_size)
+        cache->sweep_expired();
+    co_return verdict(cache->entries[key] = std::move(entry));
 }
 
 asio::awaitable<Result<HttpResponse>> Fetcher::fetch(FetchRequest request, FetchPurpose purpose)
@@ -112,9 +163,8 @@ asio::awaitable<Result<HttpResponse>> Fetcher::fetch(FetchRequest request, Fetch
     if (request.user_agent.empty())
         request.user_agent = m_options.user_agent;
     if (purpose == FetchPurpose::article && m_politeness.policy(url_host(request.url)).obey_robots && is_http_url(request.url)) {
-        const RobotsRules* rules = co_await robots_for(request);
-        if (!rules->allowed(path_and_query(request.url)))
-            co_return Error(Errc::blocked, "disallowed by the site's robots.txt");
+        if (auto allowed = co_await check_robots(request); !allowed)
+            co_return allowed.error();
     }
     co_return co_await fetch_politely(std::move(request));
 }

@@ -9,7 +9,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include <unordered_map>
+#include <memory>
 
 namespace feedkeeper::fetch {
 
@@ -25,27 +25,25 @@ class Fetcher {
 public:
     Fetcher(CurlMulti&, FetcherOptions);
 
-    // Waits for the host's turn, fetches, records the timing. Article pages disallowed by the
-    // host's robots.txt fail with Errc::blocked without contacting the page.
+    // Waits for the host's turn, fetches, records the timing; 429/503 with Retry-After (429
+    // without: 60 s) pause the host. Article pages disallowed by the host's robots.txt fail with
+    // Errc::blocked without contacting the page; while its robots.txt is unreachable (5xx, 429,
+    // network: "complete disallow", RFC 9309 2.3.1.4) they fail with Errc::network, to be retried.
+    // Cancellation (per-operation) yields Errc::cancelled wherever it is waiting.
     asio::awaitable<Result<HttpResponse>> fetch(FetchRequest, FetchPurpose);
 
     Politeness& politeness() { return m_politeness; }
     void set_options(FetcherOptions);
 
 private:
-    asio::awaitable<const RobotsRules*> robots_for(const FetchRequest&);
+    struct RobotsCache; // shared with suspended robots.txt fetches, which may outlive the Fetcher
+    asio::awaitable<Result<void>> check_robots(const FetchRequest&);
     asio::awaitable<Result<HttpResponse>> fetch_politely(FetchRequest);
-
-    struct CachedRobots {
-        RobotsRules rules;
-        std::chrono::steady_clock::time_point expires;
-    };
 
     HttpClient m_client;
     FetcherOptions m_options;
     Politeness m_politeness;
-    std::unordered_map<std::string, CachedRobots> m_robots; // by scheme://host:port
-    std::unordered_map<std::string, std::shared_ptr<asio::steady_timer>> m_robots_pending;
+    std::shared_ptr<RobotsCache> m_robots;
 };
 
 } // namespace feedkeeper::fetch

@@ -13,8 +13,9 @@ namespace feedkeeper::fetch {
 // Retry-After as delta-seconds or HTTP-date, relative to `now`; capped at one week.
 std::optional<std::chrono::seconds> retry_after(const HttpHeaders&, Timestamp now);
 
-// How long the response may be reused (Cache-Control max-age / s-maxage, else Expires - Date);
-// nullopt without such headers; zero for no-store / no-cache.
+// How long from now the response stays fresh, i.e. may be reused without asking again: Cache-Control
+// max-age, else Expires - Date, minus Age; capped at one week. nullopt without such headers; zero
+// for no-store / no-cache / an invalid Expires. s-maxage is ignored (we are a private cache).
 std::optional<std::chrono::seconds> freshness_lifetime(const HttpHeaders&, Timestamp now);
 
 // An HTTP-date (RFC 9110 IMF-fixdate and the obsolete forms), via curl_getdate().

@@ -8,6 +8,7 @@
 
 #include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -15,28 +16,46 @@
 
 #include <array>
 #include <cstring>
+#include <utility>
 
 namespace feedkeeper::fetch {
 namespace {
 
 struct TransferState {
     const FetchLimits* limits = nullptr;
+    const std::vector<std::string>* accepted_content_types = nullptr;
     HttpResponse response;
     std::string current_url;
     std::size_t header_bytes = 0;
     bool body_too_large = false;
     bool headers_too_large = false;
     bool address_blocked = false;
+    bool body_started = false;
+    bool header_block_ended = false; // the final response's empty line arrived
+    bool content_type_refused = false;
     std::string blocked_address;
     AddressPolicy address_policy = AddressPolicy::public_only;
     std::string request_head; // the last request's header block as sent
     std::array<char, CURL_ERROR_SIZE> error_buffer {};
 };
 
+bool final_content_type_refused(const TransferState& state)
+{
+    const long status = state.response.status;
+    if (status < 200 || status >= 300 || state.accepted_content_types->empty())
+        return false;
+    const auto type = find_header(state.response.headers, "content-type");
+    return !content_type_accepted(type.value_or(""), *state.accepted_content_types);
+}
+
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
 {
     auto& state = *static_cast<TransferState*>(user);
     const std::size_t bytes = size * count;
+    if (!std::exchange(state.body_started, true) && final_content_type_refused(state)) {
+        state.content_type_refused = true;
+        return 0; // before any byte is kept: libcurl fails with CURLE_WRITE_ERROR
+    }
     if (state.response.body.size() + bytes > state.limits->max_body_bytes) {
         state.body_too_large = true;
         return 0; // libcurl fails the transfer with CURLE_WRITE_ERROR
@@ -59,6 +78,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
         line.remove_suffix(1);
     HttpResponse& response = state.response;
+    state.header_block_ended = line.empty() && response.status >= 200;
     if (line.starts_with("HTTP/")) {
         const auto space = line.find(' ');
         const long status = space == std::string_view::npos ? 0 : std::atol(std::string(line.substr(space + 1, 3)).c_str());
@@ -111,6 +131,19 @@ curl_socket_t on_open_socket(void* user, curlsocktype purpose, curl_sockaddr* ad
     return socket(address->family, address->socktype, address->protocol);
 }
 
+// Runs before every request, also on a reused connection, which the open-socket guard never sees
+// (another transfer may have opened it with private addresses allowed).
+int on_request_ready(void* user, char* remote_ip, char*, int, int)
+{
+    auto& state = *static_cast<TransferState*>(user);
+    if (state.address_policy == AddressPolicy::public_only && remote_ip && is_private_address(remote_ip)) {
+        state.address_blocked = true;
+        state.blocked_address = remote_ip;
+        return CURL_PREREQFUNC_ABORT;
+    }
+    return CURL_PREREQFUNC_OK;
+}
+
 HttpHeaders parse_request_head(std::string_view head)
 {
     HttpHeaders headers;
@@ -123,12 +156,24 @@ HttpHeaders parse_request_head(std::string_view head)
     return headers;
 }
 
+// libcurl refuses a single header line over CURL_MAX_HTTP_HEADER (100 KiB) before our header
+// callback sees it, and reports that as out of memory without a message.
+bool header_line_too_long(CURLcode code, const TransferState& state)
+{
+    return code == CURLE_OUT_OF_MEMORY && !state.header_block_ended;
+}
+
 std::string describe_failure(CURLcode code, const TransferState& state, const FetchLimits& limits)
 {
     if (state.body_too_large || code == CURLE_FILESIZE_EXCEEDED)
         return fmt::format("response body larger than the {} byte limit", limits.max_body_bytes);
     if (state.headers_too_large)
         return fmt::format("response headers larger than the {} byte limit", limits.max_header_bytes);
+    if (header_line_too_long(code, state))
+        return "response header line longer than libcurl's 100 KiB limit";
+    if (state.content_type_refused)
+        return fmt::format("Content-Type \"{}\" is not one of the accepted types ({})",
+            find_header(state.response.headers, "content-type").value_or(""), fmt::join(*state.accepted_content_types, ", "));
     if (state.address_blocked)
         return fmt::format("refused to connect to private address {} (a public feed may not point at internal hosts)", state.blocked_address);
     switch (code) {
@@ -153,10 +198,12 @@ std::string describe_failure(CURLcode code, const TransferState& state, const Fe
 
 Errc classify(CURLcode code, const TransferState& state)
 {
-    if (state.body_too_large || state.headers_too_large || code == CURLE_FILESIZE_EXCEEDED)
+    if (state.body_too_large || state.headers_too_large || code == CURLE_FILESIZE_EXCEEDED || header_line_too_long(code, state))
         return Errc::too_large;
     if (state.address_blocked)
         return Errc::blocked;
+    if (state.content_type_refused)
+        return Errc::unsupported;
     if (code == CURLE_OPERATION_TIMEDOUT)
         return Errc::timeout;
     if (code == CURLE_ABORTED_BY_CALLBACK)
@@ -181,6 +228,7 @@ boost::asio::awaitable<Result<HttpResponse>> HttpClient::fetch(FetchRequest requ
         co_return Error(Errc::io, "curl_easy_init failed");
     TransferState state;
     state.limits = &request.limits;
+    state.accepted_content_types = &request.accepted_content_types;
     state.current_url = request.url;
     state.address_policy = request.address_policy;
     state.response.url = request.url;
@@ -195,6 +243,10 @@ boost::asio::awaitable<Result<HttpResponse>> HttpClient::fetch(FetchRequest requ
         add_header("If-Modified-Since: " + request.last_modified);
     for (const HttpHeader& header : request.headers)
         add_header(header.name + ": " + header.value);
+    // As a custom header, not CURLOPT_COOKIE: libcurl drops a custom Cookie (and Authorization)
+    // when a redirect leaves the host, but sends CURLOPT_COOKIE to every host in the chain.
+    if (!request.cookies.empty())
+        add_header("Cookie: " + request.cookies);
     if (!headers_ok)
         co_return Error(Errc::io, "out of memory building request headers");
 
@@ -203,6 +255,8 @@ boost::asio::awaitable<Result<HttpResponse>> HttpClient::fetch(FetchRequest requ
     curl_easy_setopt(handle, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, 1L); // libcurl's defaults, stated: TLS is verified
+    curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, 2L);
     curl_easy_setopt(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(handle, CURLOPT_MAXREDIRS, limits.max_redirects);
@@ -214,8 +268,6 @@ boost::asio::awaitable<Result<HttpResponse>> HttpClient::fetch(FetchRequest requ
     curl_easy_setopt(handle, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(limits.max_body_bytes));
     curl_easy_setopt(handle, CURLOPT_USERAGENT, request.user_agent.empty() ? default_user_agent().c_str() : request.user_agent.c_str());
     curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.get());
-    if (!request.cookies.empty())
-        curl_easy_setopt(handle, CURLOPT_COOKIE, request.cookies.c_str());
     if (!request.proxy.empty())
         curl_easy_setopt(handle, CURLOPT_PROXY, request.proxy.c_str());
     curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, &on_body);
@@ -230,6 +282,8 @@ boost::asio::awaitable<Result<HttpResponse>> HttpClient::fetch(FetchRequest requ
     if (request.proxy.empty()) {
         curl_easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, &on_open_socket);
         curl_easy_setopt(handle, CURLOPT_OPENSOCKETDATA, &state);
+        curl_easy_setopt(handle, CURLOPT_PREREQFUNCTION, &on_request_ready);
+        curl_easy_setopt(handle, CURLOPT_PREREQDATA, &state);
     }
     curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, state.error_buffer.data());
 
@@ -248,9 +302,26 @@ boost::asio::awaitable<Result<HttpResponse>> HttpClient::fetch(FetchRequest requ
     curl_easy_getinfo(handle, CURLINFO_TOTAL_TIME, &response.total_seconds);
     response.request_headers = parse_request_head(state.request_head);
 
-    if (code != CURLE_OK)
+    if (code == CURLE_OK && final_content_type_refused(state))
+        state.content_type_refused = true; // an empty body never reached on_body
+    if (code != CURLE_OK || state.content_type_refused)
         co_return Error(classify(code, state), describe_failure(code, state, limits));
     co_return std::move(response);
+}
+
+bool content_type_accepted(std::string_view content_type, const std::vector<std::string>& accepted)
+{
+    if (accepted.empty())
+        return true;
+    const std::string mime = content_type_mime(content_type);
+    const std::string_view type = std::string_view(mime).substr(0, mime.find('/'));
+    for (const std::string& pattern : accepted) {
+        if (pattern == mime)
+            return true;
+        if (pattern.ends_with("/*") && std::string_view(pattern).substr(0, pattern.size() - 2) == type && mime.find('/') != std::string::npos)
+            return true;
+    }
+    return false;
 }
 
 bool is_private_address(std::string_view text)

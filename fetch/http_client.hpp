@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 namespace feedkeeper::fetch {
 
@@ -30,10 +31,13 @@ struct FetchRequest {
     HttpHeaders headers; // extra request headers (per feed)
     std::string etag;           // sent as If-None-Match
     std::string last_modified;  // sent as If-Modified-Since
-    std::string cookies;        // "name=value; other=value"
+    std::string cookies;        // "name=value; other=value"; never sent to another host after a redirect
     std::string user_agent;
     std::string proxy;          // libcurl proxy URL; empty: libcurl's environment defaults
     AddressPolicy address_policy = AddressPolicy::public_only;
+    // MIME types (lower case; "text/*" matches a whole type) a 2xx body may have; empty accepts
+    // any. A mismatch aborts at the first body byte with Errc::unsupported (no 16 MiB videos).
+    std::vector<std::string> accepted_content_types;
     FetchLimits limits;
 };
 
@@ -47,6 +51,9 @@ public:
 private:
     CurlMulti& m_multi;
 };
+
+// Whether a Content-Type header value matches one of `accepted` (see FetchRequest).
+bool content_type_accepted(std::string_view content_type, const std::vector<std::string>& accepted);
 
 // True for loopback, private (RFC 1918, ULA), link-local, CGNAT, unspecified and similar addresses.
 bool is_private_address(std::string_view ip);

@@ -3,17 +3,15 @@
 // Threading: the io_context's one thread only (no locks).
 #pragma once
 
+#include "core/error.hpp"
+
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
-#include <deque>
 #include <map>
 #include <memory>
 #include <string>
-#include <unordered_map>
-#include <vector>
 
 namespace feedkeeper::fetch {
 
@@ -33,28 +31,35 @@ struct PolitenessOptions {
     std::size_t connections_per_domain = 4;  // shared by all hosts of one registrable domain
 };
 
-class Politeness;
+namespace detail {
+struct PolitenessState;
+}
 
 // A granted slot on a host; releasing it (or destroying it) starts the host's delay.
 class HostPermit {
 public:
     HostPermit() = default;
-    HostPermit(Politeness*, std::string host);
+    HostPermit(std::shared_ptr<detail::PolitenessState>, std::string host);
     HostPermit(HostPermit&&) noexcept;
     HostPermit& operator=(HostPermit&&) noexcept;
     ~HostPermit();
     void release(std::chrono::steady_clock::duration response_time);
 
 private:
-    Politeness* m_owner = nullptr;
+    std::shared_ptr<detail::PolitenessState> m_state;
     std::string m_host;
 };
 
+// Waiters queue per host, first come first served: only the front of a host's queue may take a
+// slot, and it is woken when its time comes, a slot frees up or the queue ahead of it changes.
+// Permits and suspended acquire() calls share the state, so they may outlive this object (at
+// shutdown the io_context destroys suspended coroutines last).
 class Politeness {
 public:
     Politeness(asio::any_io_executor, PolitenessOptions);
 
-    asio::awaitable<HostPermit> acquire(std::string host);
+    // Waits for the host's turn. Fails only with Errc::cancelled (per-operation cancellation).
+    asio::awaitable<Result<HostPermit>> acquire(std::string host);
     // No request to `host` starts before `until` (429/503 Retry-After).
     void pause(const std::string& host, std::chrono::steady_clock::time_point until);
     std::chrono::steady_clock::time_point paused_until(const std::string& host) const;
@@ -63,30 +68,11 @@ public:
     const HostPolicy& policy(const std::string& host) const;
     void set_options(PolitenessOptions);
 
+    std::size_t waiting(const std::string& host) const; // callers queued for the host
+    std::size_t tracked_hosts() const;                 // idle hosts are forgotten over time
+
 private:
-    friend class HostPermit;
-    using Waiter = std::shared_ptr<asio::steady_timer>;
-    struct HostState {
-        std::size_t active = 0;
-        std::chrono::steady_clock::time_point next_allowed {};
-        std::chrono::steady_clock::time_point paused_until {};
-        std::chrono::milliseconds crawl_delay { 0 };
-        std::string domain;
-        std::deque<Waiter> waiters; // FIFO: only the front may take a slot
-    };
-    struct DomainState {
-        std::size_t active = 0;
-        std::vector<std::string> hosts;
-    };
-
-    void release(const std::string& host, std::chrono::steady_clock::duration response_time);
-    void remove_waiter(const std::string& host, const Waiter&);
-    HostState& host_state(const std::string& host);
-
-    asio::any_io_executor m_executor;
-    PolitenessOptions m_options;
-    std::unordered_map<std::string, HostState> m_hosts;
-    std::unordered_map<std::string, DomainState> m_domains;
+    std::shared_ptr<detail::PolitenessState> m_state;
 };
 
 // The registrable domain of `host` (public suffix + 1 label, via libpsl); the host itself for

@@ -11,6 +11,55 @@ namespace {
 
 constexpr std::size_t max_robots_bytes = 500 * 1024;
 
+bool is_unreserved(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+enum class Encode { pattern, path };
+
+// RFC 9309 2.2.2: compare in one percent-encoding. Non-ASCII octets and controls are encoded,
+// escapes of unreserved characters decoded ("%62%61%7A" -> "baz"), other escapes upper-cased. In a
+// path, '*' and '$' are data, so they are encoded the way a pattern spells them literally (%2A, %24).
+std::string normalize_encoding(std::string_view text, Encode mode)
+{
+    static constexpr char digits[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(text.size());
+    auto encode = [&](unsigned char c) {
+        out += '%';
+        out += digits[c >> 4];
+        out += digits[c & 15];
+    };
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
+            const auto decoded = static_cast<unsigned char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
+            if (is_unreserved(decoded))
+                out += static_cast<char>(decoded);
+            else
+                encode(decoded);
+            i += 2;
+        } else if (c >= 0x80 || c <= 0x20 || c == 0x7F || (mode == Encode::path && (c == '*' || c == '$'))) {
+            encode(c);
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
 // Matches `path` against a robots pattern: '*' any run, '$' at the end anchors. Iterative
 // backtracking over the last '*' (linear in practice, no recursion).
 bool matches(std::string_view pattern, std::string_view path)
@@ -44,8 +93,10 @@ bool matches(std::string_view pattern, std::string_view path)
 
 std::string product_token(std::string_view user_agent)
 {
-    const auto end = user_agent.find_first_of("/ ");
-    return ascii_lower(trim(user_agent.substr(0, end)));
+    // RFC 9309 2.2.1: a product token is [a-zA-Z_-]+; "FooBot/1.0 (+url)" names "foobot".
+    const std::string text = trim(user_agent);
+    const auto end = text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-");
+    return ascii_lower(std::string_view(text).substr(0, end));
 }
 
 RobotsRules RobotsRules::allow_all() { return RobotsRules {}; }
@@ -60,6 +111,8 @@ RobotsRules RobotsRules::disallow_all()
 RobotsRules RobotsRules::parse(std::string_view text, std::string_view token)
 {
     text = text.substr(0, max_robots_bytes);
+    if (text.starts_with("\xEF\xBB\xBF"))
+        text.remove_prefix(3); // UTF-8 byte order mark
     const std::string ours = ascii_lower(token);
     // Groups: consecutive user-agent lines, then their rules. Ours if a UA line names our token;
     // otherwise the '*' group. Several matching groups are merged (RFC 9309 2.2.1).
@@ -80,16 +133,18 @@ RobotsRules RobotsRules::parse(std::string_view text, std::string_view token)
         if (key == "user-agent") {
             if (!in_agents)
                 groups.emplace_back();
-            groups.back().agents.push_back(ascii_lower(value));
+            groups.back().agents.push_back(value == "*" ? value : product_token(value));
             in_agents = true;
             continue;
         }
+        if (key != "allow" && key != "disallow" && key != "crawl-delay")
+            continue; // sitemap and unknown records belong to no group and do not end one
         in_agents = false;
         if (groups.empty())
-            continue;
+            continue; // rules before any user-agent line
         if (key == "allow" || key == "disallow") {
-            if (!value.empty() || key == "allow")
-                groups.back().rules.push_back({ value, key == "allow" });
+            if (!value.empty()) // an empty Disallow allows everything: no rule at all
+                groups.back().rules.push_back({ normalize_encoding(value, Encode::pattern), key == "allow" });
         } else if (key == "crawl-delay") {
             double seconds = 0;
             const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seconds);
@@ -116,10 +171,13 @@ RobotsRules RobotsRules::parse(std::string_view text, std::string_view token)
     return result;
 }
 
-bool RobotsRules::allowed(std::string_view path) const
+bool RobotsRules::allowed(std::string_view raw_path) const
 {
+    if (raw_path == "/robots.txt")
+        return true; // implicitly allowed (RFC 9309 2.2.2)
     if (m_disallow_all)
-        return path == "/robots.txt";
+        return false;
+    const std::string path = normalize_encoding(raw_path.empty() ? "/" : raw_path, Encode::path);
     // Longest matching pattern wins; on a tie, Allow wins (RFC 9309 2.2.2).
     const Rule* best = nullptr;
     for (const Rule& rule : m_rules) {

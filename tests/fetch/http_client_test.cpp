@@ -1,5 +1,6 @@
 // tests/fetch/http_client_test.cpp — real libcurl transfers against the project's test server.
 #include "fetch/http_client.hpp"
+#include "tests/fetch/test_io.hpp"
 #include "tests/support/http_server.hpp"
 
 #include <boost/asio.hpp>
@@ -132,4 +133,93 @@ TEST(PrivateAddress, ClassifiesCommonRanges)
     EXPECT_FALSE(is_private_address("93.184.216.34"));
     EXPECT_FALSE(is_private_address("2606:2800:220:1:248:1893:25c8:1946"));
     EXPECT_FALSE(is_private_address("172.32.0.1"));
+}
+
+TEST(HttpClientCookies, AreSentToTheFeedsHostButNotToAnotherHostAfterARedirect)
+{
+    HttpTestServer server(std::vector<std::string> { "127.0.0.1", "127.0.0.2" });
+    server.route("/jump", TestResponse { .status = 302, .headers = { { "Location", server.base_url(1) + "/landed" } } });
+    server.route("/landed", TestResponse { .body = "elsewhere" });
+    boost::asio::io_context io;
+    CurlMulti multi(io.get_executor());
+    HttpClient client(multi);
+    FetchRequest request;
+    request.url = server.base_url(0) + "/jump";
+    request.address_policy = AddressPolicy::allow_private;
+    request.cookies = "consent=yes";
+    auto outcome = feedkeeper::testing::spawn(io, client.fetch(request));
+    feedkeeper::testing::run_for_at_most(io);
+    ASSERT_TRUE(outcome->value && *outcome->value);
+    EXPECT_EQ((*outcome->value)->body, "elsewhere");
+    auto seen = server.requests();
+    ASSERT_EQ(seen.size(), 2u);
+    EXPECT_EQ(seen[0].headers["cookie"], "consent=yes");
+    EXPECT_EQ(seen[1].headers.count("cookie"), 0u);
+}
+
+TEST(HttpClientGuard, AlsoRefusesAConnectionThatAnotherTransferLeftOpen)
+{
+    HttpTestServer server;
+    server.route("/page", TestResponse { .body = "page" });
+    boost::asio::io_context io;
+    CurlMulti multi(io.get_executor());
+    HttpClient client(multi);
+    FetchRequest allowed;
+    allowed.url = server.base_url() + "/page";
+    allowed.address_policy = AddressPolicy::allow_private; // e.g. a feed on the LAN: its connection stays in the cache
+    auto first = feedkeeper::testing::spawn(io, client.fetch(allowed));
+    feedkeeper::testing::run_for_at_most(io);
+    ASSERT_TRUE(first->value && *first->value);
+
+    FetchRequest guarded = allowed;
+    guarded.address_policy = AddressPolicy::public_only; // a public feed's link to the same host
+    auto second = feedkeeper::testing::spawn(io, client.fetch(guarded));
+    feedkeeper::testing::run_for_at_most(io);
+    ASSERT_TRUE(second->value);
+    ASSERT_FALSE(*second->value);
+    EXPECT_EQ(second->value->error().code, Errc::blocked);
+    EXPECT_EQ(server.requests().size(), 1u);
+}
+
+TEST_F(HttpClientTest, SendsPerFeedHeadersAndAnIdentifyingUserAgent)
+{
+    server.route("/feed", TestResponse { .body = "ok" });
+    auto req = request("/feed");
+    req.headers = { { "X-Api-Key", "abc" }, { "Accept", "application/rss+xml" } };
+    ASSERT_TRUE(fetch(req));
+    auto seen = server.requests();
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0].headers["x-api-key"], "abc");
+    EXPECT_EQ(seen[0].headers["accept"], "application/rss+xml");
+    const std::string agent = seen[0].headers["user-agent"];
+    EXPECT_NE(agent.find("feedkeeper/" FEEDKEEPER_VERSION), std::string::npos) << agent;
+    EXPECT_NE(agent.find("+http"), std::string::npos) << agent; // a contact URL for site operators
+}
+
+TEST_F(HttpClientTest, GoesThroughTheConfiguredProxy)
+{
+    server.fallback([](const feedkeeper::testing::RecordedRequest& seen) {
+        return TestResponse { .body = "via proxy for " + seen.target };
+    });
+    auto req = request("/unused");
+    req.url = "http://feeds.example.invalid/rss"; // never resolved by us: the proxy gets the absolute URL
+    req.proxy = server.base_url();
+    req.address_policy = AddressPolicy::public_only; // the proxy is the user's choice; the guard stands aside
+    auto response = fetch(req);
+    ASSERT_TRUE(response) << response.error().message;
+    EXPECT_EQ(response->body, "via proxy for http://feeds.example.invalid/rss");
+}
+
+TEST_F(HttpClientTest, RecordsEveryHopOfARedirectChainForTheCrawlersMoveDecision)
+{
+    server.route("/a", TestResponse { .status = 301, .headers = { { "Location", "/b" } } });
+    server.route("/b", TestResponse { .status = 308, .headers = { { "Location", "/c" } } });
+    server.route("/c", TestResponse { .status = 302, .headers = { { "Location", "/d" } } });
+    server.route("/d", TestResponse { .body = "end" });
+    auto response = fetch(request("/a"));
+    ASSERT_TRUE(response) << response.error().message;
+    EXPECT_EQ(response->redirect_statuses, (std::vector<long> { 301, 308, 302 }));
+    EXPECT_EQ(response->redirects, 3);
+    EXPECT_EQ(response->first_redirect_target, server.base_url() + "/b");
+    EXPECT_EQ(response->final_url, server.base_url() + "/d");
 }

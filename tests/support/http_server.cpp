@@ -20,9 +20,11 @@ using namespace std::chrono_literals;
 struct HttpTestServer::Impl {
     asio::io_context io;
     std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
-    std::thread thread;
+    std::vector<std::thread> threads;
+    bool record_requests = true;
     mutable std::mutex mutex;
     std::map<std::string, Handler> routes;
+    Handler fallback;
     std::vector<RecordedRequest> log;
     std::string base_url;
 
@@ -93,9 +95,16 @@ std::string gzip(const std::string& data)
 }
 
 HttpTestServer::HttpTestServer(std::vector<std::string> addresses, unsigned short port)
-    : m_impl(std::make_unique<Impl>())
-    , m_addresses(std::move(addresses))
+    : HttpTestServer(ServerOptions { .addresses = std::move(addresses), .port = port })
 {
+}
+
+HttpTestServer::HttpTestServer(ServerOptions options)
+    : m_impl(std::make_unique<Impl>())
+    , m_addresses(std::move(options.addresses))
+{
+    unsigned short port = options.port;
+    m_impl->record_requests = options.record_requests;
     for (const std::string& address : m_addresses) {
         auto acceptor = std::make_unique<tcp::acceptor>(m_impl->io);
         tcp::endpoint endpoint(asio::ip::make_address(address), port);
@@ -110,14 +119,15 @@ HttpTestServer::HttpTestServer(std::vector<std::string> addresses, unsigned shor
     m_impl->base_url = base_url(0);
     for (auto& acceptor : m_impl->acceptors)
         asio::co_spawn(m_impl->io, m_impl->accept_loop(*acceptor), asio::detached);
-    m_impl->thread = std::thread([impl = m_impl.get()] { impl->io.run(); });
+    for (std::size_t i = 0; i < std::max<std::size_t>(options.threads, 1); ++i)
+        m_impl->threads.emplace_back([impl = m_impl.get()] { impl->io.run(); });
 }
 
 HttpTestServer::~HttpTestServer()
 {
     m_impl->io.stop();
-    if (m_impl->thread.joinable())
-        m_impl->thread.join();
+    for (std::thread& thread : m_impl->threads)
+        thread.join();
 }
 
 std::string HttpTestServer::base_url(std::size_t index) const
@@ -129,6 +139,12 @@ void HttpTestServer::route(const std::string& path, Handler handler)
 {
     std::lock_guard lock(m_impl->mutex);
     m_impl->routes[path] = std::move(handler);
+}
+
+void HttpTestServer::fallback(Handler handler)
+{
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->fallback = std::move(handler);
 }
 
 void HttpTestServer::route(const std::string& path, TestResponse response)
@@ -190,6 +206,8 @@ HttpTestServer::Handler HttpTestServer::Impl::find(const std::string& path)
     auto it = routes.find(path);
     if (it != routes.end())
         return it->second;
+    if (fallback)
+        return fallback;
     return [](const RecordedRequest&) {
         TestResponse response;
         response.status = 404;
@@ -201,10 +219,15 @@ HttpTestServer::Handler HttpTestServer::Impl::find(const std::string& path)
 asio::awaitable<void> HttpTestServer::Impl::accept_loop(tcp::acceptor& acceptor)
 {
     for (;;) {
-        auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+        // Each connection on a strand of its own: with several threads, its coroutine never runs twice at once.
+        const asio::any_io_executor strand = asio::make_strand(io);
+        auto [ec, socket] = co_await acceptor.async_accept(strand, asio::as_tuple(asio::use_awaitable));
         if (ec)
             co_return;
-        asio::co_spawn(io, serve(std::move(socket)), asio::detached);
+        boost::system::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        auto executor = socket.get_executor();
+        asio::co_spawn(executor, serve(std::move(socket)), asio::detached);
     }
 }
 
@@ -233,7 +256,7 @@ asio::awaitable<void> HttpTestServer::Impl::serve(tcp::socket socket)
             if (colon != std::string::npos)
                 request.headers[lower(trim_copy(line.substr(0, colon)))] = trim_copy(line.substr(colon + 1));
         }
-        {
+        if (record_requests) {
             std::lock_guard lock(mutex);
             log.push_back(request);
         }
@@ -281,6 +304,14 @@ asio::awaitable<void> HttpTestServer::Impl::respond(tcp::socket& socket, const T
         co_return !ec;
     };
 
+    if (response.fault == Fault::endless_header_line) {
+        if (!co_await write(head + "X-Endless: "))
+            co_return;
+        const std::string filler(1000, 'a');
+        for (;;)
+            if (!co_await write(filler))
+                co_return;
+    }
     if (response.fault == Fault::endless_headers) {
         if (!co_await write(head))
             co_return;
@@ -292,10 +323,22 @@ asio::awaitable<void> HttpTestServer::Impl::respond(tcp::socket& socket, const T
     if (!keep_alive)
         head += "Connection: close\r\n";
     head += "\r\n";
+    const std::string& body = response.body;
+    const bool plain = response.fault == Fault::none || response.fault == Fault::gzip_bomb;
+    if (plain && !chunked) { // one write: head and body in one segment
+        if (response.status != 304 && response.status != 204)
+            head += body;
+        co_await write(head);
+        if (!keep_alive) {
+            boost::system::error_code ignored;
+            socket.shutdown(tcp::socket::shutdown_both, ignored);
+            socket.close(ignored);
+        }
+        co_return;
+    }
     if (!co_await write(head))
         co_return;
 
-    const std::string& body = response.body;
     switch (response.fault) {
     case Fault::slow_drip:
         for (char c : body) {

@@ -1,6 +1,6 @@
 // tests/support/http_server.hpp — the project's own HTTP/1.1 test server with fault injection.
-// Threading: owns one background thread running its io_context; routes are registered before
-// start() or under the internal mutex; request records are read under the same mutex.
+// Threading: owns background threads (one by default) running its io_context; routes and the
+// request log are shared with the test thread under an internal mutex.
 #pragma once
 
 #include <chrono>
@@ -23,6 +23,7 @@ enum class Fault {
     endless_headers,  // header lines forever
     gzip_bomb,        // `body` is sent as-is with Content-Encoding: gzip (caller supplies the bomb)
     lying_length,     // Content-Length larger than the body, then close
+    endless_header_line, // one header line that never ends
 };
 
 struct TestResponse {
@@ -44,12 +45,20 @@ struct RecordedRequest {
     std::chrono::steady_clock::time_point received_at;
 };
 
+struct ServerOptions {
+    std::vector<std::string> addresses { "127.0.0.1" };
+    unsigned short port = 0;     // 0: any free port (every address shares the first one's)
+    std::size_t threads = 1;     // io_context threads; more for benchmarks
+    bool record_requests = true; // off for benchmarks: the log costs a lock and a copy per request
+};
+
 class HttpTestServer {
 public:
     using Handler = std::function<TestResponse(const RecordedRequest&)>;
 
     // Listens on port 0 of each address (default 127.0.0.1), or on `port` when given.
     explicit HttpTestServer(std::vector<std::string> addresses = { "127.0.0.1" }, unsigned short port = 0);
+    explicit HttpTestServer(ServerOptions);
     ~HttpTestServer();
     HttpTestServer(const HttpTestServer&) = delete;
     HttpTestServer& operator=(const HttpTestServer&) = delete;
@@ -58,7 +67,8 @@ public:
     void route(const std::string& path, TestResponse);
     // Serves every file under `directory` at "/<relative path>", with `__BASE__` replaced by base_url().
     void serve_directory(const std::string& directory, const std::string& prefix = "/");
-    // Default for unknown paths: 404.
+    // Answers paths without a route (default: 404).
+    void fallback(Handler);
 
     unsigned short port() const { return m_port; }
     std::string base_url(std::size_t address_index = 0) const;
