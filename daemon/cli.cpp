@@ -21,6 +21,29 @@ void print_error(std::string_view what, std::string_view where)
         fmt::print(stderr, "feedkeeper: error: {} ({})\n", what, where);
 }
 
+namespace {
+
+// The first word that is neither an option nor an option's value, when it names no command.
+std::string unknown_command(CLI::App& app, int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view word = argv[i];
+        if (word == "--db" || word == "--config" || word == "--socket") {
+            ++i; // its value
+            continue;
+        }
+        if (word.starts_with("-"))
+            continue;
+        for (const CLI::App* command : app.get_subcommands({}))
+            if (command->get_name() == word)
+                return {};
+        return std::string(word);
+    }
+    return {};
+}
+
+} // namespace
+
 int run_cli(int argc, char** argv)
 {
     CLI::App app { "feedkeeper — archive news feeds and the articles they point to", "feedkeeper" };
@@ -133,7 +156,10 @@ int run_cli(int argc, char** argv)
     } catch (const CLI::ParseError& error) {
         if (error.get_exit_code() == 0)
             return app.exit(error); // --help, --version
-        print_error(error.what(), "command line; see feedkeeper --help");
+        if (const std::string unknown = unknown_command(app, argc, argv); !unknown.empty())
+            print_error(fmt::format("unknown command '{}'", unknown), "command line; see feedkeeper --help");
+        else
+            print_error(error.what(), "command line; see feedkeeper --help");
         return exit_usage;
     }
     if (verbose && quiet) {

@@ -197,7 +197,7 @@ TEST(Cli, UsageErrorsExitTwoWithOneLine)
     TemporaryDirectory directory;
     auto unknown = run_process({ FEEDKEEPER_BINARY, "frobnicate" });
     EXPECT_EQ(unknown.exit_code, 2);
-    EXPECT_EQ(unknown.err.rfind("feedkeeper: error: ", 0), 0u) << unknown.err;
+    EXPECT_EQ(unknown.err.rfind("feedkeeper: error: unknown command 'frobnicate'", 0), 0u) << unknown.err;
     auto option = run_process({ FEEDKEEPER_BINARY, "crawl", "--bogus" });
     EXPECT_EQ(option.exit_code, 2);
     auto missing_directory = run_process({ FEEDKEEPER_BINARY, "--db", "/nonexistent/dir/archive.db", "feeds" });
