@@ -179,7 +179,29 @@ constexpr Phrase notice_phrases[] = {
     { "комментари", notice_comments },
 };
 
+constexpr std::string_view section_titles[] = {
+    "comments", "comment", "leave a reply", "leave a comment", "join the conversation", "discussion", "related",
+    "more from", "more stories", "more news", "read more", "read next", "recommended", "you may also like",
+    "you might also like", "you may be interested", "most popular", "most read", "most viewed", "trending",
+    "latest news", "latest stories", "more on this", "around the web", "sponsored", "promoted", "also read",
+    "don't miss", "siehe auch", "lesen sie auch", "mehr zum thema", "könnte sie auch interessieren", "kommentare",
+    "verwandte artikel", "weitere artikel", "meistgelesen", "das könnte sie", "читайте также", "комментарии",
+    "похожие статьи", "по теме", "популярное", "lire aussi", "commentaires", "à lire aussi", "te puede interesar",
+    "comentarios", "noticias relacionadas", "leggi anche", "commenti",
+};
+
 } // namespace
+
+bool is_boilerplate_section_title(std::string_view lower_text)
+{
+    if (lower_text.size() > 60)
+        return false;
+    for (std::string_view title : section_titles) {
+        if (lower_text.find(title) != std::string_view::npos)
+            return true;
+    }
+    return false;
+}
 
 std::uint32_t class_hints(std::string_view value)
 {

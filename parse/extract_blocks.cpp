@@ -219,7 +219,8 @@ Pruned Segmenter::prune_reason(std::uint32_t index, std::uint32_t hints, float& 
         else
             max_share = 0.15; // weak evidence: only small elements go
     }
-    if (reason != Pruned::no && node.chars > 0 && prose_share(index) >= max_share) {
+    // Only wrappers are protected: a leaf with a boilerplate name is boilerplate however long.
+    if (reason != Pruned::no && node.holds_blocks && node.chars > 0 && prose_share(index) >= max_share) {
         factor = big_factor; // too much of the page's prose to drop on this evidence; scores decide
         return Pruned::no;
     }

@@ -98,6 +98,87 @@ bool can_contain(const DomNode& node)
     }
 }
 
+// Repeated cards that open with a link (teaser lists, tickers, "more stories" grids): for each
+// element whose first text is a link covering a good part of it, count its siblings of the same tag
+// and class doing the same; three or more make a list of other stories.
+std::vector<bool> find_teaser_cards(const HtmlDocument& document, const PageBlocks& page)
+{
+    const std::uint32_t count = document.size();
+    std::vector<std::uint32_t> nearest_link(count, no_node);
+    std::vector<std::uint64_t> keys(count, 0);
+    std::unordered_map<std::uint64_t, int> group_sizes;
+    for (std::uint32_t i = 1; i < count; ++i) {
+        const DomNode& node = document[i];
+        nearest_link[i] = node.tag == GUMBO_TAG_A && !node.is_text ? i : nearest_link[node.parent];
+        if (node.is_text || node.chars < 20 || node.chars > 1000 || node.first_text == no_node
+            || page.pruned[i] != Pruned::no)
+            continue;
+        const std::uint32_t link = nearest_link[node.first_text];
+        if (link == no_node || link < i) // the leading link must lie inside the card
+            continue;
+        const std::uint32_t leading = document[link].chars;
+        if (leading < 15 || leading * 100 < node.chars * 12)
+            continue;
+        const std::string_view class_name = document.attribute(i, "class");
+        std::uint64_t key = (static_cast<std::uint64_t>(node.parent) << 16) ^ static_cast<std::uint64_t>(node.tag);
+        for (char c : class_name)
+            key = (key ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+        keys[i] = key | 1;
+        ++group_sizes[keys[i]];
+    }
+    std::vector<bool> in_card(count, false);
+    for (std::uint32_t i = 1; i < count; ++i) {
+        in_card[i] = in_card[document[i].parent] || (keys[i] != 0 && group_sizes[keys[i]] >= 3);
+    }
+    return in_card;
+}
+
+// A heading, or a short bold line standing for one, that names a section ("Top Rated Comments",
+// "More from …"); a question or a "Related: <link>" line is not one.
+bool is_section_title(const Block& block)
+{
+    const bool heading = block.kind == BlockKind::heading
+        || (block.chars < 60 && block.emphasis_chars * 10 >= block.chars * 8 && block.link_density() < 0.3);
+    if (!heading || block.words > 5 || block.text.ends_with('?'))
+        return false;
+    return is_boilerplate_section_title(lower_utf8(block.text));
+}
+
+// Blocks under a boilerplate section heading ("Comments", "Related", …), up to the next ordinary
+// heading of the same or a higher level or the end of the heading's parent. A section counts only
+// when prose precedes it in that parent: a "Related" box at the top of an article cuts nothing.
+std::vector<bool> find_boilerplate_sections(const HtmlDocument& document, const PageBlocks& page,
+    const std::vector<double>& weights)
+{
+    const std::size_t count = page.blocks.size();
+    std::vector<bool> marked(count, false);
+    for (std::size_t h = 0; h < count; ++h) {
+        const Block& heading = page.blocks[h];
+        if (marked[h] || !is_section_title(heading))
+            continue;
+        const std::uint32_t scope = document[heading.owner].parent;
+        if (scope == no_node)
+            continue;
+        const std::uint32_t scope_end = document[scope].end;
+        const auto inside = [&](const Block& block) { return block.owner >= scope && block.owner < scope_end; };
+        double prose_before = 0;
+        for (std::size_t k = h; k-- > 0 && inside(page.blocks[k]);)
+            prose_before += std::max(0.0, weights[k]);
+        if (prose_before < 300)
+            continue;
+        const int level = heading.kind == BlockKind::heading ? heading.heading_level : 7;
+        marked[h] = true;
+        for (std::size_t k = h + 1; k < count && inside(page.blocks[k]); ++k) {
+            const Block& block = page.blocks[k];
+            if (block.kind == BlockKind::heading && block.heading_level <= level
+                && !is_boilerplate_section_title(lower_utf8(block.text)))
+                break;
+            marked[k] = true;
+        }
+    }
+    return marked;
+}
+
 bool is_verdict_kept(BlockVerdict verdict)
 {
     return verdict == BlockVerdict::kept || verdict == BlockVerdict::kept_between_content;
@@ -137,8 +218,14 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
     // 1. Score every element by the weights of the blocks in its subtree.
     std::vector<double> weights(page.blocks.size());
     std::vector<double> score(document.size(), 0.0);
-    for (std::size_t b = 0; b < page.blocks.size(); ++b) {
+    for (std::size_t b = 0; b < page.blocks.size(); ++b)
         weights[b] = content_weight(page.blocks[b], informative);
+    // Other stories' teasers and comment/related sections weigh as boilerplate.
+    const std::vector<bool> in_card = find_teaser_cards(document, page);
+    const std::vector<bool> in_section = find_boilerplate_sections(document, page, weights);
+    for (std::size_t b = 0; b < page.blocks.size(); ++b) {
+        if (in_card[page.blocks[b].owner] || in_section[b])
+            weights[b] = -0.3 * page.blocks[b].chars;
         score[page.blocks[b].owner] += weights[b];
     }
     for (std::uint32_t i = document.size(); i-- > 1;) {
@@ -215,6 +302,10 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
         BlockVerdict& verdict = selected.verdicts[k];
         if (repeats_title(block, title)) {
             verdict = BlockVerdict::dropped_title;
+        } else if (in_section[b]) {
+            verdict = BlockVerdict::dropped_section;
+        } else if (in_card[block.owner]) {
+            verdict = BlockVerdict::dropped_teaser;
         } else if (block.link_density() > 0.5) {
             verdict = BlockVerdict::dropped_link_dense;
         } else if (block.kind == BlockKind::caption) {

@@ -24,6 +24,8 @@ enum class BlockVerdict : std::uint8_t {
     dropped_heading_without_content,
     dropped_caption,
     dropped_site_template,
+    dropped_teaser,          // in a repeated card that starts with a link: a list of other stories
+    dropped_section,         // under a "Comments" / "Related" / "Read more" heading
 };
 
 struct SelectedContent {

@@ -169,10 +169,14 @@ void HtmlDocument::build_index(std::size_t max_nodes)
         DomNode& entry = nodes_[i];
         if (entry.end < i + 1)
             entry.end = i + 1;
+        if (entry.is_text && entry.chars > 0)
+            entry.first_text = i;
         if (entry.parent == no_node)
             continue;
         DomNode& parent = nodes_[entry.parent];
         parent.end = std::max(parent.end, entry.end);
+        if (entry.first_text != no_node)
+            parent.first_text = entry.first_text; // reverse order: the earliest child's wins
         parent.chars += entry.chars;
         parent.link_chars += entry.link_chars;
         if (!entry.is_text && entry.block_level && !(entry.context & invisible)) {
