@@ -98,26 +98,39 @@ bool can_contain(const DomNode& node)
     }
 }
 
-// Repeated cards that open with a link (teaser lists, tickers, "more stories" grids): for each
-// element whose first text is a link covering a good part of it, count its siblings of the same tag
-// and class doing the same; three or more make a list of other stories.
+// Repeated cards that open with a headline link (teaser lists, tickers, "more stories" grids): an
+// element whose first substantial link comes before most of its text and covers a good part of
+// it, with two or more siblings of the same tag and class doing the same, is another story's card.
 std::vector<bool> find_teaser_cards(const HtmlDocument& document, const PageBlocks& page)
 {
     const std::uint32_t count = document.size();
-    std::vector<std::uint32_t> nearest_link(count, no_node);
+    std::vector<std::uint32_t> chars_before(count, 0); // visible characters earlier in the document
+    std::vector<std::uint32_t> first_link(count, no_node);
+    std::uint32_t running = 0;
+    for (std::uint32_t i = 0; i < count; ++i) {
+        chars_before[i] = running;
+        if (document[i].is_text)
+            running += document[i].chars;
+    }
+    for (std::uint32_t i = count; i-- > 1;) {
+        const DomNode& node = document[i];
+        if (!node.is_text && node.tag == GUMBO_TAG_A && node.chars >= 15)
+            first_link[i] = i;
+        if (first_link[i] != no_node)
+            first_link[node.parent] = first_link[i]; // reverse order: the earliest child's wins
+    }
     std::vector<std::uint64_t> keys(count, 0);
     std::unordered_map<std::uint64_t, int> group_sizes;
     for (std::uint32_t i = 1; i < count; ++i) {
         const DomNode& node = document[i];
-        nearest_link[i] = node.tag == GUMBO_TAG_A && !node.is_text ? i : nearest_link[node.parent];
-        if (node.is_text || node.chars < 20 || node.chars > 1000 || node.first_text == no_node
-            || page.pruned[i] != Pruned::no)
+        if (node.is_text || node.chars < 20 || node.chars > 1000 || page.pruned[i] != Pruned::no)
             continue;
-        const std::uint32_t link = nearest_link[node.first_text];
-        if (link == no_node || link < i) // the leading link must lie inside the card
+        const std::uint32_t link = first_link[i];
+        if (link == no_node || link == i)
             continue;
         const std::uint32_t leading = document[link].chars;
-        if (leading < 15 || leading * 100 < node.chars * 12)
+        const std::uint32_t before = chars_before[link] - chars_before[i];
+        if (leading * 100 < node.chars * 12 || before * 100 > std::max<std::uint32_t>(3000, node.chars * 15))
             continue;
         const std::string_view class_name = document.attribute(i, "class");
         std::uint64_t key = (static_cast<std::uint64_t>(node.parent) << 16) ^ static_cast<std::uint64_t>(node.tag);
@@ -127,9 +140,8 @@ std::vector<bool> find_teaser_cards(const HtmlDocument& document, const PageBloc
         ++group_sizes[keys[i]];
     }
     std::vector<bool> in_card(count, false);
-    for (std::uint32_t i = 1; i < count; ++i) {
+    for (std::uint32_t i = 1; i < count; ++i)
         in_card[i] = in_card[document[i].parent] || (keys[i] != 0 && group_sizes[keys[i]] >= 3);
-    }
     return in_card;
 }
 
