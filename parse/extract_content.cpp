@@ -316,8 +316,9 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
             verdict = BlockVerdict::dropped_title;
         } else if (in_section[b]) {
             verdict = BlockVerdict::dropped_section;
-        } else if (in_card[block.owner]) {
-            verdict = BlockVerdict::dropped_teaser;
+        } else if (in_card[block.owner] && edge) {
+            verdict = BlockVerdict::dropped_teaser; // between prose, cards are the article's own list
+
         } else if (block.link_density() > 0.5) {
             verdict = BlockVerdict::dropped_link_dense;
         } else if (block.kind == BlockKind::caption) {
@@ -340,7 +341,11 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
             else if (!(ends_sentence(block.text) && block.words >= 5))
                 verdict = BlockVerdict::dropped_short_edge;
         } else if (!(ends_sentence(block.text) && block.words >= 3)) {
-            verdict = BlockVerdict::dropped_short_edge;
+            // A list or table closing the article is content; a label or a credit line is not.
+            const bool list_tail = (block.kind == BlockKind::list_item || block.kind == BlockKind::table_row)
+                && block.link_density() < 0.3 && block.chars >= 10;
+            if (!list_tail)
+                verdict = BlockVerdict::dropped_short_edge;
         }
     }
     // Headings stay only when body text follows them before the next heading.
