@@ -158,7 +158,7 @@ bool is_section_title(const Block& block)
 
 // Blocks under a boilerplate section heading ("Comments", "Related", …), up to the next ordinary
 // heading of the same or a higher level or the end of the heading's parent. A section counts only
-// when prose precedes it in that parent: a "Related" box at the top of an article cuts nothing.
+// when prose precedes it on the page: a "Related" box above the article cuts nothing.
 std::vector<bool> find_boilerplate_sections(const HtmlDocument& document, const PageBlocks& page,
     const std::vector<double>& weights)
 {
@@ -174,7 +174,7 @@ std::vector<bool> find_boilerplate_sections(const HtmlDocument& document, const 
         const std::uint32_t scope_end = document[scope].end;
         const auto inside = [&](const Block& block) { return block.owner >= scope && block.owner < scope_end; };
         double prose_before = 0;
-        for (std::size_t k = h; k-- > 0 && inside(page.blocks[k]);)
+        for (std::size_t k = h; k-- > 0 && prose_before < 300;)
             prose_before += std::max(0.0, weights[k]);
         if (prose_before < 300)
             continue;
