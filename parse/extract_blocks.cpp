@@ -12,8 +12,9 @@ namespace {
 
 bool is_ascii_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
-// Appends `text`, turning runs of white space (ASCII, NBSP, U+2000–U+200A, U+2028/9, U+202F,
-// U+205F, U+3000) into one pending space and dropping zero-width characters.
+} // namespace
+
+// White space: ASCII, NBSP, U+2000–U+200A, U+2028/9, U+202F, U+205F, U+3000.
 void append_collapsed(std::string& out, std::string_view text, bool& pending_space)
 {
     const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
@@ -66,6 +67,8 @@ void append_collapsed(std::string& out, std::string_view text, bool& pending_spa
         i = end;
     }
 }
+
+namespace {
 
 bool is_hidden(const HtmlDocument& document, std::uint32_t index)
 {
@@ -351,6 +354,11 @@ PageBlocks segment_blocks(const HtmlDocument& document)
 {
     PageBlocks page;
     Segmenter(document, page).run();
+    page.removed.assign(document.size(), false);
+    for (std::uint32_t i = 0; i < document.size(); ++i) {
+        const std::uint32_t parent = document[i].parent;
+        page.removed[i] = page.pruned[i] != Pruned::no || (parent != no_node && page.removed[parent]);
+    }
     return page;
 }
 

@@ -37,7 +37,8 @@ enum class Pruned : std::uint8_t { no, by_tag, by_role, hidden, by_class };
 struct PageBlocks {
     std::vector<Block> blocks;                  // document order
     std::vector<std::uint32_t> hints;           // per node: the element's own class/id hints
-    std::vector<Pruned> pruned;                 // per node
+    std::vector<Pruned> pruned;                 // per node: the root of a pruned subtree
+    std::vector<bool> removed;                  // per node: inside a pruned subtree (root included)
     // Per node: score factor for elements too big to prune on a negative hint, inherited by
     // their descendants (1 elsewhere).
     std::vector<float> score_factor;
@@ -49,5 +50,9 @@ struct PageBlocks {
 };
 
 PageBlocks segment_blocks(const HtmlDocument&);
+
+// Appends `text` with runs of white space (ASCII, NBSP, Unicode spaces) as one pending space,
+// written only before the next visible character; zero-width characters are dropped.
+void append_collapsed(std::string& out, std::string_view text, bool& pending_space);
 
 } // namespace feedkeeper::parse

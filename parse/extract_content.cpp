@@ -196,6 +196,11 @@ bool is_verdict_kept(BlockVerdict verdict)
     return verdict == BlockVerdict::kept || verdict == BlockVerdict::kept_between_content;
 }
 
+bool is_verdict_rendered(BlockVerdict verdict)
+{
+    return is_verdict_kept(verdict) || verdict == BlockVerdict::kept_caption;
+}
+
 } // namespace
 
 double content_weight(const Block& block, bool stop_words_informative)
@@ -322,7 +327,7 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
         } else if (block.link_density() > 0.5) {
             verdict = BlockVerdict::dropped_link_dense;
         } else if (block.kind == BlockKind::caption) {
-            verdict = BlockVerdict::dropped_caption;
+            verdict = edge ? BlockVerdict::dropped_caption : BlockVerdict::kept_caption;
         } else if (notices[k] != 0) {
             const int signals = (block.emphasis_chars * 10 >= block.chars * 8) + has_email_or_url(block.text)
                 + off_main + edge + (block.chars < 80);
@@ -390,8 +395,17 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
         }
     }
     for (std::size_t k = 0; k < count; ++k) {
-        if (is_verdict_kept(selected.verdicts[k]))
+        const BlockVerdict verdict = selected.verdicts[k];
+        if (is_verdict_kept(verdict) || (verdict == BlockVerdict::kept_caption && hints.captions_in_body))
             selected.kept.push_back(selected.candidates[k]);
+        if (is_verdict_rendered(verdict))
+            selected.rendered.push_back(selected.candidates[k]);
+        if ((notices[k] & notice_paywall) && static_cast<long>(k) + 3 >= last_plain)
+            selected.paywall_notice = true;
+    }
+    for (const Block& block : page.blocks) {
+        if (in_card[block.owner])
+            selected.teaser_chars += block.chars;
     }
     return selected;
 }
