@@ -124,8 +124,20 @@ Result<ExtractedPage> extract_page(std::string_view bytes, const ExtractOptions&
         body_chars = structured_chars;
     }
 
+    std::string container_text;
+    std::uint32_t container_consent_chars = 0;
+    for (std::uint32_t b : content.candidates) {
+        if (container_text.size() > 20'000)
+            break;
+        const Block& block = blocks.blocks[b];
+        container_text += block.text + "\n";
+        if (notice_kinds(lower_utf8(block.text)) & notice_consent)
+            container_consent_chars += block.chars;
+    }
     PageEvidence evidence;
     evidence.body = page.body;
+    evidence.container_text = container_text;
+    evidence.container_consent_chars = container_consent_chars;
     evidence.body_chars = body_chars;
     evidence.body_blocks = static_cast<std::uint32_t>(content.kept.size());
     evidence.page_chars = blocks.body_chars;

@@ -58,12 +58,15 @@ bool says_error(const PageEvidence& evidence)
 PageStatus classify_page(const PageEvidence& evidence)
 {
     const std::string lower_body = lower_utf8(evidence.body.substr(0, 20'000));
+    const std::string lower_container = lower_utf8(evidence.container_text.substr(0, 20'000));
     if (evidence.body_chars < short_body && says_error(evidence))
         return PageStatus::error_page;
 
     // A consent wall: the body is consent text, or the page is a consent dialog around next to nothing.
+    // The consent text must outweigh the body: a short article with a cookie banner stays an article.
     const bool body_is_consent = (evidence.body_chars < short_body || evidence.container_consent)
-        && consent_phrases(lower_body) >= 2 && consent_actions(lower_body);
+        && evidence.container_consent_chars >= evidence.body_chars && consent_phrases(lower_container) >= 2
+        && consent_actions(lower_container);
     const bool wall_around_nothing = evidence.consent_chars >= 150 && evidence.body_chars < minimal_body;
     if (body_is_consent || wall_around_nothing)
         return PageStatus::consent_wall;

@@ -13,6 +13,8 @@ namespace feedkeeper::parse {
 
 struct PageEvidence {
     std::string_view body;                 // the extracted body text
+    std::string_view container_text;       // all candidate blocks of the chosen container, notices included
+    std::uint32_t container_consent_chars = 0; // in its blocks that speak of cookies or consent
     std::uint32_t body_chars = 0;          // its visible characters
     std::uint32_t body_blocks = 0;
     std::uint32_t page_chars = 0;          // visible characters of the whole page

@@ -18,8 +18,8 @@
 
 namespace feedkeeper::parse {
 
-// 64-bit hash of a block's normalized text (case folded, punctuation and white space unified,
-// digit runs unified so "© 2022" and "© 2023" match). 0 for text too short to judge.
+// 64-bit hash of a block's normalized text (case folded, punctuation and white space unified; in
+// short blocks digit runs unified too, so "© 2022" and "© 2023" match). 0 for text too short to judge.
 std::uint64_t block_fingerprint(std::string_view text);
 
 struct SiteTemplateRule {
