@@ -61,6 +61,29 @@ std::string primary_language(std::string_view tag)
     return language;
 }
 
+// itemprop="author", an hCard name ("fn") inside a byline, or an author-name class.
+bool is_author_markup(const HtmlDocument& document, const PageBlocks& page, std::uint32_t index)
+{
+    if (iequals(document.attribute(index, "itemprop"), "author"))
+        return true;
+    const std::string_view class_name = document.attribute(index, "class");
+    if (class_name.empty())
+        return false;
+    if (has_token(class_name, "fn")) {
+        std::uint32_t at = index;
+        for (int level = 0; level < 4 && at != no_node; ++level, at = document[at].parent) {
+            if (page.hints[at] & hint_byline)
+                return true;
+        }
+    }
+    const std::string lower = ascii_lower(class_name);
+    for (std::string_view name : { "author-name", "authorname", "author__name", "byline-name", "byline__name" }) {
+        if (lower.find(name) != std::string::npos)
+            return true;
+    }
+    return false;
+}
+
 struct Sources {
     std::unordered_map<std::string, std::string> meta; // lower-cased name/property/itemprop -> content
     std::string canonical;
@@ -145,11 +168,8 @@ void collect_sources(const HtmlDocument& document, const PageBlocks& page, Sourc
         default:
             break;
         }
-        if (sources.markup_author.empty() && node.tag != GUMBO_TAG_META) {
-            const std::string_view itemprop = document.attribute(i, "itemprop");
-            if (iequals(itemprop, "author") || (page.hints[i] & hint_byline && has_token(document.attribute(i, "class"), "fn")))
-                sources.markup_author = element_text(document, i, 150);
-        }
+        if (sources.markup_author.empty() && node.tag != GUMBO_TAG_META && is_author_markup(document, page, i))
+            sources.markup_author = element_text(document, i, 150);
     }
 }
 
