@@ -346,10 +346,13 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
             else if (!(ends_sentence(block.text) && block.words >= 5))
                 verdict = BlockVerdict::dropped_short_edge;
         } else if (!(ends_sentence(block.text) && block.words >= 3)) {
-            // A list or table closing the article is content; a label or a credit line is not.
+            // A list or table closing the article is content, and so are more paragraphs beside the
+            // article's own; a label or a credit line in a box of its own is not.
             const bool list_tail = (block.kind == BlockKind::list_item || block.kind == BlockKind::table_row)
                 && block.link_density() < 0.3 && block.chars >= 10;
-            if (!list_tail)
+            const bool sibling_paragraph = document[block.owner].tag == GUMBO_TAG_P && !off_main
+                && block.link_density() <= 0.5 && block.chars >= 10;
+            if (!list_tail && !sibling_paragraph)
                 verdict = BlockVerdict::dropped_short_edge;
         }
     }
