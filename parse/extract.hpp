@@ -16,7 +16,7 @@ namespace feedkeeper::parse {
 struct ExtractLimits {
     std::size_t max_input_bytes = 8 * 1024 * 1024;
     std::size_t max_depth = 400;      // nesting bound applied before Gumbo sees the bytes
-    std::size_t max_nodes = 500'000;  // elements and text runs, estimated before parsing, enforced after
+    std::size_t max_nodes = 500'000;  // elements and text runs (with reconstructed formatting), bounded before parsing
 };
 
 // Captions between body blocks always appear in body_html (as figure/figcaption); in the plain

@@ -66,6 +66,14 @@ TEST(Prescan, BoundsReconstructedFormattingElements)
     for (int i = 0; i < 5'000; ++i)
         html += "<b id=\"" + std::to_string(i) + "\"><p>x";
     EXPECT_LT(seconds_to_extract(html), 1.0);
+    // The node estimate counts what the parser reconstructs, so the cap bounds the real tree.
+    parse::PrescanLimits limits;
+    limits.max_nodes = 10'000;
+    const auto result = parse::prescan_html(html, limits);
+    EXPECT_TRUE(result.truncated);
+    const parse::HtmlDocument document(result.html, 10'000'000);
+    EXPECT_LE(document.size(), 10'100u);
+    EXPECT_GT(document.size(), 2'500u); // and does not over-count wildly
 }
 
 TEST(Prescan, KeepsDepthBoundedAcrossMisnestedEndTags)
