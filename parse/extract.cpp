@@ -74,7 +74,7 @@ std::vector<std::uint64_t> fingerprints(const PageBlocks& blocks, const Selected
 {
     std::vector<std::uint64_t> result;
     for (std::uint32_t b : content.candidates) {
-        if (const std::uint64_t fingerprint = block_fingerprint(blocks.blocks[b].text))
+        if (const std::uint64_t fingerprint = lower_block_fingerprint(blocks.blocks[b].lower))
             result.push_back(fingerprint);
     }
     std::sort(result.begin(), result.end());
@@ -125,19 +125,15 @@ Result<ExtractedPage> extract_page(std::string_view bytes, const ExtractOptions&
     }
 
     std::string container_text;
-    std::uint32_t container_consent_chars = 0;
     for (std::uint32_t b : content.candidates) {
         if (container_text.size() > 20'000)
             break;
-        const Block& block = blocks.blocks[b];
-        container_text += block.text + "\n";
-        if (notice_kinds(lower_utf8(block.text)) & notice_consent)
-            container_consent_chars += block.chars;
+        container_text += blocks.blocks[b].lower + "\n";
     }
     PageEvidence evidence;
     evidence.body = page.body;
     evidence.container_text = container_text;
-    evidence.container_consent_chars = container_consent_chars;
+    evidence.container_consent_chars = content.consent_chars;
     evidence.body_chars = body_chars;
     evidence.body_blocks = static_cast<std::uint32_t>(content.kept.size());
     evidence.page_chars = blocks.body_chars;

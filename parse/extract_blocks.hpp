@@ -18,6 +18,7 @@ struct Block {
     std::uint32_t first = 0; // node range of the content, for rendering: [first, last)
     std::uint32_t last = 0;
     std::string text;        // white space collapsed, trimmed
+    std::string lower;       // `text` lower-cased (lower_utf8), for the lexicons and fingerprints
     std::uint32_t chars = 0; // non-space code points
     std::uint32_t link_chars = 0;
     std::uint32_t emphasis_chars = 0;

@@ -58,7 +58,7 @@ bool says_error(const PageEvidence& evidence)
 PageStatus classify_page(const PageEvidence& evidence)
 {
     const std::string lower_body = lower_utf8(evidence.body.substr(0, 20'000));
-    const std::string lower_container = lower_utf8(evidence.container_text.substr(0, 20'000));
+    const std::string_view lower_container = evidence.container_text;
     if (evidence.body_chars < short_body && says_error(evidence))
         return PageStatus::error_page;
 

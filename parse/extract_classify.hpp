@@ -13,7 +13,7 @@ namespace feedkeeper::parse {
 
 struct PageEvidence {
     std::string_view body;                 // the extracted body text
-    std::string_view container_text;       // all candidate blocks of the chosen container, notices included
+    std::string_view container_text;       // the chosen container's candidate blocks, lower-cased, notices included
     std::uint32_t container_consent_chars = 0; // in its blocks that speak of cookies or consent
     std::uint32_t body_chars = 0;          // its visible characters
     std::uint32_t body_blocks = 0;

@@ -78,8 +78,7 @@ bool repeats_title(const Block& block, const std::string& title)
 {
     if (title.empty() || block.chars > 400)
         return false;
-    const std::string text = comparable(block.text);
-    return text == title;
+    return comparable(block.text) == title;
 }
 
 // Containers hold blocks; a paragraph, heading or list item is text, never the article's container.
@@ -132,7 +131,7 @@ std::vector<bool> find_teaser_cards(const HtmlDocument& document, const PageBloc
         const std::uint32_t before = chars_before[link] - chars_before[i];
         if (leading * 100 < node.chars * 12 || before * 100 > std::max<std::uint32_t>(3000, node.chars * 15))
             continue;
-        const std::string_view class_name = document.attribute(i, "class");
+        const std::string_view class_name = node.class_name;
         std::uint64_t key = (static_cast<std::uint64_t>(node.parent) << 16) ^ static_cast<std::uint64_t>(node.tag);
         for (char c : class_name)
             key = (key ^ static_cast<unsigned char>(c)) * 1099511628211ull;
@@ -153,7 +152,7 @@ bool is_section_title(const Block& block)
         || (block.chars < 60 && block.emphasis_chars * 10 >= block.chars * 8 && block.link_density() < 0.3);
     if (!heading || block.words > 5 || block.text.ends_with('?'))
         return false;
-    return is_boilerplate_section_title(lower_utf8(block.text));
+    return is_boilerplate_section_title(block.lower);
 }
 
 // Blocks under a boilerplate section heading ("Comments", "Related", …), up to the next ordinary
@@ -183,7 +182,7 @@ std::vector<bool> find_boilerplate_sections(const HtmlDocument& document, const 
         for (std::size_t k = h + 1; k < count && inside(page.blocks[k]); ++k) {
             const Block& block = page.blocks[k];
             if (block.kind == BlockKind::heading && block.heading_level <= level
-                && !is_boilerplate_section_title(lower_utf8(block.text)))
+                && !is_boilerplate_section_title(block.lower))
                 break;
             marked[k] = true;
         }
@@ -289,15 +288,12 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
 
     // 3. Lexicon hits (short and medium blocks only) and the plain prose around them.
     std::vector<std::uint32_t> notices(count, 0);
-    std::vector<std::string> lowers(count);
     long first_plain = -1;
     long last_plain = -1;
     for (std::size_t k = 0; k < count; ++k) {
         const Block& block = page.blocks[selected.candidates[k]];
-        if (block.chars < 700) {
-            lowers[k] = lower_utf8(block.text);
-            notices[k] = notice_kinds(lowers[k]) & boilerplate_notices;
-        }
+        if (block.chars < 700)
+            notices[k] = notice_kinds(block.lower) & boilerplate_notices;
         if (weights[selected.candidates[k]] > 0 && notices[k] == 0) {
             if (first_plain < 0)
                 first_plain = static_cast<long>(k);
@@ -341,7 +337,7 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
         if (!edge) {
             verdict = BlockVerdict::kept_between_content;
         } else if (position < first_plain) {
-            if (looks_like_byline(lowers[k], block.chars))
+            if (looks_like_byline(block.lower, block.chars))
                 verdict = BlockVerdict::dropped_byline;
             else if (!(ends_sentence(block.text) && block.words >= 5))
                 verdict = BlockVerdict::dropped_short_edge;
@@ -385,7 +381,7 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
             const Block& block = page.blocks[selected.candidates[k]];
             BodyBlock entry;
             entry.chars = block.chars;
-            entry.template_text = is_site_template(block_fingerprint(block.text), *hints.site);
+            entry.template_text = is_site_template(lower_block_fingerprint(block.lower), *hints.site);
             entry.notice_like = notices[k] != 0 || block.chars < 100 || off_main_flags[k]
                 || block.emphasis_chars * 10 >= block.chars * 8;
             body.push_back(entry);
@@ -405,6 +401,8 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
             selected.rendered.push_back(selected.candidates[k]);
         if ((notices[k] & notice_paywall) && static_cast<long>(k) + 3 >= last_plain)
             selected.paywall_notice = true;
+        if (notices[k] & notice_consent)
+            selected.consent_chars += page.blocks[selected.candidates[k]].chars;
     }
     for (const Block& block : page.blocks) {
         if (in_card[block.owner])

@@ -37,6 +37,7 @@ struct SelectedContent {
     std::vector<std::uint32_t> rendered;   // the blocks body_html shows (kept plus captions)
     std::uint32_t teaser_chars = 0;        // characters in other stories' cards anywhere on the page
     bool paywall_notice = false;           // a "subscribe to continue" notice in or after the body
+    std::uint32_t consent_chars = 0;       // in candidate blocks that speak of cookies or consent
 };
 
 struct ContentHints {

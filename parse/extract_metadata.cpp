@@ -64,9 +64,9 @@ std::string primary_language(std::string_view tag)
 // itemprop="author", an hCard name ("fn") inside a byline, or an author-name class.
 bool is_author_markup(const HtmlDocument& document, const PageBlocks& page, std::uint32_t index)
 {
-    if (iequals(document.attribute(index, "itemprop"), "author"))
+    if (iequals(document[index].itemprop, "author"))
         return true;
-    const std::string_view class_name = document.attribute(index, "class");
+    const std::string_view class_name = document[index].class_name;
     if (class_name.empty())
         return false;
     if (has_token(class_name, "fn")) {
@@ -150,8 +150,8 @@ void collect_sources(const HtmlDocument& document, const PageBlocks& page, Sourc
             const std::string_view datetime = document.attribute(i, "datetime");
             if (datetime.empty())
                 break;
-            const std::string_view itemprop = document.attribute(i, "itemprop");
-            const std::string class_name = ascii_lower(document.attribute(i, "class"));
+            const std::string_view itemprop = node.itemprop;
+            const std::string class_name = ascii_lower(node.class_name);
             if (itemprop == "dateModified" || class_name.find("updated") != std::string::npos
                 || class_name.find("modified") != std::string::npos) {
                 if (sources.time_modified.empty())

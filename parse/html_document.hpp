@@ -51,6 +51,12 @@ struct DomNode {
     // ~80 characters, mostly outside links): a cheap measure of prose before any pruning.
     std::uint32_t prose_chars = 0;
     std::string_view text;        // text nodes: the decoded text
+    // Elements: the attributes every stage reads, looked up once while indexing.
+    std::string_view class_name;
+    std::string_view id;
+    std::string_view role;
+    std::string_view itemprop;
+    bool hidden = false;          // hidden, aria-hidden="true", or a display:none / visibility:hidden style
 };
 
 class HtmlDocument {

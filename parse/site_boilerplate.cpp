@@ -21,9 +21,10 @@ std::uint64_t mix(std::uint64_t x)
 
 } // namespace
 
-std::uint64_t block_fingerprint(std::string_view text)
+std::uint64_t block_fingerprint(std::string_view text) { return lower_block_fingerprint(lower_utf8(text)); }
+
+std::uint64_t lower_block_fingerprint(std::string_view lower)
 {
-    const std::string lower = lower_utf8(text);
     // Digit runs are unified only in short blocks ("© 2023", "Updated 10:42"): long blocks that
     // differ only in their numbers (results, prices) are different text.
     const bool unify_digits = lower.size() < max_unified_bytes;
