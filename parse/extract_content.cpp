@@ -1,6 +1,17 @@
 // parse/extract_content.cpp — container choice by subtree score, then per-block verdicts.
 // Pure; one pass to score, one reverse pass to sum subtrees, one pass over the candidates.
 // Safe on any thread.
+//
+// Design. Every block gets a content weight: positive for prose (long, or sentence-like with stop
+// words), slightly negative for short fragments, proportionally negative for link text; blocks of
+// other stories' teaser cards and of comment/related sections weigh as boilerplate. An element's
+// score is the sum over its subtree (times a factor for big elements with boilerplate names, a
+// bonus for article-body names); the container is the element holding blocks with the best score,
+// so it grows exactly while the prose it gains outweighs the boilerplate it takes in. Inside it,
+// each block gets a verdict: prose stays; link lists, captions at the edges, bylines, repeated
+// titles, notices (a lexicon hit plus form or position: emphasis, an e-mail address, the edge, a
+// box of their own), and, with a site profile, the host's template text go; short fragments stay
+// only between prose, or as list and paragraph tails beside the article's own paragraphs.
 #include "parse/extract_content.hpp"
 
 #include "parse/boilerplate_lexicon.hpp"
