@@ -11,7 +11,7 @@ namespace feedkeeper::parse {
 namespace {
 
 constexpr std::uint32_t short_body = 1500;  // characters: a teaser, a notice, an error message
-constexpr std::uint32_t minimal_body = 200; // characters: less is not an article
+constexpr std::uint32_t minimal_body = 150; // characters: less is not an article (a brief has more)
 
 // Distinct consent phrases in `lower` (each family counted once).
 int consent_phrases(std::string_view lower)
@@ -76,7 +76,7 @@ PageStatus classify_page(const PageEvidence& evidence)
     if (paywalled && evidence.body_chars < short_body && (evidence.body_chars > 0 || evidence.structured_article))
         return PageStatus::paywall;
 
-    if (evidence.body_chars < minimal_body && !(evidence.structured_article && evidence.body_chars >= 80))
+    if (evidence.body_chars < minimal_body && !(evidence.structured_article && evidence.body_chars >= 60))
         return PageStatus::not_article;
     // A listing: other stories' teasers outweigh the "body" many times over and nothing says article.
     if (!evidence.structured_article && evidence.teaser_chars > 4 * evidence.body_chars && evidence.body_blocks < 4)
