@@ -318,7 +318,8 @@ PageMetadata extract_metadata(const HtmlDocument& document, const PageBlocks& pa
         for (const std::string& section : facts.sections)
             add_unique(metadata.categories, section);
         add_unique(metadata.categories, meta_value(sources, { "article:section" }));
-        for (std::string_view tag : split(meta_value(sources, { "article:tag" }), ','))
+        const std::string tags = meta_value(sources, { "article:tag" }); // split() returns views into it
+        for (std::string_view tag : split(tags, ','))
             add_unique(metadata.categories, std::string(tag));
     }
 

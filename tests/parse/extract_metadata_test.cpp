@@ -128,3 +128,10 @@ TEST(Metadata, StripsSiteNameOnEitherSide)
     EXPECT_EQ(parse::strip_site_name("Bridge plan delayed again - VT", ""), "Bridge plan delayed again");
     EXPECT_EQ(parse::strip_site_name("Left - right", "Valley Times"), "Left - right");
 }
+
+TEST(Extract, TakesCategoriesFromArticleTagsWhenThereAreNoLinks)
+{
+    const ExtractedPage page = extract(with_head("<meta property=\"article:section\" content=\"Local politics\">"
+                                                 "<meta property=\"article:tag\" content=\"bridge, council,valley\">"));
+    EXPECT_EQ(page.categories, (std::vector<std::string> { "Local politics", "bridge", "council", "valley" }));
+}
