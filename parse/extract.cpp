@@ -57,11 +57,15 @@ void use_structured_body(const std::string& article_body, ExtractedPage& page)
     }
 }
 
-// The first image of the article's container, outside pruned subtrees.
+// The first image near the article: in its container or up to two levels above (a lead image sits
+// beside the text, in the same <article>), outside pruned subtrees (logos live in pruned headers).
 std::string first_image(const HtmlDocument& document, const PageBlocks& blocks, std::uint32_t container,
     const std::string& base)
 {
-    for (std::uint32_t i = container; i < document[container].end; ++i) {
+    std::uint32_t scope = container;
+    for (int level = 0; level < 2 && document[scope].parent != no_node && scope != document.body(); ++level)
+        scope = document[scope].parent;
+    for (std::uint32_t i = scope; i < document[scope].end; ++i) {
         if (document[i].is_text || document[i].tag != GUMBO_TAG_IMG || blocks.removed[i])
             continue;
         if (auto resolved = resolve_url(base, document.attribute(i, "src")); resolved && is_http_url(*resolved))

@@ -135,3 +135,13 @@ TEST(Extract, TakesCategoriesFromArticleTagsWhenThereAreNoLinks)
                                                  "<meta property=\"article:tag\" content=\"bridge, council,valley\">"));
     EXPECT_EQ(page.categories, (std::vector<std::string> { "Local politics", "bridge", "council", "valley" }));
 }
+
+TEST(Extract, TakesLeadImageBesideTheTextWhenNoMetaNamesOne)
+{
+    parse::ExtractOptions options;
+    options.url = "https://valley.example/news/bridge";
+    const ExtractedPage page = extract("<html><body><header><img src=\"/logo.png\"></header><article>"
+        "<div class=\"thumb\"><img src=\"/img/lead.jpg\"></div><div class=\"entry-content\"><p>" + prose(1) + "</p><p>"
+        + prose(2) + "</p></div></article></body></html>", options);
+    EXPECT_EQ(page.lead_image, "https://valley.example/img/lead.jpg");
+}
