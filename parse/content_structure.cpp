@@ -48,7 +48,9 @@ std::vector<bool> find_teaser_cards(const HtmlDocument& document, const PageBloc
     std::unordered_map<std::uint64_t, int> group_sizes;
     for (std::uint32_t i = 1; i < count; ++i) {
         const DomNode& node = document[i];
-        if (node.is_text || node.chars < 20 || node.chars > 1000 || page.pruned[i] != Pruned::no)
+        // Paragraphs and headings are text, not cards, even when they open with a link.
+        if (node.is_text || node.chars < 20 || node.chars > 1000 || page.pruned[i] != Pruned::no
+            || node.tag == GUMBO_TAG_P || is_heading(node.tag))
             continue;
         const std::uint32_t link = first_link[i];
         if (link == no_node || link == i)

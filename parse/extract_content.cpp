@@ -109,6 +109,13 @@ bool can_contain(const DomNode& node)
     }
 }
 
+// A paragraph written as prose whatever its links: long enough, stop words, a full stop.
+bool is_linked_sentence(const Block& block)
+{
+    return block.kind == BlockKind::paragraph && block.words >= 15 && ends_sentence(block.text)
+        && block.stop_word_density() >= 0.2;
+}
+
 bool is_verdict_kept(BlockVerdict verdict)
 {
     return verdict == BlockVerdict::kept || verdict == BlockVerdict::kept_between_content;
@@ -239,8 +246,8 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
         } else if (in_card[block.owner] && edge) {
             verdict = BlockVerdict::dropped_teaser; // between prose, cards are the article's own list
 
-        } else if (block.link_density() > 0.5) {
-            verdict = BlockVerdict::dropped_link_dense;
+        } else if (block.link_density() > (!edge && is_linked_sentence(block) ? 0.85 : 0.5)) {
+            verdict = BlockVerdict::dropped_link_dense; // between prose, a sentence of links is still a sentence
         } else if (block.kind == BlockKind::caption) {
             verdict = edge ? BlockVerdict::dropped_caption : BlockVerdict::kept_caption;
         } else if (notices[k] != 0) {
