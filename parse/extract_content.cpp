@@ -216,6 +216,7 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
     std::vector<std::uint32_t> notices(count, 0);
     long first_plain = -1;
     long last_plain = -1;
+    long first_long = -1; // the first long prose block: bylines and datelines come before it
     for (std::size_t k = 0; k < count; ++k) {
         const Block& block = page.blocks[selected.candidates[k]];
         if (block.chars < 700)
@@ -225,6 +226,8 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
                 first_plain = static_cast<long>(k);
             last_plain = static_cast<long>(k);
         }
+        if (first_long < 0 && weights[selected.candidates[k]] >= 0.9 * block.chars)
+            first_long = static_cast<long>(k);
     }
 
     // 4. Verdicts.
@@ -243,6 +246,8 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
             verdict = BlockVerdict::dropped_title;
         } else if (in_section[b]) {
             verdict = BlockVerdict::dropped_section;
+        } else if (position < first_long && looks_like_byline(block.lower, block.chars)) {
+            verdict = BlockVerdict::dropped_byline;
         } else if (in_card[block.owner] && edge) {
             verdict = BlockVerdict::dropped_teaser; // between prose, cards are the article's own list
 
@@ -263,9 +268,7 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
         if (!edge) {
             verdict = BlockVerdict::kept_between_content;
         } else if (position < first_plain) {
-            if (looks_like_byline(block.lower, block.chars))
-                verdict = BlockVerdict::dropped_byline;
-            else if (!(ends_sentence(block.text) && block.words >= 5))
+            if (!(ends_sentence(block.text) && block.words >= 5))
                 verdict = BlockVerdict::dropped_short_edge;
         } else if (!(ends_sentence(block.text) && block.words >= 3)) {
             // A list or table closing the article is content, and so are more paragraphs beside the

@@ -148,3 +148,19 @@ TEST(Extract, DropsTitleRepeatedAsFirstHeading)
     EXPECT_EQ(page.title, "Valley council delays the bridge");
     EXPECT_EQ(page.body, prose(1) + "\n\n" + prose(2));
 }
+
+TEST(Extract, DropsBylineAndDatelineAboveTheText)
+{
+    const std::string html = page_around("<div class=\"story\"><p>By Anna Berg</p><p>Updated at 1:23 p.m.</p><p>"
+        + prose(1) + "</p><p>" + prose(2) + "</p></div>");
+    EXPECT_EQ(extract(html).body, prose(1) + "\n\n" + prose(2));
+}
+
+TEST(Extract, KeepsALinkHeavySentenceBetweenParagraphs)
+{
+    const std::string linked = "<p>The <a href=\"/a\">council of the valley</a> met the <a href=\"/b\">water board and "
+        "its engineers</a> on <a href=\"/c\">Tuesday evening in the town hall</a>, and the mayor said it was useful.</p>";
+    const std::string html = page_around("<div class=\"story\"><p>" + prose(1) + "</p>" + linked + "<p>" + prose(2)
+        + "</p></div>");
+    EXPECT_TRUE(contains(extract(html).body, "The council of the valley met the water board and its engineers on"));
+}
