@@ -17,14 +17,20 @@ struct Enclosure {
     std::string length;
 };
 
+// Whether a text value is plain text or HTML markup (Atom's type="text" versus "html"/"xhtml").
+enum class TextKind { plain, html };
+
 struct FeedEntry {
     std::string id;      // Atom id / RSS guid, as written
     bool id_is_permalink = false;
-    std::string title;   // plain text
+    std::string title;   // as the feed gives it: plain text, or HTML when the feed says so
     std::string link;    // absolute alternate link
     std::string author;  // first author's name, no e-mail
-    std::string summary; // HTML or text as the feed gives it
+    std::string summary; // HTML or text as the feed gives it, relative URLs resolved
     std::string content; // first content:encoded / atom:content, relative URLs resolved
+    TextKind title_kind = TextKind::plain;
+    TextKind summary_kind = TextKind::plain;
+    TextKind content_kind = TextKind::plain;
     std::optional<Timestamp> published;
     std::optional<Timestamp> updated;
     std::vector<std::string> categories;
@@ -32,7 +38,7 @@ struct FeedEntry {
     std::string thumbnail; // media:thumbnail / media:content image
 };
 
-enum class FeedFormat { unknown, rss090, rss091, rss092, rss093, rss094, rss10, rss20, atom03, atom10, json10, json11 };
+enum class FeedFormat { unknown, rss090, rss091, rss092, rss093, rss094, rss10, rss20, atom03, atom10, json10, json11, cdf };
 
 struct FeedDocument {
     FeedFormat format = FeedFormat::unknown;

@@ -21,6 +21,7 @@ std::string_view to_string(FeedFormat format)
     case FeedFormat::atom10: return "atom10";
     case FeedFormat::json10: return "json10";
     case FeedFormat::json11: return "json11";
+    case FeedFormat::cdf: return "cdf";
     }
     return "unknown";
 }

@@ -39,12 +39,17 @@ int run_cli(int argc, char** argv)
 
     std::function<int()> command;
 
+    // Each subcommand fills its arguments; its callback selects what runs after parsing.
+    auto command_for = [&](CLI::App* sub, auto run, auto& arguments) {
+        sub->callback([&command, &global, run, &arguments] { command = [&global, run, &arguments] { return run(global, arguments); }; });
+    };
+
     ParseFeedArguments parse_feed;
     auto* parse_feed_command = app.add_subcommand("parse-feed", "parse one feed file and print its JSON");
     parse_feed_command->add_option("FILE", parse_feed.file, "feed file")->required();
     parse_feed_command->add_option("--url", parse_feed.url, "the document's address (base for relative links)");
     parse_feed_command->add_option("--header", parse_feed.headers, "a response header, 'Name: value' (repeatable)");
-    parse_feed_command->callback([&] { command = [&] { return run_parse_feed(global, parse_feed); }; });
+    command_for(parse_feed_command, run_parse_feed, parse_feed);
 
     ExtractArguments extract;
     auto* extract_command = app.add_subcommand("extract", "extract the article of each HTML file and print its JSON");
@@ -52,7 +57,77 @@ int run_cli(int argc, char** argv)
     extract_command->add_option("--url", extract.url, "the page's address (base for links)");
     extract_command->add_option("--header", extract.headers, "a response header, 'Name: value' (repeatable)");
     extract_command->add_flag("--jsonl", extract.jsonl, "one JSON object per line");
-    extract_command->callback([&] { command = [&] { return run_extract(global, extract); }; });
+    command_for(extract_command, run_extract, extract);
+
+    AddArguments add;
+    auto* add_command = app.add_subcommand("add", "subscribe to a feed");
+    add_command->add_option("URL", add.url, "the feed's address")->required();
+    add_command->add_option("--name", add.name, "a short name to refer to it");
+    add_command->add_option("--interval", add.interval, "poll at this fixed interval (e.g. 30m, 2h) instead of adaptively");
+    add_command->add_option("--header", add.headers, "an extra request header, 'Name: value' (repeatable)");
+    add_command->add_option("--cookie", add.cookies, "a Cookie header for the feed and its articles (e.g. a consent cookie)");
+    add_command->add_flag("--if-new", add.if_new, "succeed quietly when already subscribed");
+    command_for(add_command, run_add, add);
+
+    RemoveArguments remove;
+    auto* remove_command = app.add_subcommand("remove", "unsubscribe from a feed (its archived articles are kept)");
+    remove_command->add_option("FEED", remove.feed, "feed id, URL or name")->required();
+    command_for(remove_command, run_remove, remove);
+
+    FeedsArguments feeds;
+    auto* feeds_command = app.add_subcommand("feeds", "list the feeds and their health");
+    feeds_command->add_flag("--json", feeds.json, "machine-readable output");
+    command_for(feeds_command, run_feeds, feeds);
+
+    ImportOpmlArguments import_opml;
+    auto* import_command = app.add_subcommand("import-opml", "subscribe to every feed of an OPML file");
+    import_command->add_option("FILE", import_opml.file, "OPML file")->required();
+    command_for(import_command, run_import_opml, import_opml);
+
+    CrawlArguments crawl;
+    auto* crawl_command = app.add_subcommand("crawl", "poll the feeds and fetch every new article, then exit");
+    crawl_command->add_option("FEED", crawl.feeds, "only these feeds (id, URL or name)");
+    crawl_command->add_flag("--once", crawl.once, "run once and exit (the default; the daemon is `feedkeeper daemon`)");
+    crawl_command->add_flag("--due", crawl.due_only, "only feeds whose scheduled poll time has come (for cron jobs)");
+    command_for(crawl_command, run_crawl, crawl);
+
+    RecrawlArguments recrawl;
+    auto* recrawl_command = app.add_subcommand("recrawl", "re-crawl now, through the running daemon when there is one");
+    recrawl_command->add_flag("--all", recrawl.all, "every feed");
+    recrawl_command->add_option("FEED", recrawl.feeds, "these feeds (id, URL or name)");
+    recrawl_command->add_option("--url", recrawl.urls, "re-fetch these article URLs (a changed text becomes a new revision)");
+    command_for(recrawl_command, run_recrawl, recrawl);
+
+    ReextractArguments reextract;
+    auto* reextract_command = app.add_subcommand("reextract", "re-run extraction on stored raw captures, without fetching");
+    reextract_command->add_flag("--all", reextract.all, "every archived article");
+    reextract_command->add_option("--host", reextract.host, "only articles of this host");
+    command_for(reextract_command, run_reextract, reextract);
+
+    ExportArguments export_arguments;
+    auto* export_command = app.add_subcommand("export", "write the archive as JSONL, CSV, WARC, Markdown or OPML");
+    export_command->add_option("--format", export_arguments.format, "jsonl, csv, warc, md or opml")->required();
+    export_command->add_option("--output", export_arguments.output, "file to write (default: standard output)");
+    export_command->add_option("--feed", export_arguments.feed, "only articles of this feed");
+    export_command->add_option("--since", export_arguments.since, "only articles published (else fetched) on or after this date");
+    export_command->add_option("--until", export_arguments.until, "only articles published (else fetched) before this date");
+    command_for(export_command, run_export, export_arguments);
+
+    SearchArguments search;
+    auto* search_command = app.add_subcommand("search", "full-text search over titles and bodies");
+    search_command->add_option("QUERY", search.query, "words to find (all must match; word* for a prefix)")->required();
+    search_command->add_option("--limit", search.limit, "at most this many results")->check(CLI::Range(1, 10000));
+    search_command->add_flag("--json", search.json, "machine-readable output");
+    command_for(search_command, run_search, search);
+
+    StatusArguments status;
+    auto* status_command = app.add_subcommand("status", "feeds' health, the queue and the archive's size");
+    status_command->add_flag("--json", status.json, "machine-readable output");
+    command_for(status_command, run_status, status);
+
+    DaemonArguments daemon_arguments;
+    auto* daemon_command = app.add_subcommand("daemon", "run the scheduler in the foreground (as the systemd service does)");
+    command_for(daemon_command, run_daemon, daemon_arguments);
 
     try {
         app.parse(argc, argv);

@@ -24,4 +24,73 @@ struct ExtractArguments {
 };
 int run_extract(const GlobalOptions&, const ExtractArguments&);
 
+struct AddArguments {
+    std::string url;
+    std::string name;
+    std::string interval;
+    std::vector<std::string> headers;
+    std::string cookies;
+    bool if_new = false;
+};
+int run_add(const GlobalOptions&, const AddArguments&);
+
+struct RemoveArguments {
+    std::string feed;
+};
+int run_remove(const GlobalOptions&, const RemoveArguments&);
+
+struct FeedsArguments {
+    bool json = false;
+};
+int run_feeds(const GlobalOptions&, const FeedsArguments&);
+
+struct ImportOpmlArguments {
+    std::string file;
+};
+int run_import_opml(const GlobalOptions&, const ImportOpmlArguments&);
+
+struct CrawlArguments {
+    std::vector<std::string> feeds;
+    bool once = false;
+    bool due_only = false;
+};
+int run_crawl(const GlobalOptions&, const CrawlArguments&);
+
+struct RecrawlArguments {
+    bool all = false;
+    std::vector<std::string> feeds;
+    std::vector<std::string> urls;
+};
+int run_recrawl(const GlobalOptions&, const RecrawlArguments&);
+
+struct ReextractArguments {
+    bool all = false;
+    std::string host;
+};
+int run_reextract(const GlobalOptions&, const ReextractArguments&);
+
+struct ExportArguments {
+    std::string format;
+    std::string output;
+    std::string feed;
+    std::string since;
+    std::string until;
+};
+int run_export(const GlobalOptions&, const ExportArguments&);
+
+struct SearchArguments {
+    std::string query;
+    std::size_t limit = 20;
+    bool json = false;
+};
+int run_search(const GlobalOptions&, const SearchArguments&);
+
+struct StatusArguments {
+    bool json = false;
+};
+int run_status(const GlobalOptions&, const StatusArguments&);
+
+struct DaemonArguments { };
+int run_daemon(const GlobalOptions&, const DaemonArguments&);
+
 } // namespace feedkeeper::daemon

@@ -75,4 +75,18 @@ nlohmann::ordered_json page_to_json(const ExtractedPage& page)
     };
 }
 
+nlohmann::ordered_json feed_json(const store::FeedRecord& feed)
+{
+    return {
+        { "id", feed.id },
+        { "url", feed.url },
+        { "title", json_text(feed.name.empty() ? feed.title : feed.name) },
+        { "health", to_string(feed.health) },
+        { "last_error", json_text(feed.health == store::FeedHealth::ok ? std::string() : feed.last_error) },
+        { "last_fetch", json_time(feed.last_fetch) },
+        { "next_fetch", json_time(feed.health == store::FeedHealth::retired ? std::nullopt : feed.next_fetch) },
+        { "articles", feed.articles },
+    };
+}
+
 } // namespace feedkeeper::daemon

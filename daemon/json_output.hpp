@@ -4,6 +4,7 @@
 
 #include "core/article.hpp"
 #include "core/feed.hpp"
+#include "store/records.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -22,5 +23,7 @@ nlohmann::ordered_json json_text(const std::string&);              // the string
 
 nlohmann::ordered_json feed_to_json(const FeedDocument&);
 nlohmann::ordered_json page_to_json(const ExtractedPage&);
+// One feed as `feeds --json` prints it (INTERFACE.md).
+nlohmann::ordered_json feed_json(const store::FeedRecord&);
 
 } // namespace feedkeeper::daemon

@@ -1,0 +1,271 @@
+// daemon/config.cpp — TOML (toml++) to Config, strictly: unknown keys and wrong types are errors
+// that name the file, line and key. Threading: main thread (and the reload path, same thread).
+#include "daemon/config.hpp"
+
+#include "core/text.hpp"
+#include "core/time.hpp"
+#include "core/url.hpp"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <set>
+
+namespace feedkeeper::daemon {
+namespace {
+
+class Reader {
+public:
+    Reader(std::string file) : m_file(std::move(file)) { }
+
+    [[noreturn]] void fail(const toml::node& node, std::string_view key, std::string_view what) const
+    {
+        throw Error(Errc::invalid_argument, fmt::format("{} (file {}, line {}, key {})", what, m_file, node.source().begin.line, key));
+    }
+
+    // Every key of `table` must be one of `known`.
+    void check_keys(const toml::table& table, std::string_view prefix, std::initializer_list<std::string_view> known) const
+    {
+        const std::set<std::string_view> allowed(known);
+        for (const auto& [key, node] : table)
+            if (!allowed.contains(key.str()))
+                fail(node, fmt::format("{}{}", prefix, key.str()), "unknown setting");
+    }
+
+    std::string text(const toml::table& table, std::string_view prefix, std::string_view key, std::string fallback) const
+    {
+        const toml::node* node = table.get(key);
+        if (!node)
+            return fallback;
+        if (!node->is_string())
+            fail(*node, fmt::format("{}{}", prefix, key), "expected a string");
+        return std::string(node->as_string()->get());
+    }
+
+    bool boolean(const toml::table& table, std::string_view prefix, std::string_view key, bool fallback) const
+    {
+        const toml::node* node = table.get(key);
+        if (!node)
+            return fallback;
+        if (!node->is_boolean())
+            fail(*node, fmt::format("{}{}", prefix, key), "expected true or false");
+        return node->as_boolean()->get();
+    }
+
+    std::int64_t integer(const toml::table& table, std::string_view prefix, std::string_view key, std::int64_t fallback, std::int64_t low, std::int64_t high) const
+    {
+        const toml::node* node = table.get(key);
+        if (!node)
+            return fallback;
+        if (!node->is_integer())
+            fail(*node, fmt::format("{}{}", prefix, key), "expected an integer");
+        const std::int64_t value = node->as_integer()->get();
+        if (value < low || value > high)
+            fail(*node, fmt::format("{}{}", prefix, key), fmt::format("must be between {} and {}", low, high));
+        return value;
+    }
+
+    double number(const toml::table& table, std::string_view prefix, std::string_view key, double fallback, double low, double high) const
+    {
+        const toml::node* node = table.get(key);
+        if (!node)
+            return fallback;
+        double value = 0;
+        if (node->is_floating_point())
+            value = node->as_floating_point()->get();
+        else if (node->is_integer())
+            value = static_cast<double>(node->as_integer()->get());
+        else
+            fail(*node, fmt::format("{}{}", prefix, key), "expected a number");
+        if (value < low || value > high)
+            fail(*node, fmt::format("{}{}", prefix, key), fmt::format("must be between {} and {}", low, high));
+        return value;
+    }
+
+    std::chrono::seconds duration(const toml::node& node, std::string_view key) const
+    {
+        if (node.is_integer() && node.as_integer()->get() >= 0)
+            return std::chrono::seconds(node.as_integer()->get());
+        if (node.is_string())
+            if (auto parsed = parse_duration(node.as_string()->get()))
+                return *parsed;
+        fail(node, key, "expected a duration such as \"90s\", \"15m\", \"2h\" or \"1d\"");
+    }
+
+    std::chrono::seconds duration(const toml::table& table, std::string_view prefix, std::string_view key, std::chrono::seconds fallback) const
+    {
+        const toml::node* node = table.get(key);
+        return node ? duration(*node, fmt::format("{}{}", prefix, key)) : fallback;
+    }
+
+    std::chrono::milliseconds milliseconds(const toml::table& table, std::string_view prefix, std::string_view key, std::chrono::milliseconds fallback) const
+    {
+        const toml::node* node = table.get(key);
+        if (!node)
+            return fallback;
+        if (node->is_floating_point() && node->as_floating_point()->get() >= 0) // seconds with a fraction
+            return std::chrono::milliseconds(static_cast<long long>(node->as_floating_point()->get() * 1000));
+        if (node->is_string()) {
+            const std::string value(node->as_string()->get());
+            if (value.ends_with("ms"))
+                if (auto parsed = parse_duration(value.substr(0, value.size() - 2)))
+                    return std::chrono::milliseconds(parsed->count());
+        }
+        return duration(*node, fmt::format("{}{}", prefix, key));
+    }
+
+    const toml::table* table(const toml::table& parent, std::string_view key) const
+    {
+        const toml::node* node = parent.get(key);
+        if (!node)
+            return nullptr;
+        if (!node->is_table())
+            fail(*node, key, "expected a table");
+        return node->as_table();
+    }
+
+    HttpHeaders headers(const toml::table& table, std::string_view prefix) const
+    {
+        HttpHeaders out;
+        const toml::node* node = table.get("headers");
+        if (!node)
+            return out;
+        if (!node->is_table())
+            fail(*node, fmt::format("{}headers", prefix), "expected a table of header names to values");
+        for (const auto& [name, value] : *node->as_table()) {
+            if (!value.is_string())
+                fail(value, fmt::format("{}headers.{}", prefix, name.str()), "expected a string");
+            out.push_back({ std::string(name.str()), std::string(value.as_string()->get()) });
+        }
+        return out;
+    }
+
+private:
+    std::string m_file;
+};
+
+fetch::HostPolicy read_host_policy(const Reader& reader, const toml::table& table, std::string_view prefix, const fetch::HostPolicy& base)
+{
+    fetch::HostPolicy policy = base;
+    policy.min_delay = reader.milliseconds(table, prefix, "min_delay", base.min_delay);
+    policy.max_delay = reader.milliseconds(table, prefix, "max_delay", base.max_delay);
+    policy.response_time_factor = reader.number(table, prefix, "response_time_factor", base.response_time_factor, 0, 100);
+    policy.connections = static_cast<std::size_t>(reader.integer(table, prefix, "connections", static_cast<std::int64_t>(base.connections), 1, 64));
+    policy.obey_robots = reader.boolean(table, prefix, "obey_robots", base.obey_robots);
+    return policy;
+}
+
+void read_config(const Reader& reader, const toml::table& root, Config& config)
+{
+    reader.check_keys(root, "", { "store", "fetch", "politeness", "schedule", "daemon", "feed", "parse" });
+    if (const auto* store = reader.table(root, "store")) {
+        reader.check_keys(*store, "store.", { "path", "synchronous", "busy_timeout" });
+        config.store_path = reader.text(*store, "store.", "path", config.store_path);
+        const std::string synchronous = reader.text(*store, "store.", "synchronous", "full");
+        if (synchronous != "full" && synchronous != "normal")
+            reader.fail(*store->get("synchronous"), "store.synchronous", "must be \"full\" or \"normal\"");
+        config.store.synchronous = synchronous == "full" ? store::Synchronous::full : store::Synchronous::normal;
+        config.store.busy_timeout = reader.milliseconds(*store, "store.", "busy_timeout", config.store.busy_timeout);
+    }
+    if (const auto* fetch = reader.table(root, "fetch")) {
+        reader.check_keys(*fetch, "fetch.", { "user_agent", "proxy", "allow_private_addresses", "connect_timeout", "total_timeout",
+            "low_speed_limit", "low_speed_time", "max_redirects", "max_body_bytes", "max_header_bytes", "max_in_flight" });
+        auto& f = config.fetch;
+        f.user_agent = reader.text(*fetch, "fetch.", "user_agent", f.user_agent);
+        f.proxy = reader.text(*fetch, "fetch.", "proxy", f.proxy);
+        f.allow_private_addresses = reader.boolean(*fetch, "fetch.", "allow_private_addresses", f.allow_private_addresses);
+        f.limits.connect_timeout = reader.milliseconds(*fetch, "fetch.", "connect_timeout", f.limits.connect_timeout);
+        f.limits.total_timeout = reader.milliseconds(*fetch, "fetch.", "total_timeout", f.limits.total_timeout);
+        f.limits.low_speed_bytes_per_second = reader.integer(*fetch, "fetch.", "low_speed_limit", f.limits.low_speed_bytes_per_second, 0, 1 << 30);
+        f.limits.low_speed_time = reader.duration(*fetch, "fetch.", "low_speed_time", f.limits.low_speed_time);
+        f.limits.max_redirects = reader.integer(*fetch, "fetch.", "max_redirects", f.limits.max_redirects, 0, 20);
+        f.limits.max_body_bytes = static_cast<std::size_t>(reader.integer(*fetch, "fetch.", "max_body_bytes", static_cast<std::int64_t>(f.limits.max_body_bytes), 1024, std::int64_t(1) << 32));
+        f.limits.max_header_bytes = static_cast<std::size_t>(reader.integer(*fetch, "fetch.", "max_header_bytes", static_cast<std::int64_t>(f.limits.max_header_bytes), 1024, 1 << 24));
+        f.max_in_flight = static_cast<std::size_t>(reader.integer(*fetch, "fetch.", "max_in_flight", static_cast<std::int64_t>(f.max_in_flight), 1, 4096));
+    }
+    if (const auto* politeness = reader.table(root, "politeness")) {
+        reader.check_keys(*politeness, "politeness.", { "min_delay", "max_delay", "response_time_factor", "connections", "obey_robots", "connections_per_domain", "host" });
+        config.politeness.defaults = read_host_policy(reader, *politeness, "politeness.", config.politeness.defaults);
+        config.politeness.connections_per_domain = static_cast<std::size_t>(reader.integer(*politeness, "politeness.", "connections_per_domain", static_cast<std::int64_t>(config.politeness.connections_per_domain), 1, 1024));
+        if (const toml::node* hosts = politeness->get("host")) {
+            if (!hosts->is_array_of_tables())
+                reader.fail(*hosts, "politeness.host", "expected [[politeness.host]] tables");
+            for (const toml::node& node : *hosts->as_array()) {
+                const auto& host = *node.as_table();
+                reader.check_keys(host, "politeness.host.", { "host", "min_delay", "max_delay", "response_time_factor", "connections", "obey_robots" });
+                const std::string name = ascii_lower(reader.text(host, "politeness.host.", "host", ""));
+                if (name.empty())
+                    reader.fail(node, "politeness.host.host", "each [[politeness.host]] needs a host");
+                config.politeness.hosts[name] = read_host_policy(reader, host, "politeness.host.", config.politeness.defaults);
+            }
+        }
+    }
+    if (const auto* schedule = reader.table(root, "schedule")) {
+        reader.check_keys(*schedule, "schedule.", { "default_interval", "min_interval", "max_interval", "jitter", "max_backoff", "recheck_ages", "article_attempts" });
+        auto& s = config.schedule;
+        s.default_interval = reader.duration(*schedule, "schedule.", "default_interval", s.default_interval);
+        s.min_interval = reader.duration(*schedule, "schedule.", "min_interval", s.min_interval);
+        s.max_interval = reader.duration(*schedule, "schedule.", "max_interval", s.max_interval);
+        s.jitter = reader.number(*schedule, "schedule.", "jitter", s.jitter, 0, 0.5);
+        s.max_backoff = reader.duration(*schedule, "schedule.", "max_backoff", s.max_backoff);
+        s.article_attempts = static_cast<std::size_t>(reader.integer(*schedule, "schedule.", "article_attempts", static_cast<std::int64_t>(s.article_attempts), 1, 100));
+        if (const toml::node* ages = schedule->get("recheck_ages")) {
+            if (!ages->is_array())
+                reader.fail(*ages, "schedule.recheck_ages", "expected an array of durations");
+            s.recheck_ages.clear();
+            for (const toml::node& age : *ages->as_array())
+                s.recheck_ages.push_back(reader.duration(age, "schedule.recheck_ages"));
+        }
+        if (s.min_interval > s.max_interval)
+            reader.fail(*schedule, "schedule.min_interval", "is larger than schedule.max_interval");
+    }
+    if (const auto* daemon = reader.table(root, "daemon")) {
+        reader.check_keys(*daemon, "daemon.", { "socket", "metrics_listen", "shutdown_grace" });
+        config.daemon.socket_path = reader.text(*daemon, "daemon.", "socket", config.daemon.socket_path);
+        config.daemon.metrics_listen = reader.text(*daemon, "daemon.", "metrics_listen", config.daemon.metrics_listen);
+        config.daemon.shutdown_grace = reader.duration(*daemon, "daemon.", "shutdown_grace", config.daemon.shutdown_grace);
+    }
+    if (const auto* parse = reader.table(root, "parse")) {
+        reader.check_keys(*parse, "parse.", { "threads" });
+        config.parse_threads = static_cast<std::size_t>(reader.integer(*parse, "parse.", "threads", static_cast<std::int64_t>(config.parse_threads), 1, 64));
+    }
+    if (const toml::node* feeds = root.get("feed")) {
+        if (!feeds->is_array_of_tables())
+            reader.fail(*feeds, "feed", "expected [[feed]] tables");
+        for (const toml::node& node : *feeds->as_array()) {
+            const auto& table = *node.as_table();
+            reader.check_keys(table, "feed.", { "url", "name", "interval", "headers", "cookies" });
+            FeedConfig feed;
+            feed.url = reader.text(table, "feed.", "url", "");
+            if (!is_http_url(feed.url))
+                reader.fail(node, "feed.url", "each [[feed]] needs an http(s) url");
+            feed.name = reader.text(table, "feed.", "name", "");
+            if (table.get("interval"))
+                feed.interval = reader.duration(table, "feed.", "interval", {});
+            feed.headers = reader.headers(table, "feed.");
+            feed.cookies = reader.text(table, "feed.", "cookies", "");
+            config.feeds.push_back(std::move(feed));
+        }
+    }
+}
+
+} // namespace
+
+Config default_config() { return Config {}; }
+
+Result<Config> load_config(const std::string& path)
+{
+    Config config = default_config();
+    config.source = path;
+    try {
+        const toml::table root = toml::parse_file(path);
+        read_config(Reader(path), root, config);
+    } catch (const toml::parse_error& error) {
+        return Error(Errc::parse, fmt::format("{} (file {}, line {})", error.description(), path, error.source().begin.line));
+    } catch (const Error& error) {
+        return error;
+    }
+    return config;
+}
+
+} // namespace feedkeeper::daemon

@@ -1,0 +1,215 @@
+// daemon/context.cpp — configuration and path resolution shared by all commands.
+// Threading: main thread.
+#include "daemon/context.hpp"
+
+#include "core/log.hpp"
+#include "core/url.hpp"
+
+#include "core/text.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+namespace feedkeeper::daemon {
+namespace {
+
+std::string environment(const char* name)
+{
+    const char* value = std::getenv(name);
+    return value ? std::string(value) : std::string();
+}
+
+std::string home_directory()
+{
+    std::string home = environment("HOME");
+    return home.empty() ? std::string("/tmp") : home;
+}
+
+std::string default_db_path()
+{
+    if (auto state = environment("STATE_DIRECTORY"); !state.empty())
+        return (std::filesystem::path(state.substr(0, state.find(':'))) / "archive.db").string();
+    std::string data = environment("XDG_DATA_HOME");
+    if (data.empty())
+        data = home_directory() + "/.local/share";
+    return (std::filesystem::path(data) / "feedkeeper" / "archive.db").string();
+}
+
+std::string systemd_socket_path()
+{
+    const std::string runtime = environment("RUNTIME_DIRECTORY");
+    return runtime.empty() ? std::string() : (std::filesystem::path(runtime.substr(0, runtime.find(':'))) / "control.sock").string();
+}
+
+std::string default_socket_path()
+{
+    std::string runtime = environment("XDG_RUNTIME_DIR");
+    if (runtime.empty())
+        runtime = "/tmp/feedkeeper-" + std::to_string(getuid());
+    return (std::filesystem::path(runtime) / "feedkeeper" / "control.sock").string();
+}
+
+std::string default_config_path()
+{
+    if (auto directory = environment("CONFIGURATION_DIRECTORY"); !directory.empty())
+        return (std::filesystem::path(directory.substr(0, directory.find(':'))) / "feedkeeper.toml").string();
+    std::string config = environment("XDG_CONFIG_HOME");
+    if (config.empty())
+        config = home_directory() + "/.config";
+    std::error_code ec;
+    for (const auto& path : { std::filesystem::path(config) / "feedkeeper" / "feedkeeper.toml", std::filesystem::path("/etc/feedkeeper/feedkeeper.toml") })
+        if (std::filesystem::exists(path, ec))
+            return path.string();
+    return {};
+}
+
+} // namespace
+
+int exit_code_for(const Error& error)
+{
+    switch (error.code) {
+    case Errc::invalid_argument:
+    case Errc::not_found:
+    case Errc::read_only:
+    case Errc::parse:
+        return exit_usage;
+    default:
+        return exit_failure;
+    }
+}
+
+int report(const Error& error, std::string_view where)
+{
+    print_error(error.message, where);
+    return exit_code_for(error);
+}
+
+Result<CommandContext> load_context(const GlobalOptions& global)
+{
+    CommandContext context;
+    const std::string config_path = global.config_path.empty() ? default_config_path() : global.config_path;
+    if (!config_path.empty()) {
+        auto config = load_config(config_path);
+        if (!config)
+            return Error(Errc::invalid_argument, "invalid configuration: " + config.error().message);
+        context.config = std::move(*config);
+    }
+    if (!global.db_path.empty())
+        context.db_path = global.db_path;
+    else if (auto from_environment = environment("FEEDKEEPER_DB"); !from_environment.empty())
+        context.db_path = from_environment;
+    else if (!context.config.store_path.empty())
+        context.db_path = context.config.store_path;
+    else
+        context.db_path = default_db_path();
+    if (!global.socket_path.empty())
+        context.socket_path = global.socket_path;
+    else if (auto under_systemd = systemd_socket_path(); !under_systemd.empty())
+        context.socket_path = under_systemd;
+    else if (!context.config.daemon.socket_path.empty())
+        context.socket_path = context.config.daemon.socket_path;
+    else
+        context.socket_path = default_socket_path();
+    return context;
+}
+
+void setup_logging(const GlobalOptions& global, LogLevel default_level)
+{
+    LogLevel level = default_level;
+    if (global.verbosity == Verbosity::verbose)
+        level = static_cast<int>(default_level) >= static_cast<int>(LogLevel::info) ? LogLevel::debug : LogLevel::info;
+    else if (global.verbosity == Verbosity::quiet)
+        level = LogLevel::error;
+    set_log_level(level);
+    set_log_priority_prefix(!environment("JOURNAL_STREAM").empty());
+}
+
+Result<std::unique_ptr<store::Archive>> open_archive(const CommandContext& context, store::OpenMode mode)
+{
+    const std::filesystem::path path(context.db_path);
+    // The default location is ours to create; a path the user gave must already have its directory.
+    const bool explicit_path = context.db_path != default_db_path();
+    if (mode == store::OpenMode::read_write && !explicit_path && path.has_parent_path()) {
+        std::error_code ec;
+        std::filesystem::create_directories(path.parent_path(), ec);
+        if (ec)
+            return Error(Errc::read_only, "cannot create " + path.parent_path().string() + ": " + ec.message());
+    }
+    auto archive = store::Archive::open(path, mode, context.config.store);
+    if (!archive) {
+        Error error = archive.error();
+        if (error.code == Errc::io || error.code == Errc::read_only || error.code == Errc::corrupt)
+            error.code = error.code == Errc::corrupt ? Errc::corrupt : Errc::read_only; // unusable path: the user's to fix
+        return error;
+    }
+    return archive;
+}
+
+Result<std::string> read_input_file(const std::string& path, std::size_t max_bytes)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return Error(Errc::not_found, fmt::format("cannot open {}", path));
+    std::string bytes;
+    char buffer[65536];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+        bytes.append(buffer, static_cast<std::size_t>(in.gcount()));
+        if (bytes.size() > max_bytes)
+            return Error(Errc::too_large, fmt::format("{} is larger than {} bytes", path, max_bytes));
+    }
+    if (in.bad())
+        return Error(Errc::io, fmt::format("cannot read {}", path));
+    return bytes;
+}
+
+Result<HttpHeader> parse_header_argument(const std::string& text)
+{
+    const auto colon = text.find(':');
+    if (colon == std::string::npos || colon == 0)
+        return Error(Errc::invalid_argument, fmt::format("--header '{}' is not 'Name: value'", text));
+    return HttpHeader { trim(std::string_view(text).substr(0, colon)), trim(std::string_view(text).substr(colon + 1)) };
+}
+
+Result<store::FeedRecord> require_feed(store::Archive& archive, const std::string& selector)
+{
+    auto found = archive.find_feed(selector);
+    if (!found)
+        return found.error();
+    if (!*found)
+        return Error(Errc::invalid_argument, fmt::format("no feed '{}' (see feedkeeper feeds)", selector));
+    return std::move(**found);
+}
+
+Result<void> sync_config_feeds(store::Archive& archive, const Config& config)
+{
+    for (const FeedConfig& declared : config.feeds) {
+        auto found = archive.find_feed(declared.url);
+        if (!found)
+            return found.error();
+        std::int64_t id = 0;
+        if (*found) {
+            id = (*found)->id;
+        } else {
+            store::NewFeed feed;
+            feed.url = declared.url;
+            feed.name = declared.name;
+            feed.source = store::FeedSource::config;
+            auto added = archive.add_feed(feed);
+            if (!added)
+                return added.error();
+            id = added->id;
+        }
+        std::optional<std::int64_t> interval;
+        if (declared.interval)
+            interval = declared.interval->count();
+        if (auto set = archive.set_feed_options(id, declared.headers, declared.cookies, interval); !set)
+            return set.error();
+    }
+    return {};
+}
+
+} // namespace feedkeeper::daemon

@@ -1,0 +1,51 @@
+// daemon/context.hpp — what every command needs first: the configuration, the archive's path
+// (INTERFACE.md's order of precedence), logging, and opening the archive with a clear error.
+// Threading: main thread.
+#pragma once
+
+#include "core/log.hpp"
+#include "daemon/cli.hpp"
+#include "daemon/config.hpp"
+#include "store/archive.hpp"
+
+#include <memory>
+#include <string>
+
+namespace feedkeeper::daemon {
+
+struct CommandContext {
+    Config config;
+    std::string db_path;
+    std::string socket_path;
+};
+
+// A failure that is the user's to fix (bad option, config or path) exits 2; others exit 1.
+int exit_code_for(const Error&);
+
+// Loads the config (--config, $CONFIGURATION_DIRECTORY/feedkeeper.toml under systemd, else the
+// first that exists of $XDG_CONFIG_HOME/feedkeeper/feedkeeper.toml and /etc/feedkeeper/feedkeeper.toml)
+// and resolves the archive and socket paths in INTERFACE.md's order.
+Result<CommandContext> load_context(const GlobalOptions&);
+
+// Log level from -v/-q; journald priority prefixes when stderr goes to the journal.
+void setup_logging(const GlobalOptions&, LogLevel default_level);
+
+Result<std::unique_ptr<store::Archive>> open_archive(const CommandContext&, store::OpenMode);
+
+// Feeds declared in the config are added to the archive, and their settings (name, interval,
+// headers, cookies) replace what the archive holds: the file is declarative and wins.
+Result<void> sync_config_feeds(store::Archive&, const Config&);
+
+// Prints `error` in the one-line format and returns the matching exit code.
+int report(const Error& error, std::string_view where);
+
+// A whole input file, capped at `max_bytes`.
+Result<std::string> read_input_file(const std::string& path, std::size_t max_bytes = 64 * 1024 * 1024);
+
+// "Name: value" from the command line.
+Result<HttpHeader> parse_header_argument(const std::string& text);
+
+// Resolves a FEED argument (id, URL or name) or fails with a clear error.
+Result<store::FeedRecord> require_feed(store::Archive&, const std::string& selector);
+
+} // namespace feedkeeper::daemon

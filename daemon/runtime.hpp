@@ -1,0 +1,58 @@
+// daemon/runtime.hpp — the executors and services one crawl runs on, and the hop between them.
+// Threading (three executors, no mutexes):
+//   io    — one thread: timers, libcurl, coroutine control flow (Fetcher and CurlMulti live here)
+//   cpu   — thread_pool: feed parsing and extraction (hostile input can take long)
+//   store — thread_pool(1): owns the read-write Archive, so writes are serialised
+#pragma once
+
+#include "daemon/config.hpp"
+#include "fetch/curl_multi.hpp"
+#include "fetch/fetcher.hpp"
+#include "store/archive.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <memory>
+#include <type_traits>
+
+namespace feedkeeper::daemon {
+
+namespace asio = boost::asio;
+
+// Runs `work` on `pool` and resumes the caller on its own executor.
+template <class F, class R = std::invoke_result_t<F&>>
+asio::awaitable<R> run_on(asio::thread_pool& pool, F work)
+{
+    co_return co_await asio::co_spawn(pool, [&work]() -> asio::awaitable<R> { co_return work(); }, asio::use_awaitable);
+}
+
+fetch::FetcherOptions fetcher_options(const Config&);
+
+class Runtime {
+public:
+    Runtime(Config, std::unique_ptr<store::Archive>);
+    ~Runtime();
+    Runtime(const Runtime&) = delete;
+    Runtime& operator=(const Runtime&) = delete;
+
+    asio::io_context io;
+    asio::thread_pool cpu;
+    asio::thread_pool store_pool { 1 };
+    Config config;
+    std::unique_ptr<store::Archive> archive; // touched only on store_pool
+    fetch::CurlMulti multi;                  // after io: borrows its executor
+    fetch::Fetcher fetcher;
+
+    // Runs `work(archive)` on the store thread.
+    template <class F>
+    auto store(F work) -> asio::awaitable<std::invoke_result_t<F&, store::Archive&>>
+    {
+        store::Archive& handle = *archive;
+        co_return co_await run_on(store_pool, [&work, &handle] { return work(handle); });
+    }
+};
+
+} // namespace feedkeeper::daemon

@@ -1,0 +1,284 @@
+// fetch/http_client.cpp — configures one easy handle per request and maps libcurl's outcome to a
+// readable Result. Threading: the io_context thread; the callbacks below run inside
+// curl_multi_socket_action() on that same thread.
+#include "fetch/http_client.hpp"
+
+#include "core/text.hpp"
+#include "core/url.hpp"
+
+#include <boost/asio/use_awaitable.hpp>
+#include <fmt/format.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <array>
+#include <cstring>
+
+namespace feedkeeper::fetch {
+namespace {
+
+struct TransferState {
+    const FetchLimits* limits = nullptr;
+    HttpResponse response;
+    std::string current_url;
+    std::size_t header_bytes = 0;
+    bool body_too_large = false;
+    bool headers_too_large = false;
+    bool address_blocked = false;
+    std::string blocked_address;
+    AddressPolicy address_policy = AddressPolicy::public_only;
+    std::string request_head; // the last request's header block as sent
+    std::array<char, CURL_ERROR_SIZE> error_buffer {};
+};
+
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
+{
+    auto& state = *static_cast<TransferState*>(user);
+    const std::size_t bytes = size * count;
+    if (state.response.body.size() + bytes > state.limits->max_body_bytes) {
+        state.body_too_large = true;
+        return 0; // libcurl fails the transfer with CURLE_WRITE_ERROR
+    }
+    state.response.body.append(data, bytes);
+    return bytes;
+}
+
+// Called once per header line of every response in a redirect chain, status lines included.
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user)
+{
+    auto& state = *static_cast<TransferState*>(user);
+    const std::size_t bytes = size * count;
+    state.header_bytes += bytes;
+    if (state.header_bytes > state.limits->max_header_bytes) {
+        state.headers_too_large = true;
+        return 0;
+    }
+    std::string_view line(data, bytes);
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
+        line.remove_suffix(1);
+    HttpResponse& response = state.response;
+    if (line.starts_with("HTTP/")) {
+        const auto space = line.find(' ');
+        const long status = space == std::string_view::npos ? 0 : std::atol(std::string(line.substr(space + 1, 3)).c_str());
+        if (status >= 100 && status < 200)
+            return bytes; // interim response; its headers are not the final ones
+        if (response.status >= 300 && response.status < 400) {
+            // The previous response was a redirect being followed: record the hop.
+            response.redirect_statuses.push_back(response.status);
+            if (auto location = find_header(response.headers, "location")) {
+                if (auto next = resolve_url(state.current_url, *location)) {
+                    if (response.first_redirect_target.empty())
+                        response.first_redirect_target = *next;
+                    state.current_url = *next;
+                }
+            }
+        }
+        response.status = status;
+        response.http_version = std::string(line.substr(0, space));
+        response.headers.clear();
+        return bytes;
+    }
+    const auto colon = line.find(':');
+    if (colon != std::string_view::npos && colon > 0)
+        response.headers.push_back({ trim(line.substr(0, colon)), trim(line.substr(colon + 1)) });
+    return bytes;
+}
+
+int on_debug(CURL*, curl_infotype type, char* data, std::size_t size, void* user)
+{
+    if (type == CURLINFO_HEADER_OUT)
+        static_cast<TransferState*>(user)->request_head.assign(data, size);
+    return 0;
+}
+
+curl_socket_t on_open_socket(void* user, curlsocktype purpose, curl_sockaddr* address)
+{
+    auto& state = *static_cast<TransferState*>(user);
+    if (purpose == CURLSOCKTYPE_IPCXN && state.address_policy == AddressPolicy::public_only) {
+        char text[INET6_ADDRSTRLEN] = {};
+        if (address->family == AF_INET)
+            inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&address->addr)->sin_addr, text, sizeof text);
+        else if (address->family == AF_INET6)
+            inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(&address->addr)->sin6_addr, text, sizeof text);
+        if (is_private_address(text)) {
+            state.address_blocked = true;
+            state.blocked_address = text;
+            return CURL_SOCKET_BAD;
+        }
+    }
+    return socket(address->family, address->socktype, address->protocol);
+}
+
+HttpHeaders parse_request_head(std::string_view head)
+{
+    HttpHeaders headers;
+    for (std::string_view line : split(head, '\n')) {
+        const auto colon = line.find(':');
+        if (colon == std::string_view::npos || line.starts_with("GET "))
+            continue;
+        headers.push_back({ trim(line.substr(0, colon)), trim(line.substr(colon + 1)) });
+    }
+    return headers;
+}
+
+std::string describe_failure(CURLcode code, const TransferState& state, const FetchLimits& limits)
+{
+    if (state.body_too_large || code == CURLE_FILESIZE_EXCEEDED)
+        return fmt::format("response body larger than the {} byte limit", limits.max_body_bytes);
+    if (state.headers_too_large)
+        return fmt::format("response headers larger than the {} byte limit", limits.max_header_bytes);
+    if (state.address_blocked)
+        return fmt::format("refused to connect to private address {} (a public feed may not point at internal hosts)", state.blocked_address);
+    switch (code) {
+    case CURLE_COULDNT_RESOLVE_HOST: return "could not resolve host";
+    case CURLE_COULDNT_CONNECT: return "could not connect (connection refused or host unreachable)";
+    case CURLE_OPERATION_TIMEDOUT: return fmt::format("timed out ({})", state.error_buffer[0] ? state.error_buffer.data() : "no progress");
+    case CURLE_TOO_MANY_REDIRECTS: return fmt::format("more than {} redirects", limits.max_redirects);
+    case CURLE_UNSUPPORTED_PROTOCOL: return "redirect or URL to a scheme other than http/https refused";
+    case CURLE_RECV_ERROR: return "connection reset while receiving";
+    case CURLE_SEND_ERROR: return "connection reset while sending";
+    case CURLE_GOT_NOTHING: return "server closed the connection without a response";
+    case CURLE_PARTIAL_FILE: return "response body truncated (connection closed early)";
+    case CURLE_BAD_CONTENT_ENCODING: return "response body could not be decompressed";
+    case CURLE_PEER_FAILED_VERIFICATION: return "TLS certificate not trusted";
+    case CURLE_SSL_CONNECT_ERROR: return "TLS handshake failed";
+    case CURLE_ABORTED_BY_CALLBACK: return "cancelled";
+    default: break;
+    }
+    const std::string detail = state.error_buffer[0] ? std::string(state.error_buffer.data()) : curl_easy_strerror(code);
+    return fmt::format("transfer failed: {}", detail);
+}
+
+Errc classify(CURLcode code, const TransferState& state)
+{
+    if (state.body_too_large || state.headers_too_large || code == CURLE_FILESIZE_EXCEEDED)
+        return Errc::too_large;
+    if (state.address_blocked)
+        return Errc::blocked;
+    if (code == CURLE_OPERATION_TIMEDOUT)
+        return Errc::timeout;
+    if (code == CURLE_ABORTED_BY_CALLBACK)
+        return Errc::cancelled;
+    if (code == CURLE_UNSUPPORTED_PROTOCOL)
+        return Errc::unsupported;
+    return Errc::network;
+}
+
+} // namespace
+
+std::string default_user_agent() { return "feedkeeper/" FEEDKEEPER_VERSION " (+https://github.com/feedkeeper/feedkeeper)"; }
+
+HttpClient::HttpClient(CurlMulti& multi) : m_multi(multi) { }
+
+boost::asio::awaitable<Result<HttpResponse>> HttpClient::fetch(FetchRequest request)
+{
+    if (!is_http_url(request.url))
+        co_return Error(Errc::invalid_argument, "not an http(s) URL");
+    EasyHandle easy(curl_easy_init());
+    if (!easy)
+        co_return Error(Errc::io, "curl_easy_init failed");
+    TransferState state;
+    state.limits = &request.limits;
+    state.current_url = request.url;
+    state.address_policy = request.address_policy;
+    state.response.url = request.url;
+    state.response.fetched_at = now_utc();
+
+    HeaderList headers;
+    bool headers_ok = true;
+    auto add_header = [&](const std::string& line) { headers_ok = headers_ok && append_header(headers, line.c_str()); };
+    if (!request.etag.empty())
+        add_header("If-None-Match: " + request.etag);
+    if (!request.last_modified.empty())
+        add_header("If-Modified-Since: " + request.last_modified);
+    for (const HttpHeader& header : request.headers)
+        add_header(header.name + ": " + header.value);
+    if (!headers_ok)
+        co_return Error(Errc::io, "out of memory building request headers");
+
+    const FetchLimits& limits = request.limits;
+    CURL* handle = easy.get();
+    curl_easy_setopt(handle, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(handle, CURLOPT_MAXREDIRS, limits.max_redirects);
+    curl_easy_setopt(handle, CURLOPT_ACCEPT_ENCODING, ""); // every encoding this libcurl can decode
+    curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(limits.connect_timeout.count()));
+    curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(limits.total_timeout.count()));
+    curl_easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, limits.low_speed_bytes_per_second);
+    curl_easy_setopt(handle, CURLOPT_LOW_SPEED_TIME, static_cast<long>(limits.low_speed_time.count()));
+    curl_easy_setopt(handle, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(limits.max_body_bytes));
+    curl_easy_setopt(handle, CURLOPT_USERAGENT, request.user_agent.empty() ? default_user_agent().c_str() : request.user_agent.c_str());
+    curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.get());
+    if (!request.cookies.empty())
+        curl_easy_setopt(handle, CURLOPT_COOKIE, request.cookies.c_str());
+    if (!request.proxy.empty())
+        curl_easy_setopt(handle, CURLOPT_PROXY, request.proxy.c_str());
+    curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, &on_body);
+    curl_easy_setopt(handle, CURLOPT_WRITEDATA, &state);
+    curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, &on_header);
+    curl_easy_setopt(handle, CURLOPT_HEADERDATA, &state);
+    curl_easy_setopt(handle, CURLOPT_DEBUGFUNCTION, &on_debug);
+    curl_easy_setopt(handle, CURLOPT_DEBUGDATA, &state);
+    curl_easy_setopt(handle, CURLOPT_VERBOSE, 1L); // only feeds on_debug; nothing is printed
+    // The private-address guard sees the address actually connected to (no DNS-rebinding gap).
+    // Through a proxy the connection is to the proxy, which the user chose, so the guard stays off.
+    if (request.proxy.empty()) {
+        curl_easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, &on_open_socket);
+        curl_easy_setopt(handle, CURLOPT_OPENSOCKETDATA, &state);
+    }
+    curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, state.error_buffer.data());
+
+    const CURLcode code = co_await m_multi.async_perform(handle, boost::asio::use_awaitable);
+
+    HttpResponse& response = state.response;
+    char* effective = nullptr;
+    if (curl_easy_getinfo(handle, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK && effective)
+        response.final_url = effective;
+    char* ip = nullptr;
+    if (curl_easy_getinfo(handle, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip)
+        response.remote_ip = ip;
+    long redirects = 0;
+    curl_easy_getinfo(handle, CURLINFO_REDIRECT_COUNT, &redirects);
+    response.redirects = static_cast<int>(redirects);
+    curl_easy_getinfo(handle, CURLINFO_TOTAL_TIME, &response.total_seconds);
+    response.request_headers = parse_request_head(state.request_head);
+
+    if (code != CURLE_OK)
+        co_return Error(classify(code, state), describe_failure(code, state, limits));
+    co_return std::move(response);
+}
+
+bool is_private_address(std::string_view text)
+{
+    const std::string ip(text);
+    in_addr v4 {};
+    if (inet_pton(AF_INET, ip.c_str(), &v4) == 1) {
+        const std::uint32_t a = ntohl(v4.s_addr);
+        const auto in = [a](std::uint32_t network, int bits) { return (a >> (32 - bits)) == (network >> (32 - bits)); };
+        return in(0x00000000, 8) || in(0x0A000000, 8) || in(0x7F000000, 8) || in(0xA9FE0000, 16) || in(0xAC100000, 12)
+            || in(0xC0A80000, 16) || in(0x64400000, 10) || in(0xC0000000, 24) || in(0xC6120000, 15) || a >= 0xE0000000;
+    }
+    in6_addr v6 {};
+    if (inet_pton(AF_INET6, ip.c_str(), &v6) == 1) {
+        const unsigned char* b = v6.s6_addr;
+        static constexpr unsigned char zero[16] = {};
+        if (std::memcmp(b, zero, 15) == 0 && (b[15] == 0 || b[15] == 1))
+            return true; // :: and ::1
+        if (IN6_IS_ADDR_V4MAPPED(&v6)) {
+            char mapped[INET_ADDRSTRLEN] = {};
+            inet_ntop(AF_INET, b + 12, mapped, sizeof mapped);
+            return is_private_address(mapped);
+        }
+        return (b[0] & 0xFE) == 0xFC          // fc00::/7 unique local
+            || (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) // fe80::/10 link-local
+            || b[0] == 0xFF;                  // multicast
+    }
+    return true; // not an address we can judge: refuse
+}
+
+} // namespace feedkeeper::fetch

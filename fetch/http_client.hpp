@@ -1,0 +1,56 @@
+// fetch/http_client.hpp — one HTTP GET with every limit applied, as a coroutine over CurlMulti.
+// Threading: construct and use on the io_context's one thread.
+#pragma once
+
+#include "core/error.hpp"
+#include "core/http.hpp"
+#include "fetch/curl_multi.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <string>
+
+namespace feedkeeper::fetch {
+
+struct FetchLimits {
+    std::chrono::milliseconds connect_timeout { 10'000 };
+    std::chrono::milliseconds total_timeout { 60'000 };
+    long low_speed_bytes_per_second = 64; // slower than this for `low_speed_time` aborts
+    std::chrono::seconds low_speed_time { 15 };
+    long max_redirects = 5;
+    std::size_t max_body_bytes = 16 * 1024 * 1024; // on decoded bytes too (decompression bombs)
+    std::size_t max_header_bytes = 64 * 1024;
+};
+
+enum class AddressPolicy { public_only, allow_private };
+
+struct FetchRequest {
+    std::string url;
+    HttpHeaders headers; // extra request headers (per feed)
+    std::string etag;           // sent as If-None-Match
+    std::string last_modified;  // sent as If-Modified-Since
+    std::string cookies;        // "name=value; other=value"
+    std::string user_agent;
+    std::string proxy;          // libcurl proxy URL; empty: libcurl's environment defaults
+    AddressPolicy address_policy = AddressPolicy::public_only;
+    FetchLimits limits;
+};
+
+// Transport failures are errors (with a readable cause); any HTTP status is a response.
+class HttpClient {
+public:
+    explicit HttpClient(CurlMulti&);
+    boost::asio::awaitable<Result<HttpResponse>> fetch(FetchRequest);
+    CurlMulti& multi() { return m_multi; }
+
+private:
+    CurlMulti& m_multi;
+};
+
+// True for loopback, private (RFC 1918, ULA), link-local, CGNAT, unspecified and similar addresses.
+bool is_private_address(std::string_view ip);
+
+std::string default_user_agent();
+
+} // namespace feedkeeper::fetch

@@ -1,1 +1,0 @@
-// fetch/placeholder.cpp — replaced by the libcurl engine.

@@ -1,0 +1,199 @@
+// store/archive.cpp — opening the archive (pragmas, migrations), shared helpers, statistics.
+// Threading: as Archive.
+#include "store/archive_impl.hpp"
+
+#include "store/schema.hpp"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+#include <zstd.h>
+
+#include <system_error>
+
+namespace feedkeeper::store {
+
+Error to_error(const SQLite::Exception& exception, std::string_view doing)
+{
+    Errc code = Errc::io;
+    switch (exception.getErrorCode() & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: code = Errc::busy; break;
+    case SQLITE_FULL: code = Errc::disk_full; break;
+    case SQLITE_READONLY: code = Errc::read_only; break;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB: code = Errc::corrupt; break;
+    case SQLITE_CONSTRAINT: code = Errc::constraint; break;
+    case SQLITE_CANTOPEN: code = Errc::not_found; break;
+    default: break;
+    }
+    std::string message = exception.what();
+    if (code == Errc::disk_full)
+        message = "disk full: " + message;
+    return Error(code, fmt::format("{}: {}", doing, message));
+}
+
+std::optional<Timestamp> column_time(const SQLite::Column& column)
+{
+    if (column.isNull())
+        return std::nullopt;
+    return Timestamp(std::chrono::seconds(column.getInt64()));
+}
+
+std::optional<std::int64_t> column_int(const SQLite::Column& column)
+{
+    if (column.isNull())
+        return std::nullopt;
+    return column.getInt64();
+}
+
+std::string column_text(const SQLite::Column& column) { return column.isNull() ? std::string() : column.getString(); }
+
+std::int64_t seconds(Timestamp time) { return time.time_since_epoch().count(); }
+
+void bind_time(SQLite::Statement& statement, const char* name, const std::optional<Timestamp>& time)
+{
+    if (time)
+        statement.bind(name, static_cast<std::int64_t>(seconds(*time)));
+    else
+        statement.bind(name);
+}
+
+void bind_text_or_null(SQLite::Statement& statement, const char* name, const std::string& text)
+{
+    if (text.empty())
+        statement.bind(name);
+    else
+        statement.bind(name, text);
+}
+
+std::string headers_to_json(const HttpHeaders& headers)
+{
+    nlohmann::json array = nlohmann::json::array();
+    for (const HttpHeader& header : headers)
+        array.push_back({ header.name, header.value });
+    return array.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+HttpHeaders headers_from_json(const std::string& text)
+{
+    HttpHeaders headers;
+    auto array = nlohmann::json::parse(text, nullptr, false);
+    if (!array.is_array())
+        return headers;
+    for (const auto& pair : array)
+        if (pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_string())
+            headers.push_back({ pair[0].get<std::string>(), pair[1].get<std::string>() });
+    return headers;
+}
+
+std::string strings_to_json(const std::vector<std::string>& values)
+{
+    return nlohmann::json(values).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::vector<std::string> strings_from_json(const std::string& text)
+{
+    std::vector<std::string> values;
+    auto array = nlohmann::json::parse(text, nullptr, false);
+    if (array.is_array())
+        for (const auto& value : array)
+            if (value.is_string())
+                values.push_back(value.get<std::string>());
+    return values;
+}
+
+std::string compress(std::string_view data)
+{
+    std::string out(ZSTD_compressBound(data.size()), '\0');
+    const std::size_t size = ZSTD_compress(out.data(), out.size(), data.data(), data.size(), 3);
+    if (ZSTD_isError(size))
+        throw std::runtime_error(std::string("zstd compression failed: ") + ZSTD_getErrorName(size)); // bug-class
+    out.resize(size);
+    return out;
+}
+
+Result<std::string> decompress(std::string_view data, std::size_t max_bytes)
+{
+    const unsigned long long size = ZSTD_getFrameContentSize(data.data(), data.size());
+    if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN)
+        return Error(Errc::corrupt, "stored capture is not a zstd frame");
+    if (size > max_bytes)
+        return Error(Errc::too_large, "stored capture larger than the limit");
+    std::string out(static_cast<std::size_t>(size), '\0');
+    const std::size_t written = ZSTD_decompress(out.data(), out.size(), data.data(), data.size());
+    if (ZSTD_isError(written) || written != size)
+        return Error(Errc::corrupt, "stored capture does not decompress");
+    return out;
+}
+
+Archive::Archive(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) { }
+Archive::~Archive() = default;
+
+const std::filesystem::path& Archive::path() const { return m_impl->path; }
+
+Result<std::unique_ptr<Archive>> Archive::open(const std::filesystem::path& path, OpenMode mode, ArchiveOptions options)
+{
+    const std::string where = path.string();
+    std::error_code ec;
+    if (mode == OpenMode::read_only && !std::filesystem::exists(path, ec))
+        return Error(Errc::not_found, fmt::format("no archive at {} (run `feedkeeper add URL` first, or pass --db)", where));
+    const auto parent = path.parent_path();
+    if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
+        return Error(Errc::not_found, fmt::format("directory {} does not exist", parent.string()));
+    try {
+        const int flags = mode == OpenMode::read_only ? SQLite::OPEN_READONLY : (SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        SQLite::Database db(where, flags, static_cast<int>(options.busy_timeout.count()));
+        db.exec("PRAGMA foreign_keys = ON");
+        if (mode == OpenMode::read_write) {
+            // WAL: readers never block the writer and a kill never corrupts the file.
+            const std::string journal = db.execAndGet("PRAGMA journal_mode = WAL").getString();
+            if (journal != "wal")
+                return Error(Errc::io, fmt::format("cannot switch {} to WAL mode (got {})", where, journal));
+            db.exec(options.synchronous == Synchronous::full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+            migrate(db);
+        } else {
+            const int version = db.execAndGet("PRAGMA user_version").getInt();
+            if (version != schema_version())
+                return Error(Errc::unsupported, fmt::format("{} has schema {} but this feedkeeper reads {}; open it read-write once to migrate", where, version, schema_version()));
+        }
+        return std::unique_ptr<Archive>(new Archive(std::make_unique<Impl>(std::move(db), path)));
+    } catch (const SQLite::Exception& exception) {
+        return to_error(exception, "opening the archive " + where);
+    }
+}
+
+Result<ArchiveStats> Archive::stats()
+{
+    try {
+        ArchiveStats stats;
+        auto& query = m_impl->statement(
+            "SELECT (SELECT count(*) FROM feeds), (SELECT count(*) FROM articles), (SELECT count(*) FROM revisions),"
+            " (SELECT count(*) FROM captures), (SELECT count(*) FROM jobs WHERE state = 'pending'),"
+            " (SELECT count(*) FROM jobs WHERE state = 'failed')");
+        if (query.executeStep()) {
+            stats.feeds = query.getColumn(0).getInt64();
+            stats.articles = query.getColumn(1).getInt64();
+            stats.revisions = query.getColumn(2).getInt64();
+            stats.captures = query.getColumn(3).getInt64();
+            stats.pending_jobs = query.getColumn(4).getInt64();
+            stats.failed_jobs = query.getColumn(5).getInt64();
+        }
+        query.reset();
+        std::error_code ec;
+        stats.database_bytes = static_cast<std::int64_t>(std::filesystem::file_size(m_impl->path, ec));
+        return stats;
+    } catch (const SQLite::Exception& exception) {
+        return to_error(exception, "reading archive statistics");
+    }
+}
+
+Result<std::string> Archive::integrity_check()
+{
+    try {
+        return m_impl->db.execAndGet("PRAGMA integrity_check").getString();
+    } catch (const SQLite::Exception& exception) {
+        return to_error(exception, "checking the archive's integrity");
+    }
+}
+
+} // namespace feedkeeper::store

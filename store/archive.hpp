@@ -1,0 +1,102 @@
+// store/archive.hpp — the archive: one SQLite file (WAL, FTS5) behind prepared statements.
+// Threading: an Archive is one connection; use it from one thread at a time (the daemon's store
+// strand for writes). Readers (export, search, status) open their own read-only Archive; WAL lets
+// them read while the writer writes.
+#pragma once
+
+#include "core/error.hpp"
+#include "store/records.hpp"
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace feedkeeper::store {
+
+enum class OpenMode { read_write, read_only };
+enum class Synchronous { normal, full };
+
+struct ArchiveOptions {
+    // FULL: each commit is fsynced before it is reported, so neither a kill nor a power loss
+    // loses it. NORMAL (WAL): a kill loses nothing committed, a power loss may lose the last
+    // commits but never corrupts. Default FULL: an archive's promise is not to lose anything.
+    Synchronous synchronous = Synchronous::full;
+    std::chrono::milliseconds busy_timeout { 10'000 };
+};
+
+struct ExportFilter {
+    std::optional<std::int64_t> feed_id;
+    std::optional<Timestamp> since; // by fetch time of the revision
+    std::optional<Timestamp> until;
+};
+
+class Archive {
+public:
+    // Opens (read_write: creates the file and migrates) the archive at `path`.
+    static Result<std::unique_ptr<Archive>> open(const std::filesystem::path& path, OpenMode = OpenMode::read_write, ArchiveOptions = {});
+    ~Archive();
+    Archive(const Archive&) = delete;
+    Archive& operator=(const Archive&) = delete;
+
+    const std::filesystem::path& path() const;
+
+    // --- feeds
+    Result<FeedRecord> add_feed(const NewFeed&);              // Errc::constraint when the URL exists
+    Result<std::optional<FeedRecord>> find_feed(std::string_view id_or_url);
+    Result<std::vector<FeedRecord>> list_feeds();
+    Result<void> remove_feed(std::int64_t feed_id);
+    Result<std::vector<FeedRecord>> due_feeds(Timestamp now);
+    Result<void> record_poll(const FeedPollOutcome&);
+    Result<void> set_feed_options(std::int64_t feed_id, const HttpHeaders& headers, const std::string& cookies, std::optional<std::int64_t> interval_seconds);
+    Result<void> schedule_feed(std::int64_t feed_id, std::optional<Timestamp> next_fetch);
+
+    // --- raw captures
+    Result<std::int64_t> save_capture(const HttpResponse&, std::string_view kind);
+    Result<HttpResponse> load_capture(std::int64_t capture_id);
+
+    // --- feed items and the job queue
+    // Upserts the entries of one poll; enqueues an article job for each new link. Returns the
+    // number of entries that were new.
+    Result<std::int64_t> save_entries(std::int64_t feed_id, const std::vector<EntryInput>&, Timestamp seen_at);
+    Result<std::vector<Job>> due_jobs(Timestamp now, std::size_t limit, std::optional<std::int64_t> feed_id = std::nullopt);
+    Result<std::int64_t> enqueue_job(std::string_view kind, const std::string& url, std::optional<std::int64_t> feed_id);
+    Result<void> defer_job(std::int64_t job_id, const std::string& error, Timestamp retry_at);
+    Result<void> fail_job(std::int64_t job_id, const std::string& error);
+    Result<EntryHints> entry_hints(std::int64_t entry_id);
+
+    // --- articles
+    Result<ArticleSaveResult> save_article(const ArticleInput&);
+    // A recheck found the page gone (404/410): recorded, never deleted. False if not archived.
+    Result<bool> mark_gone(const std::string& url, long http_status, Timestamp when);
+    Result<SiteProfile> site_profile(const std::string& host);
+    // Articles (of `host`, or all) with their latest capture, in id order after `after_article`.
+    Result<std::vector<StoredCapture>> latest_captures(const std::string& host, std::int64_t after_article, std::size_t limit);
+
+    // --- scheduling (archive_schedule.cpp)
+    // Sets the article's next recheck to the first of first_seen + ages still ahead of `now`.
+    Result<void> schedule_recheck(std::int64_t article_id, const std::vector<std::chrono::seconds>& ages, Timestamp now);
+    // Queues a 'recheck' job for every article whose recheck time has come; returns how many.
+    Result<std::size_t> enqueue_due_rechecks(Timestamp now, std::size_t limit);
+    // The earliest time anything is due (feeds, jobs, rechecks); nullopt when nothing ever is.
+    Result<std::optional<Timestamp>> next_due_time();
+
+    // --- reading
+    using RevisionVisitor = std::function<bool(const RevisionRecord&)>; // return false to stop
+    Result<void> for_each_revision(const ExportFilter&, const RevisionVisitor&);
+    Result<std::vector<SearchHit>> search(const std::string& query, std::size_t limit);
+    Result<ArchiveStats> stats();
+
+    // --- maintenance
+    Result<std::string> integrity_check();
+
+    struct Impl; // defined in archive_impl.hpp, private to store/
+
+private:
+    explicit Archive(std::unique_ptr<Impl>);
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace feedkeeper::store

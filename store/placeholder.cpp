@@ -1,1 +1,0 @@
-// store/placeholder.cpp — replaced by the archive.

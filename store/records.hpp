@@ -1,0 +1,175 @@
+// store/records.hpp — the rows the archive hands out and takes in.
+// Threading: plain values.
+#pragma once
+
+#include "core/article.hpp"
+#include "core/feed.hpp"
+#include "core/http.hpp"
+#include "core/time.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace feedkeeper::store {
+
+enum class FeedHealth { ok, backing_off, failing, retired };
+std::string_view to_string(FeedHealth);
+FeedHealth feed_health_from_string(std::string_view);
+
+enum class FeedSource { cli, config, opml };
+std::string_view to_string(FeedSource);
+
+struct FeedRecord {
+    std::int64_t id = 0;
+    std::string url;
+    std::string added_url;
+    std::string name;
+    std::string title;
+    std::string site_url;
+    FeedSource source = FeedSource::cli;
+    std::optional<std::int64_t> interval_seconds; // user's fixed interval; none: adaptive
+    HttpHeaders headers;  // extra request headers
+    std::string cookies;  // Cookie header value
+    std::string etag;
+    std::string last_modified;
+    FeedHealth health = FeedHealth::ok;
+    std::string last_error;
+    std::optional<Timestamp> last_error_at;
+    std::optional<Timestamp> failing_since;
+    std::int64_t consecutive_failures = 0;
+    std::optional<Timestamp> last_fetch;
+    std::optional<Timestamp> last_success;
+    std::optional<Timestamp> last_new_entry;
+    std::optional<Timestamp> next_fetch;
+    std::optional<std::int64_t> publisher_interval; // ttl / sy:updatePeriod, seconds
+    std::optional<Timestamp> cache_until;           // Cache-Control max-age / Expires
+    std::string remote_ip;                          // address the feed was last fetched from
+    Timestamp created_at {};
+    std::int64_t articles = 0; // filled by list queries
+};
+
+struct NewFeed {
+    std::string url;
+    std::string name;
+    FeedSource source = FeedSource::cli;
+    std::optional<std::int64_t> interval_seconds;
+    std::string title;
+    std::string site_url;
+};
+
+// What one poll of a feed ended with; the scheduler decides health and next_fetch.
+struct FeedPollOutcome {
+    std::int64_t feed_id = 0;
+    Timestamp fetched_at {};
+    bool success = false;
+    std::string error; // readable, when !success
+    std::string new_url; // set when a permanent redirect moved the feed
+    std::string etag;          // validators to send next time (the response's, else the old ones)
+    std::string last_modified;
+    std::string title;
+    std::string site_url;
+    FeedHealth health = FeedHealth::ok;
+    std::optional<Timestamp> next_fetch;
+    std::optional<std::int64_t> publisher_interval;
+    std::optional<Timestamp> cache_until;
+    std::int64_t consecutive_failures = 0;
+    std::string remote_ip;
+};
+
+// One feed item as stored, with the key the crawler chose for its identity.
+struct EntryInput {
+    std::string key;
+    FeedEntry entry;
+};
+
+// A pending article fetch from the job queue.
+struct Job {
+    std::int64_t id = 0;
+    std::string kind; // "article" (new feed item), "recheck" (revision check), "manual" (a user's URL)
+    std::string url;
+    std::optional<std::int64_t> entry_id;
+    std::optional<std::int64_t> feed_id;
+    std::int64_t attempts = 0;
+};
+
+// Feed-side metadata that fills gaps the page itself leaves.
+struct EntryHints {
+    std::string title;
+    std::string author;
+    std::optional<Timestamp> published;
+    std::vector<std::string> categories;
+    std::string guid;
+};
+
+struct ArticleInput {
+    std::string requested_url; // the entry's link
+    HttpResponse response;     // capture (decoded body)
+    ExtractedPage page;        // extraction result
+    std::optional<std::int64_t> capture_id; // re-extraction: the stored capture, not stored again
+    std::optional<std::int64_t> job_id;   // marked done in the same transaction
+    std::optional<std::int64_t> entry_id; // linked to the article in the same transaction
+};
+
+enum class ArticleChange { created, revised, unchanged, not_stored };
+
+struct ArticleSaveResult {
+    std::int64_t article_id = 0;
+    std::int64_t revision = 0;
+    ArticleChange change = ArticleChange::not_stored;
+    std::optional<std::int64_t> duplicate_of; // same cleaned text already archived under this article
+};
+
+// An archived article's latest raw capture, for re-extraction.
+struct StoredCapture {
+    std::int64_t article_id = 0;
+    std::string url;
+    std::int64_t capture_id = 0;
+};
+
+// One row of the JSONL export (one article revision).
+struct RevisionRecord {
+    std::int64_t id = 0;
+    std::int64_t article_id = 0;
+    std::string feed_url;
+    std::string url;
+    std::string canonical_url;
+    std::string guid;
+    std::string title;
+    std::string author;
+    std::optional<Timestamp> published;
+    std::optional<Timestamp> modified;
+    Timestamp first_seen {};
+    Timestamp fetched_at {};
+    std::int64_t revision = 0;
+    std::string language;
+    std::vector<std::string> categories;
+    std::string body;
+    std::string body_html;
+    std::string content_sha256;
+    std::string site_name;
+    std::optional<std::int64_t> capture_id;
+};
+
+struct SearchHit {
+    std::int64_t article_id = 0;
+    std::int64_t revision = 0;
+    std::string url;
+    std::string title;
+    std::string snippet;
+    std::optional<Timestamp> published;
+    double rank = 0;
+};
+
+struct ArchiveStats {
+    std::int64_t feeds = 0;
+    std::int64_t articles = 0;
+    std::int64_t revisions = 0;
+    std::int64_t captures = 0;
+    std::int64_t pending_jobs = 0;
+    std::int64_t failed_jobs = 0;
+    std::int64_t database_bytes = 0;
+};
+
+} // namespace feedkeeper::store
