@@ -78,6 +78,7 @@ int run_cli(int argc, char** argv)
     auto* extract_command = app.add_subcommand("extract", "extract the article of each HTML file and print its JSON");
     extract_command->add_option("FILE", extract.files, "HTML files")->required();
     extract_command->add_option("--url", extract.url, "the page's address (base for links)");
+    extract_command->add_option("--header", extract.headers, "a response header, 'Name: value' (repeatable)");
     extract_command->add_flag("--jsonl", extract.jsonl, "one JSON object per line");
     command_for(extract_command, run_extract, extract);
 

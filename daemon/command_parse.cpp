@@ -47,6 +47,16 @@ int run_parse_feed(const GlobalOptions&, const ParseFeedArguments& arguments)
 
 int run_extract(const GlobalOptions&, const ExtractArguments& arguments)
 {
+    parse::ExtractOptions options;
+    options.url = arguments.url;
+    for (const std::string& text : arguments.headers) {
+        auto header = parse_header_argument(text);
+        if (!header) {
+            print_error(header.error().message, "command line");
+            return exit_usage;
+        }
+        options.headers.push_back(std::move(*header));
+    }
     int status = exit_ok;
     for (const std::string& file : arguments.files) {
         auto bytes = read_input_file(file);
@@ -55,8 +65,6 @@ int run_extract(const GlobalOptions&, const ExtractArguments& arguments)
             status = exit_failure;
             continue;
         }
-        parse::ExtractOptions options;
-        options.url = arguments.url;
         auto page = parse::extract_page(*bytes, options);
         if (!page) {
             print_error(page.error().message, file);

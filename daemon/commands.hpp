@@ -19,6 +19,7 @@ int run_parse_feed(const GlobalOptions&, const ParseFeedArguments&);
 struct ExtractArguments {
     std::vector<std::string> files;
     std::string url;
+    std::vector<std::string> headers; // "Name: value", as if the page came with them (Content-Type charset)
     bool jsonl = false;
 };
 int run_extract(const GlobalOptions&, const ExtractArguments&);

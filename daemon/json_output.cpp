@@ -72,6 +72,8 @@ nlohmann::ordered_json page_to_json(const ExtractedPage& page)
         { "site_name", json_text(page.site_name) },
         { "categories", page.categories },
         { "lead_image", json_text(page.lead_image) },
+        { "description", json_text(page.description) },
+        { "encoding", json_text(page.encoding) },
         { "body", page.body },
         { "body_html", page.body_html },
     };

@@ -5,6 +5,7 @@
 #include "core/text.hpp"
 
 #include <array>
+#include <cassert>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -179,7 +180,29 @@ constexpr Phrase notice_phrases[] = {
     { "комментари", notice_comments },
 };
 
+constexpr std::string_view section_titles[] = {
+    "comments", "comment", "leave a reply", "leave a comment", "join the conversation", "discussion", "related",
+    "more from", "more stories", "more news", "read more", "read next", "recommended", "you may also like",
+    "you might also like", "you may be interested", "most popular", "most read", "most viewed", "trending",
+    "latest news", "latest stories", "more on this", "around the web", "sponsored", "promoted", "also read",
+    "don't miss", "siehe auch", "lesen sie auch", "mehr zum thema", "könnte sie auch interessieren", "kommentare",
+    "verwandte artikel", "weitere artikel", "meistgelesen", "das könnte sie", "читайте также", "комментарии",
+    "похожие статьи", "по теме", "популярное", "lire aussi", "commentaires", "à lire aussi", "te puede interesar",
+    "comentarios", "noticias relacionadas", "leggi anche", "commenti",
+};
+
 } // namespace
+
+bool is_boilerplate_section_title(std::string_view lower_text)
+{
+    if (lower_text.size() > 60)
+        return false;
+    for (std::string_view title : section_titles) {
+        if (lower_text.find(title) != std::string_view::npos)
+            return true;
+    }
+    return false;
+}
 
 std::uint32_t class_hints(std::string_view value)
 {
@@ -191,12 +214,51 @@ std::uint32_t class_hints(std::string_view value)
     return hints;
 }
 
+// Phrases indexed by their first two bytes: one pass over the text finds them all.
+struct PhraseIndex {
+    std::vector<std::uint16_t> first;                  // per two-byte prefix: start in `phrases`
+    std::vector<std::uint16_t> count;                  // and how many
+    std::vector<const Phrase*> phrases;
+};
+
+const PhraseIndex& phrase_index()
+{
+    static const PhraseIndex index = [] {
+        PhraseIndex built;
+        built.first.assign(65536, 0);
+        built.count.assign(65536, 0);
+        const auto key = [](const Phrase& phrase) {
+            return static_cast<std::size_t>(static_cast<unsigned char>(phrase.text[0])) << 8
+                | static_cast<unsigned char>(phrase.text[1]);
+        };
+        std::vector<std::vector<const Phrase*>> buckets(65536);
+        for (const Phrase& phrase : notice_phrases) {
+            assert(phrase.text.size() >= 2); // indexed by the first two bytes
+            buckets[key(phrase)].push_back(&phrase);
+        }
+        for (std::size_t k = 0; k < buckets.size(); ++k) {
+            built.first[k] = static_cast<std::uint16_t>(built.phrases.size());
+            built.count[k] = static_cast<std::uint16_t>(buckets[k].size());
+            built.phrases.insert(built.phrases.end(), buckets[k].begin(), buckets[k].end());
+        }
+        return built;
+    }();
+    return index;
+}
+
 std::uint32_t notice_kinds(std::string_view lower_text)
 {
+    const PhraseIndex& index = phrase_index();
     std::uint32_t kinds = 0;
-    for (const Phrase& phrase : notice_phrases) {
-        if (!(kinds & phrase.kinds) && lower_text.find(phrase.text) != std::string_view::npos)
-            kinds |= phrase.kinds;
+    for (std::size_t i = 0; i + 1 < lower_text.size(); ++i) {
+        const std::size_t key = static_cast<std::size_t>(static_cast<unsigned char>(lower_text[i])) << 8
+            | static_cast<unsigned char>(lower_text[i + 1]);
+        const std::uint16_t count = index.count[key];
+        for (std::uint16_t k = 0; k < count; ++k) {
+            const Phrase& phrase = *index.phrases[index.first[key] + k];
+            if (!(kinds & phrase.kinds) && lower_text.substr(i, phrase.text.size()) == phrase.text)
+                kinds |= phrase.kinds;
+        }
     }
     return kinds;
 }

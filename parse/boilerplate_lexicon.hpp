@@ -60,6 +60,9 @@ enum NoticeKind : std::uint32_t {
 
 std::uint32_t notice_kinds(std::string_view lower_text);
 
+// A short heading that opens a boilerplate section: comments, related or recommended stories.
+bool is_boilerplate_section_title(std::string_view lower_text);
+
 // Lower-cases ASCII, Latin-1 Supplement, Latin Extended-A (pairs), Greek and Cyrillic.
 std::string lower_utf8(std::string_view);
 

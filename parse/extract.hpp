@@ -16,13 +16,18 @@ namespace feedkeeper::parse {
 struct ExtractLimits {
     std::size_t max_input_bytes = 8 * 1024 * 1024;
     std::size_t max_depth = 400;      // nesting bound applied before Gumbo sees the bytes
-    std::size_t max_nodes = 500'000;
+    std::size_t max_nodes = 500'000;  // elements and text runs (with reconstructed formatting), bounded before parsing
 };
+
+// Captions between body blocks always appear in body_html (as figure/figcaption); in the plain
+// body only when asked: most readers and reference extractions leave them out of the text.
+enum class CaptionText { html_only, body_too };
 
 struct ExtractOptions {
     std::string url;                   // the page's address: base for links, a date hint
     HttpHeaders headers;               // Content-Type charset, Content-Language
     const SiteProfile* site = nullptr; // learned boilerplate of this host, if any
+    CaptionText captions = CaptionText::html_only;
     ExtractLimits limits;
 };
 

@@ -12,8 +12,9 @@ namespace {
 
 bool is_ascii_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
-// Appends `text`, turning runs of white space (ASCII, NBSP, U+2000–U+200A, U+2028/9, U+202F,
-// U+205F, U+3000) into one pending space and dropping zero-width characters.
+} // namespace
+
+// White space: ASCII, NBSP, U+2000–U+200A, U+2028/9, U+202F, U+205F, U+3000.
 void append_collapsed(std::string& out, std::string_view text, bool& pending_space)
 {
     const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
@@ -67,22 +68,7 @@ void append_collapsed(std::string& out, std::string_view text, bool& pending_spa
     }
 }
 
-bool is_hidden(const HtmlDocument& document, std::uint32_t index)
-{
-    if (document.has_attribute(index, "hidden"))
-        return true;
-    if (iequals(document.attribute(index, "aria-hidden"), "true"))
-        return true;
-    const std::string_view style = document.attribute(index, "style");
-    if (style.empty())
-        return false;
-    std::string squashed;
-    for (char c : style) {
-        if (!is_ascii_space(static_cast<unsigned char>(c)))
-            squashed.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c);
-    }
-    return squashed.find("display:none") != std::string::npos || squashed.find("visibility:hidden") != std::string::npos;
-}
+namespace {
 
 bool is_boilerplate_role(std::string_view role)
 {
@@ -124,7 +110,8 @@ BlockKind kind_of(GumboTag tag, std::uint32_t hints)
 
 void count_words(Block& block)
 {
-    const std::string lower = lower_utf8(block.text);
+    block.lower = lower_utf8(block.text);
+    const std::string& lower = block.lower;
     std::size_t start = 0;
     const auto flush = [&](std::size_t end) {
         if (end <= start)
@@ -168,8 +155,7 @@ private:
 std::uint32_t Segmenter::own_hints(std::uint32_t index)
 {
     std::uint32_t hints = 0;
-    for (const char* name : { "class", "id" }) {
-        const std::string_view value = document_.attribute(index, name);
+    for (const std::string_view value : { document_[index].class_name, document_[index].id }) {
         if (value.empty())
             continue;
         auto [entry, inserted] = hint_cache_.try_emplace(value, 0);
@@ -177,7 +163,7 @@ std::uint32_t Segmenter::own_hints(std::uint32_t index)
             entry->second = class_hints(value);
         hints |= entry->second;
     }
-    const std::string_view itemprop = document_.attribute(index, "itemprop");
+    const std::string_view itemprop = document_[index].itemprop;
     if (!itemprop.empty() && (icontains(itemprop, "articlebody") || icontains(itemprop, "reviewbody")))
         hints |= hint_body_strong;
     return hints;
@@ -205,10 +191,10 @@ Pruned Segmenter::prune_reason(std::uint32_t index, std::uint32_t hints, float& 
         reason = Pruned::by_tag;
         if (node.tag == GUMBO_TAG_NAV || node.tag == GUMBO_TAG_ASIDE || node.tag == GUMBO_TAG_FOOTER)
             big_factor = 0.5f;
-    } else if (is_boilerplate_role(document_.attribute(index, "role"))) {
+    } else if (is_boilerplate_role(node.role)) {
         reason = Pruned::by_role;
         big_factor = 0.5f;
-    } else if (is_hidden(document_, index)) {
+    } else if (node.hidden) {
         reason = Pruned::hidden; // copies for crawlers and collapsed widgets; rarely the only text
         max_share = 0.75;
         big_factor = 0.3f;
@@ -219,7 +205,8 @@ Pruned Segmenter::prune_reason(std::uint32_t index, std::uint32_t hints, float& 
         else
             max_share = 0.15; // weak evidence: only small elements go
     }
-    if (reason != Pruned::no && node.chars > 0 && prose_share(index) >= max_share) {
+    // Only wrappers are protected: a leaf with a boilerplate name is boilerplate however long.
+    if (reason != Pruned::no && node.holds_blocks && node.chars > 0 && prose_share(index) >= max_share) {
         factor = big_factor; // too much of the page's prose to drop on this evidence; scores decide
         return Pruned::no;
     }
@@ -350,6 +337,11 @@ PageBlocks segment_blocks(const HtmlDocument& document)
 {
     PageBlocks page;
     Segmenter(document, page).run();
+    page.removed.assign(document.size(), false);
+    for (std::uint32_t i = 0; i < document.size(); ++i) {
+        const std::uint32_t parent = document[i].parent;
+        page.removed[i] = page.pruned[i] != Pruned::no || (parent != no_node && page.removed[parent]);
+    }
     return page;
 }
 

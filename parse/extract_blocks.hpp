@@ -18,6 +18,7 @@ struct Block {
     std::uint32_t first = 0; // node range of the content, for rendering: [first, last)
     std::uint32_t last = 0;
     std::string text;        // white space collapsed, trimmed
+    std::string lower;       // `text` lower-cased (lower_utf8), for the lexicons and fingerprints
     std::uint32_t chars = 0; // non-space code points
     std::uint32_t link_chars = 0;
     std::uint32_t emphasis_chars = 0;
@@ -37,7 +38,8 @@ enum class Pruned : std::uint8_t { no, by_tag, by_role, hidden, by_class };
 struct PageBlocks {
     std::vector<Block> blocks;                  // document order
     std::vector<std::uint32_t> hints;           // per node: the element's own class/id hints
-    std::vector<Pruned> pruned;                 // per node
+    std::vector<Pruned> pruned;                 // per node: the root of a pruned subtree
+    std::vector<bool> removed;                  // per node: inside a pruned subtree (root included)
     // Per node: score factor for elements too big to prune on a negative hint, inherited by
     // their descendants (1 elsewhere).
     std::vector<float> score_factor;
@@ -49,5 +51,9 @@ struct PageBlocks {
 };
 
 PageBlocks segment_blocks(const HtmlDocument&);
+
+// Appends `text` with runs of white space (ASCII, NBSP, Unicode spaces) as one pending space,
+// written only before the next visible character; zero-width characters are dropped.
+void append_collapsed(std::string& out, std::string_view text, bool& pending_space);
 
 } // namespace feedkeeper::parse

@@ -1,9 +1,21 @@
 // parse/extract_content.cpp — container choice by subtree score, then per-block verdicts.
 // Pure; one pass to score, one reverse pass to sum subtrees, one pass over the candidates.
 // Safe on any thread.
+//
+// Design. Every block gets a content weight: positive for prose (long, or sentence-like with stop
+// words), slightly negative for short fragments, proportionally negative for link text; blocks of
+// other stories' teaser cards and of comment/related sections weigh as boilerplate. An element's
+// score is the sum over its subtree (times a factor for big elements with boilerplate names, a
+// bonus for article-body names); the container is the element holding blocks with the best score,
+// so it grows exactly while the prose it gains outweighs the boilerplate it takes in. Inside it,
+// each block gets a verdict: prose stays; link lists, captions at the edges, bylines, repeated
+// titles, notices (a lexicon hit plus form or position: emphasis, an e-mail address, the edge, a
+// box of their own), and, with a site profile, the host's template text go; short fragments stay
+// only between prose, or as list and paragraph tails beside the article's own paragraphs.
 #include "parse/extract_content.hpp"
 
 #include "parse/boilerplate_lexicon.hpp"
+#include "parse/content_structure.hpp"
 #include "parse/site_boilerplate.hpp"
 
 #include <unordered_map>
@@ -78,8 +90,7 @@ bool repeats_title(const Block& block, const std::string& title)
 {
     if (title.empty() || block.chars > 400)
         return false;
-    const std::string text = comparable(block.text);
-    return text == title;
+    return comparable(block.text) == title;
 }
 
 // Containers hold blocks; a paragraph, heading or list item is text, never the article's container.
@@ -98,9 +109,21 @@ bool can_contain(const DomNode& node)
     }
 }
 
+// A paragraph written as prose whatever its links: long enough, stop words, a full stop.
+bool is_linked_sentence(const Block& block)
+{
+    return block.kind == BlockKind::paragraph && block.words >= 15 && ends_sentence(block.text)
+        && block.stop_word_density() >= 0.2;
+}
+
 bool is_verdict_kept(BlockVerdict verdict)
 {
     return verdict == BlockVerdict::kept || verdict == BlockVerdict::kept_between_content;
+}
+
+bool is_verdict_rendered(BlockVerdict verdict)
+{
+    return is_verdict_kept(verdict) || verdict == BlockVerdict::kept_caption;
 }
 
 } // namespace
@@ -137,8 +160,14 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
     // 1. Score every element by the weights of the blocks in its subtree.
     std::vector<double> weights(page.blocks.size());
     std::vector<double> score(document.size(), 0.0);
-    for (std::size_t b = 0; b < page.blocks.size(); ++b) {
+    for (std::size_t b = 0; b < page.blocks.size(); ++b)
         weights[b] = content_weight(page.blocks[b], informative);
+    // Other stories' teasers and comment/related sections weigh as boilerplate.
+    const std::vector<bool> in_card = find_teaser_cards(document, page);
+    const std::vector<bool> in_section = find_boilerplate_sections(document, page, weights);
+    for (std::size_t b = 0; b < page.blocks.size(); ++b) {
+        if (in_card[page.blocks[b].owner] || in_section[b])
+            weights[b] = -0.3 * page.blocks[b].chars;
         score[page.blocks[b].owner] += weights[b];
     }
     for (std::uint32_t i = document.size(); i-- > 1;) {
@@ -185,20 +214,20 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
 
     // 3. Lexicon hits (short and medium blocks only) and the plain prose around them.
     std::vector<std::uint32_t> notices(count, 0);
-    std::vector<std::string> lowers(count);
     long first_plain = -1;
     long last_plain = -1;
+    long first_long = -1; // the first long prose block: bylines and datelines come before it
     for (std::size_t k = 0; k < count; ++k) {
         const Block& block = page.blocks[selected.candidates[k]];
-        if (block.chars < 700) {
-            lowers[k] = lower_utf8(block.text);
-            notices[k] = notice_kinds(lowers[k]) & boilerplate_notices;
-        }
+        if (block.chars < 700)
+            notices[k] = notice_kinds(block.lower) & boilerplate_notices;
         if (weights[selected.candidates[k]] > 0 && notices[k] == 0) {
             if (first_plain < 0)
                 first_plain = static_cast<long>(k);
             last_plain = static_cast<long>(k);
         }
+        if (first_long < 0 && weights[selected.candidates[k]] >= 0.9 * block.chars)
+            first_long = static_cast<long>(k);
     }
 
     // 4. Verdicts.
@@ -215,10 +244,17 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
         BlockVerdict& verdict = selected.verdicts[k];
         if (repeats_title(block, title)) {
             verdict = BlockVerdict::dropped_title;
-        } else if (block.link_density() > 0.5) {
-            verdict = BlockVerdict::dropped_link_dense;
+        } else if (in_section[b]) {
+            verdict = BlockVerdict::dropped_section;
+        } else if (position < first_long && looks_like_byline(block.lower, block.chars)) {
+            verdict = BlockVerdict::dropped_byline;
+        } else if (in_card[block.owner] && edge) {
+            verdict = BlockVerdict::dropped_teaser; // between prose, cards are the article's own list
+
+        } else if (block.link_density() > (!edge && is_linked_sentence(block) ? 0.85 : 0.5)) {
+            verdict = BlockVerdict::dropped_link_dense; // between prose, a sentence of links is still a sentence
         } else if (block.kind == BlockKind::caption) {
-            verdict = BlockVerdict::dropped_caption;
+            verdict = edge ? BlockVerdict::dropped_caption : BlockVerdict::kept_caption;
         } else if (notices[k] != 0) {
             const int signals = (block.emphasis_chars * 10 >= block.chars * 8) + has_email_or_url(block.text)
                 + off_main + edge + (block.chars < 80);
@@ -232,12 +268,17 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
         if (!edge) {
             verdict = BlockVerdict::kept_between_content;
         } else if (position < first_plain) {
-            if (looks_like_byline(lowers[k], block.chars))
-                verdict = BlockVerdict::dropped_byline;
-            else if (!(ends_sentence(block.text) && block.words >= 5))
+            if (!(ends_sentence(block.text) && block.words >= 5))
                 verdict = BlockVerdict::dropped_short_edge;
         } else if (!(ends_sentence(block.text) && block.words >= 3)) {
-            verdict = BlockVerdict::dropped_short_edge;
+            // A list or table closing the article is content, and so are more paragraphs beside the
+            // article's own; a label or a credit line in a box of its own is not.
+            const bool list_tail = (block.kind == BlockKind::list_item || block.kind == BlockKind::table_row)
+                && block.link_density() < 0.3 && block.chars >= 10;
+            const bool sibling_paragraph = document[block.owner].tag == GUMBO_TAG_P && !off_main
+                && block.link_density() <= 0.5 && block.chars >= 10;
+            if (!list_tail && !sibling_paragraph)
+                verdict = BlockVerdict::dropped_short_edge;
         }
     }
     // Headings stay only when body text follows them before the next heading.
@@ -269,7 +310,7 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
             const Block& block = page.blocks[selected.candidates[k]];
             BodyBlock entry;
             entry.chars = block.chars;
-            entry.template_text = is_site_template(block_fingerprint(block.text), *hints.site);
+            entry.template_text = is_site_template(lower_block_fingerprint(block.lower), *hints.site);
             entry.notice_like = notices[k] != 0 || block.chars < 100 || off_main_flags[k]
                 || block.emphasis_chars * 10 >= block.chars * 8;
             body.push_back(entry);
@@ -282,8 +323,19 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
         }
     }
     for (std::size_t k = 0; k < count; ++k) {
-        if (is_verdict_kept(selected.verdicts[k]))
+        const BlockVerdict verdict = selected.verdicts[k];
+        if (is_verdict_kept(verdict) || (verdict == BlockVerdict::kept_caption && hints.captions_in_body))
             selected.kept.push_back(selected.candidates[k]);
+        if (is_verdict_rendered(verdict))
+            selected.rendered.push_back(selected.candidates[k]);
+        if ((notices[k] & notice_paywall) && static_cast<long>(k) + 3 >= last_plain)
+            selected.paywall_notice = true;
+        if (notices[k] & notice_consent)
+            selected.consent_chars += page.blocks[selected.candidates[k]].chars;
+    }
+    for (const Block& block : page.blocks) {
+        if (in_card[block.owner])
+            selected.teaser_chars += block.chars;
     }
     return selected;
 }

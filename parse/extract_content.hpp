@@ -16,6 +16,7 @@ namespace feedkeeper::parse {
 enum class BlockVerdict : std::uint8_t {
     kept,
     kept_between_content,
+    kept_caption,            // a caption between body blocks: in body_html; in body when asked
     dropped_link_dense,
     dropped_short_edge,
     dropped_notice,
@@ -24,6 +25,8 @@ enum class BlockVerdict : std::uint8_t {
     dropped_heading_without_content,
     dropped_caption,
     dropped_site_template,
+    dropped_teaser,          // in a repeated card that starts with a link: a list of other stories
+    dropped_section,         // under a "Comments" / "Related" / "Read more" heading
 };
 
 struct SelectedContent {
@@ -31,11 +34,16 @@ struct SelectedContent {
     std::vector<std::uint32_t> candidates; // indices into PageBlocks::blocks inside the container
     std::vector<BlockVerdict> verdicts;    // one per candidate
     std::vector<std::uint32_t> kept;       // the body's blocks, in order
+    std::vector<std::uint32_t> rendered;   // the blocks body_html shows (kept plus captions)
+    std::uint32_t teaser_chars = 0;        // characters in other stories' cards anywhere on the page
+    bool paywall_notice = false;           // a "subscribe to continue" notice in or after the body
+    std::uint32_t consent_chars = 0;       // in candidate blocks that speak of cookies or consent
 };
 
 struct ContentHints {
     std::string_view title;          // the page's title, to drop its repetition
     const SiteProfile* site = nullptr;
+    bool captions_in_body = false;   // captions between body blocks count as body text
 };
 
 SelectedContent select_content(const HtmlDocument&, const PageBlocks&, const ContentHints&);

@@ -110,14 +110,21 @@ std::string sniff_meta_charset(std::string_view bytes, std::size_t window)
 
 std::string html_charset_label(std::string_view label)
 {
+    // WHATWG Encoding: every one of these labels means windows-1252 in HTML. Decided here, not by
+    // canonical_charset(), whose names serve feeds too.
+    static constexpr std::string_view windows_1252_labels[] = { "ansi_x3.4-1968", "ascii", "cp1252", "cp819",
+        "csisolatin1", "ibm819", "iso-8859-1", "iso-ir-100", "iso8859-1", "iso88591", "iso_8859-1",
+        "iso_8859-1:1987", "l1", "latin1", "latin-1", "us-ascii", "windows-1252", "x-cp1252", "x-user-defined" };
+    const std::string lower_label = ascii_lower(trim(label));
+    for (std::string_view windows_1252 : windows_1252_labels) {
+        if (lower_label == windows_1252)
+            return "windows-1252";
+    }
     std::string name = canonical_charset(label);
     if (name == "iso-8859-1" || name == "us-ascii")
         return "windows-1252";
     if (name.starts_with("utf-16") || name.starts_with("utf-32"))
         return "utf-8";
-    const std::string lower_label = ascii_lower(trim(label));
-    if (lower_label == "x-user-defined")
-        return "windows-1252";
     return name;
 }
 

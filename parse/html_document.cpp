@@ -79,6 +79,40 @@ std::uint32_t count_chars(std::string_view text)
     return count;
 }
 
+bool hiding_style(std::string_view style)
+{
+    std::string squashed;
+    for (char c : style) {
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+            squashed.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c);
+    }
+    return squashed.find("display:none") != std::string::npos || squashed.find("visibility:hidden") != std::string::npos;
+}
+
+// One pass over an element's attributes (names are lower case: the pre-scan wrote them).
+void read_common_attributes(const GumboElement& element, DomNode& entry)
+{
+    for (unsigned i = 0; i < element.attributes.length; ++i) {
+        const auto* attribute = static_cast<const GumboAttribute*>(element.attributes.data[i]);
+        const std::string_view name(attribute->name);
+        const std::string_view value(attribute->value);
+        if (name == "class")
+            entry.class_name = value;
+        else if (name == "id")
+            entry.id = value;
+        else if (name == "role")
+            entry.role = value;
+        else if (name == "itemprop")
+            entry.itemprop = value;
+        else if (name == "hidden")
+            entry.hidden = true;
+        else if (name == "aria-hidden")
+            entry.hidden = entry.hidden || value == "true" || value == "TRUE";
+        else if (name == "style")
+            entry.hidden = entry.hidden || hiding_style(value);
+    }
+}
+
 } // namespace
 
 void destroy_gumbo_output(GumboOutput* output) noexcept { gumbo_destroy_output(&kGumboDefaultOptions, output); }
@@ -139,6 +173,7 @@ void HtmlDocument::build_index(std::size_t max_nodes)
             if (renders_nothing(entry.tag))
                 entry.context |= invisible;
             entry.block_level = is_block_tag(entry.tag);
+            read_common_attributes(node->v.element, entry);
             if (entry.tag == GUMBO_TAG_BODY && body_ == 0)
                 body_ = index;
             nodes_.push_back(entry);
@@ -169,10 +204,14 @@ void HtmlDocument::build_index(std::size_t max_nodes)
         DomNode& entry = nodes_[i];
         if (entry.end < i + 1)
             entry.end = i + 1;
+        if (entry.is_text && entry.chars > 0)
+            entry.first_text = i;
         if (entry.parent == no_node)
             continue;
         DomNode& parent = nodes_[entry.parent];
         parent.end = std::max(parent.end, entry.end);
+        if (entry.first_text != no_node)
+            parent.first_text = entry.first_text; // reverse order: the earliest child's wins
         parent.chars += entry.chars;
         parent.link_chars += entry.link_chars;
         if (!entry.is_text && entry.block_level && !(entry.context & invisible)) {

@@ -44,12 +44,19 @@ struct DomNode {
     bool holds_blocks = false;    // has a visible block-level child
     std::uint16_t context = 0;    // NodeContext bits
     std::uint32_t depth = 0;
+    std::uint32_t first_text = no_node; // first visible, non-blank text node of the subtree
     std::uint32_t chars = 0;      // visible non-space code points in the subtree (CJK counted 3×: denser script)
     std::uint32_t link_chars = 0; // the part of `chars` inside links
     // Characters of substantial, link-poor text runs in the subtree (runs of inline text of at least
     // ~80 characters, mostly outside links): a cheap measure of prose before any pruning.
     std::uint32_t prose_chars = 0;
     std::string_view text;        // text nodes: the decoded text
+    // Elements: the attributes every stage reads, looked up once while indexing.
+    std::string_view class_name;
+    std::string_view id;
+    std::string_view role;
+    std::string_view itemprop;
+    bool hidden = false;          // hidden, aria-hidden="true", or a display:none / visibility:hidden style
 };
 
 class HtmlDocument {

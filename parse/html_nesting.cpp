@@ -3,6 +3,7 @@
 #include "parse/html_nesting.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <initializer_list>
 
 namespace feedkeeper::parse {
@@ -142,8 +143,12 @@ void NestingModel::remove_form(long position)
     stack_[at].removed = true;
     ++removed_;
     positions_[GUMBO_TAG_FORM].pop_back();
-    for (auto* list : { &special_, &hard_special_ })
-        list->erase(std::find(list->begin(), list->end(), at));
+    for (auto* list : { &special_, &hard_special_ }) {
+        const auto found = std::find(list->begin(), list->end(), at);
+        assert(found != list->end()); // a form is special: pushed on both lists with it
+        if (found != list->end())
+            list->erase(found);
+    }
 }
 
 void NestingModel::close_p_in_button_scope()

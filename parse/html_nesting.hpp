@@ -27,6 +27,8 @@ public:
     Action start_tag(GumboTag, std::string_view name);
     Action end_tag(GumboTag, std::string_view name);
     std::size_t depth() const { return stack_.size() - removed_; }
+    // Formatting elements the parser may reconstruct before the next text or element.
+    std::size_t formatting_outstanding() const { return formatting_total_; }
 
 private:
     struct Open {

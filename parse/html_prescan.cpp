@@ -226,7 +226,7 @@ PrescannedHtml prescan_html(std::string_view s, const PrescanLimits& limits)
         const std::size_t lt = found ? static_cast<std::size_t>(static_cast<const char*>(found) - s.data()) : n;
         if (lt > i) {
             out.append(s.data() + i, lt - i);
-            ++nodes;
+            nodes += 1 + nesting.formatting_outstanding();
         }
         if (lt >= n)
             break;
@@ -297,7 +297,7 @@ PrescannedHtml prescan_html(std::string_view s, const PrescanLimits& limits)
         case NestingModel::Action::emit:
             append_tag(out, tag);
             if (!tag.end)
-                ++nodes;
+                nodes += 1 + nesting.formatting_outstanding();
             break;
         case NestingModel::Action::emit_as_br:
             out += "<br>";

@@ -7,7 +7,8 @@
 // reads, and escapes every '<' it does not treat as a tag, so Gumbo tokenizes exactly what this
 // pass modelled, and (3) keeps a model of the open-element stack: start tags beyond the depth
 // cap, or beyond a small cap of nested formatting elements (whose reconstruction is quadratic),
-// are dropped, and the input is cut once the node estimate reaches the node cap.
+// are dropped, and the input is cut once the node estimate reaches the node cap. The estimate counts
+// the formatting elements the parser may reconstruct before each node, so it bounds Gumbo's count.
 #pragma once
 
 #include <cstddef>
@@ -19,7 +20,7 @@ namespace feedkeeper::parse {
 
 struct PrescanLimits {
     std::size_t max_depth = 400;
-    std::size_t max_formatting_depth = 24; // nested <b>, <i>, <a>, <font>, … at once
+    std::size_t max_formatting_depth = 16; // unclosed <b>, <i>, <a>, <font>, … at once
     std::size_t max_nodes = 500'000;
     std::size_t max_json_ld_bytes = 1024 * 1024; // all JSON-LD blocks together
 };

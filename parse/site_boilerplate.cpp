@@ -7,6 +7,7 @@ namespace feedkeeper::parse {
 namespace {
 
 constexpr std::size_t min_fingerprint_bytes = 8;
+constexpr std::size_t max_unified_bytes = 160;
 
 std::uint64_t mix(std::uint64_t x)
 {
@@ -20,9 +21,13 @@ std::uint64_t mix(std::uint64_t x)
 
 } // namespace
 
-std::uint64_t block_fingerprint(std::string_view text)
+std::uint64_t block_fingerprint(std::string_view text) { return lower_block_fingerprint(lower_utf8(text)); }
+
+std::uint64_t lower_block_fingerprint(std::string_view lower)
 {
-    const std::string lower = lower_utf8(text);
+    // Digit runs are unified only in short blocks ("© 2023", "Updated 10:42"): long blocks that
+    // differ only in their numbers (results, prices) are different text.
+    const bool unify_digits = lower.size() < max_unified_bytes;
     std::uint64_t hash = 14695981039346656037ull;
     std::size_t length = 0;
     bool pending_space = false;
@@ -44,7 +49,7 @@ std::uint64_t block_fingerprint(std::string_view text)
             feed(' ');
             pending_space = false;
         }
-        if (digit) {
+        if (digit && unify_digits) {
             if (!in_digits)
                 feed('0');
             in_digits = true;

@@ -18,9 +18,11 @@
 
 namespace feedkeeper::parse {
 
-// 64-bit hash of a block's normalized text (case folded, punctuation and white space unified,
-// digit runs unified so "© 2022" and "© 2023" match). 0 for text too short to judge.
+// 64-bit hash of a block's normalized text (case folded, punctuation and white space unified; in
+// short blocks digit runs unified too, so "© 2022" and "© 2023" match). 0 for text too short to judge.
 std::uint64_t block_fingerprint(std::string_view text);
+// The same from text already lower-cased with lower_utf8.
+std::uint64_t lower_block_fingerprint(std::string_view lower_text);
 
 struct SiteTemplateRule {
     std::int64_t min_profile_pages = 4;
