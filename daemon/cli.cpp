@@ -80,6 +80,7 @@ int run_cli(int argc, char** argv)
     extract_command->add_option("--url", extract.url, "the page's address (base for links)");
     extract_command->add_option("--header", extract.headers, "a response header, 'Name: value' (repeatable)");
     extract_command->add_flag("--jsonl", extract.jsonl, "one JSON object per line");
+    extract_command->add_flag("--captions", extract.captions, "put figure captions into body too (they are always in body_html)");
     command_for(extract_command, run_extract, extract);
 
     AddArguments add;

@@ -49,6 +49,7 @@ int run_extract(const GlobalOptions&, const ExtractArguments& arguments)
 {
     parse::ExtractOptions options;
     options.url = arguments.url;
+    options.captions = arguments.captions ? parse::CaptionText::body_too : parse::CaptionText::html_only;
     for (const std::string& text : arguments.headers) {
         auto header = parse_header_argument(text);
         if (!header) {

@@ -21,6 +21,7 @@ struct ExtractArguments {
     std::string url;
     std::vector<std::string> headers; // "Name: value", as if the page came with them (Content-Type charset)
     bool jsonl = false;
+    bool captions = false; // figure captions in `body` too (always in `body_html`)
 };
 int run_extract(const GlobalOptions&, const ExtractArguments&);
 
