@@ -90,7 +90,12 @@ public:
     // --- reading
     using RevisionVisitor = std::function<bool(const RevisionRecord&)>; // return false to stop
     Result<void> for_each_revision(const ExportFilter&, const RevisionVisitor&);
-    Result<std::vector<SearchHit>> search(const std::string& query, std::size_t limit);
+    // Full-text search of the current texts: every word must match (word* for a prefix),
+    // diacritics folded, best bm25 first (title weighs 5x the body), with a snippet. A query
+    // matching more than search_rank_window articles is ranked among its most recent
+    // search_rank_window matches, which bounds its cost (see archive_read.cpp).
+    static constexpr std::size_t search_rank_window = 5000;
+    Result<std::vector<SearchHit>> search(const std::string& query, std::size_t limit, std::size_t rank_window = search_rank_window);
     Result<ArchiveStats> stats();
 
     // --- maintenance

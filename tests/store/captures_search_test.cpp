@@ -109,6 +109,20 @@ TEST_F(Search, AllWordsMustMatchAndPrefixesWork)
     EXPECT_EQ(archive->search("hochwasser", 1)->size(), 1u) << "limit";
 }
 
+TEST_F(Search, VeryCommonQueryIsRankedAmongItsMostRecentMatches)
+{
+    save(article("https://news.example/0", page("Gipfel Gipfel Gipfel", "Gipfel.")));
+    for (int i = 1; i <= 9; ++i)
+        save(article("https://news.example/" + std::to_string(i), page("Meldung", prose(static_cast<unsigned>(i), 80) + " Gipfel.")));
+    auto all = archive->search("gipfel", 3);
+    ASSERT_EQ(all->size(), 3u);
+    EXPECT_EQ(all->at(0).url, "https://news.example/0") << "within the window: best bm25 first";
+    auto windowed = archive->search("gipfel", 3, 5);
+    ASSERT_EQ(windowed->size(), 3u);
+    for (const SearchHit& hit : *windowed)
+        EXPECT_GE(std::stoi(hit.url.substr(hit.url.rfind('/') + 1)), 5) << "only the 5 most recent matches are ranked";
+}
+
 TEST_F(Search, QuerySyntaxInUserInputIsTakenLiterally)
 {
     save(article("https://news.example/a", page("A", "Die Zahl: 1.200 Menschen, \"evakuiert\" (NEAR OR NOT).")));

@@ -5,6 +5,7 @@
 
 #include "core/sha256.hpp"
 #include "store/export.hpp"
+#include "store/json_writer.hpp"
 
 #include <nlohmann/json.hpp>
 #include <zlib.h>
@@ -39,8 +40,9 @@ protected:
         std::ostringstream out;
         auto summary = export_archive(*archive, format, filter, out);
         EXPECT_TRUE(summary) << (summary ? "" : summary.error().message);
-        if (summary)
+        if (summary) {
             EXPECT_EQ(summary->bytes, out.str().size());
+        }
         return out.str();
     }
 
@@ -78,6 +80,27 @@ TEST_F(Export, JsonlHasOneRecordPerRevisionWithTheInterfaceFields)
     EXPECT_EQ(a["body"], "Line one, with comma.\n\nLine \"two\".");
     EXPECT_EQ(a["content_sha256"], sha256_hex("Line one, with comma.\n\nLine \"two\"."));
     EXPECT_EQ(a["categories"], nlohmann::ordered_json::array({ "Politik", "Welt" }));
+}
+
+TEST(JsonWriter, EscapesLikeNlohmannAndReplacesInvalidUtf8)
+{
+    const std::string samples[] = { "plain", "quote \" backslash \\ slash /", std::string("nul \0 bell \a tab \t\r\n", 21), "Föderation — 東京 😀",
+        "\x7f del", "" };
+    for (const std::string& text : samples) {
+        std::string ours;
+        append_json_string(ours, text);
+        EXPECT_EQ(ours, nlohmann::json(text).dump()) << text;
+    }
+    for (const std::string& invalid : { std::string("a\xff b"), std::string("cut \xe2\x82"), std::string("\xed\xa0\x80 surrogate"), std::string("\xc0\xaf overlong") }) {
+        std::string ours;
+        append_json_string(ours, invalid);
+        const auto parsed = nlohmann::json::parse(ours); // valid JSON, valid UTF-8
+        EXPECT_NE(parsed.get<std::string>().find("\xEF\xBF\xBD"), std::string::npos) << ours;
+    }
+    std::string time;
+    append_rfc3339(time, at("2024-02-29T23:59:07Z"));
+    EXPECT_EQ(time, "2024-02-29T23:59:07Z");
+    EXPECT_EQ(time, format_rfc3339(at("2024-02-29T23:59:07Z")));
 }
 
 TEST_F(Export, CsvQuotesFieldsPerRfc4180)
