@@ -5,7 +5,7 @@
 #include "daemon/context.hpp"
 #include "daemon/control_client.hpp"
 #include "daemon/json_output.hpp"
-#include "daemon/table.hpp"
+#include "daemon/status.hpp"
 #include "store/export.hpp"
 
 #include <fmt/format.h>
@@ -38,17 +38,6 @@ Result<std::optional<Timestamp>> parse_date_option(const std::string& text, std:
     if (!time)
         return Error(Errc::invalid_argument, fmt::format("{} '{}' is not a date (YYYY-MM-DD or RFC 3339)", option, text));
     return std::optional<Timestamp>(*time);
-}
-
-std::string health_sentence(const store::FeedRecord& feed)
-{
-    switch (feed.health) {
-    case store::FeedHealth::ok: return "ok";
-    case store::FeedHealth::backing_off: return fmt::format("backing off until {}", format_rfc3339(feed.next_fetch));
-    case store::FeedHealth::failing: return fmt::format("failing since {}", format_rfc3339(feed.failing_since));
-    case store::FeedHealth::retired: return "retired";
-    }
-    return "ok";
 }
 
 } // namespace
@@ -125,44 +114,11 @@ int run_status(const GlobalOptions& global, const StatusArguments& arguments)
     auto archive = open_reader(global, context);
     if (!archive)
         return report(archive.error(), "");
-    auto stats = (*archive)->stats();
-    auto feeds = (*archive)->list_feeds();
-    if (!stats)
-        return report(stats.error(), context.db_path);
-    if (!feeds)
-        return report(feeds.error(), context.db_path);
-    if (arguments.json) {
-        nlohmann::ordered_json feed_array = nlohmann::ordered_json::array();
-        for (const auto& feed : *feeds)
-            feed_array.push_back(feed_json(feed));
-        const nlohmann::ordered_json status {
-            { "daemon", nullptr },
-            { "database", context.db_path },
-            { "database_bytes", stats->database_bytes },
-            { "feeds", feed_array },
-            { "articles", stats->articles },
-            { "revisions", stats->revisions },
-            { "captures", stats->captures },
-            { "queue", { { "pending", stats->pending_jobs }, { "failed", stats->failed_jobs } } },
-        };
-        std::cout << dump_json(status, JsonStyle::pretty) << '\n';
-        return exit_ok;
-    }
-    std::cout << fmt::format("archive {} ({:.1f} MiB): {} articles, {} revisions, {} captures; queue: {} pending, {} failed; daemon: not running\n\n",
-        context.db_path, static_cast<double>(stats->database_bytes) / (1024.0 * 1024.0), stats->articles, stats->revisions, stats->captures,
-        stats->pending_jobs, stats->failed_jobs);
-    Table table({ "ID", "HEALTH", "ARTICLES", "LAST FETCH", "NEXT FETCH", "LAST ERROR", "URL" });
-    for (const auto& feed : *feeds)
-        table.add({ std::to_string(feed.id), health_sentence(feed), std::to_string(feed.articles), format_rfc3339(feed.last_fetch),
-            feed.health == store::FeedHealth::retired ? "-" : format_rfc3339(feed.next_fetch), feed.health == store::FeedHealth::ok ? "" : feed.last_error, feed.url });
-    std::cout << table.render();
+    auto text = render_status(**archive, context.db_path, std::nullopt, arguments.json);
+    if (!text)
+        return report(text.error(), context.db_path);
+    std::cout << *text;
     return exit_ok;
-}
-
-int run_daemon(const GlobalOptions&, const DaemonArguments&)
-{
-    print_error("the daemon is not built yet", "daemon");
-    return exit_failure;
 }
 
 } // namespace feedkeeper::daemon

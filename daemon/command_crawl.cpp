@@ -9,7 +9,6 @@
 #include "daemon/context.hpp"
 #include "daemon/control_client.hpp"
 #include "daemon/crawler.hpp"
-#include "parse/extract.hpp"
 
 #include <boost/asio/signal_set.hpp>
 #include <fmt/format.h>
@@ -52,19 +51,11 @@ int finish(const GlobalOptions& global, const Result<CrawlReport>& outcome)
 {
     if (!outcome)
         return report(outcome.error(), "");
-    const CrawlReport& summary = *outcome;
-    for (const std::string& failure : summary.failures) {
-        const auto colon = failure.find(": ", failure.find("://") == std::string::npos ? 0 : failure.find("://") + 3);
-        if (colon == std::string::npos)
-            print_error(failure, "");
-        else
-            print_error(failure.substr(colon + 2), failure.substr(0, colon));
-    }
+    for (const CrawlReport::Failure& failure : outcome->failures)
+        print_error(failure.what, failure.where);
     if (global.verbosity != Verbosity::quiet)
-        fmt::print("polled {} feeds ({} failed), {} new entries; articles: {} stored, {} unchanged, {} not articles, {} failed\n",
-            summary.feeds_polled, summary.feeds_failed, summary.new_entries, summary.articles_stored, summary.articles_unchanged,
-            summary.pages_not_articles, summary.articles_failed);
-    return summary.failures.empty() ? exit_ok : exit_failure;
+        fmt::print("{}\n", outcome->summary());
+    return outcome->exit_code();
 }
 
 struct Prepared {
@@ -143,7 +134,7 @@ int run_recrawl(const GlobalOptions& global, const RecrawlArguments& arguments)
         feeds = std::move(*selected);
     }
     for (const std::string& url : arguments.urls)
-        if (auto queued = prepared->archive->enqueue_job("recheck", url, std::nullopt); !queued)
+        if (auto queued = prepared->archive->enqueue_job("manual", url, std::nullopt); !queued)
             return report(queued.error(), url);
     return finish(global, run_crawl(prepared->context, std::move(prepared->archive), [&](Crawler& crawler) { return crawler.crawl(feeds, true); }));
 }
@@ -157,56 +148,20 @@ int run_reextract(const GlobalOptions& global, const ReextractArguments& argumen
     auto prepared = prepare(global);
     if (!prepared)
         return report(prepared.error(), "");
-    store::Archive& archive = *prepared->archive;
-    std::size_t revised = 0, unchanged = 0, failed = 0;
-    std::int64_t after = 0;
-    const std::string host = ascii_lower(arguments.host);
-    for (;;) {
-        auto batch = archive.latest_captures(host, after, 256);
-        if (!batch)
-            return report(batch.error(), prepared->context.db_path);
-        if (batch->empty())
-            break;
-        for (const store::StoredCapture& stored : *batch) {
-            after = stored.article_id;
-            auto capture = archive.load_capture(stored.capture_id);
-            if (!capture) {
-                print_error(capture.error().message, stored.url);
-                ++failed;
-                continue;
-            }
-            const std::string page_url = capture->final_url.empty() ? capture->url : capture->final_url;
-            auto profile = archive.site_profile(url_host(page_url));
-            parse::ExtractOptions options;
-            options.url = page_url;
-            options.headers = capture->headers;
-            if (profile)
-                options.site = &*profile;
-            auto page = parse::extract_page(capture->body, options);
-            if (!page) {
-                print_error(page.error().message, stored.url);
-                ++failed;
-                continue;
-            }
-            store::ArticleInput input;
-            input.requested_url = capture->url;
-            input.capture_id = stored.capture_id;
-            input.response = std::move(*capture);
-            input.page = std::move(*page);
-            auto saved = archive.save_article(input);
-            if (!saved) {
-                print_error(saved.error().message, stored.url);
-                ++failed;
-            } else if (saved->change == store::ArticleChange::revised || saved->change == store::ArticleChange::created) {
-                ++revised;
-            } else {
-                ++unchanged;
-            }
-        }
-    }
+    Runtime runtime(prepared->context.config, std::move(prepared->archive));
+    Crawler crawler(runtime);
+    std::optional<ReextractReport> outcome;
+    boost::asio::co_spawn(runtime.io, crawler.reextract(ascii_lower(arguments.host)), [&](std::exception_ptr error, ReextractReport result) {
+        if (error)
+            std::rethrow_exception(error);
+        outcome = std::move(result);
+    });
+    runtime.io.run();
+    for (const CrawlReport::Failure& failure : outcome->failures)
+        print_error(failure.what, failure.where);
     if (global.verbosity != Verbosity::quiet)
-        fmt::print("re-extracted: {} new revisions, {} unchanged, {} failed\n", revised, unchanged, failed);
-    return failed == 0 ? exit_ok : exit_failure;
+        fmt::print("{}\n", outcome->summary());
+    return outcome->failures.empty() ? exit_ok : exit_failure;
 }
 
 } // namespace feedkeeper::daemon

@@ -39,10 +39,14 @@ std::string default_db_path()
     return (std::filesystem::path(data) / "feedkeeper" / "archive.db").string();
 }
 
+std::string systemd_socket_path()
+{
+    const std::string runtime = environment("RUNTIME_DIRECTORY");
+    return runtime.empty() ? std::string() : (std::filesystem::path(runtime.substr(0, runtime.find(':'))) / "control.sock").string();
+}
+
 std::string default_socket_path()
 {
-    if (auto runtime = environment("RUNTIME_DIRECTORY"); !runtime.empty())
-        return (std::filesystem::path(runtime.substr(0, runtime.find(':'))) / "control.sock").string();
     std::string runtime = environment("XDG_RUNTIME_DIR");
     if (runtime.empty())
         runtime = "/tmp/feedkeeper-" + std::to_string(getuid());
@@ -56,9 +60,11 @@ std::string default_config_path()
     std::string config = environment("XDG_CONFIG_HOME");
     if (config.empty())
         config = home_directory() + "/.config";
-    const auto path = std::filesystem::path(config) / "feedkeeper" / "feedkeeper.toml";
     std::error_code ec;
-    return std::filesystem::exists(path, ec) ? path.string() : std::string();
+    for (const auto& path : { std::filesystem::path(config) / "feedkeeper" / "feedkeeper.toml", std::filesystem::path("/etc/feedkeeper/feedkeeper.toml") })
+        if (std::filesystem::exists(path, ec))
+            return path.string();
+    return {};
 }
 
 } // namespace
@@ -102,6 +108,8 @@ Result<CommandContext> load_context(const GlobalOptions& global)
         context.db_path = default_db_path();
     if (!global.socket_path.empty())
         context.socket_path = global.socket_path;
+    else if (auto under_systemd = systemd_socket_path(); !under_systemd.empty())
+        context.socket_path = under_systemd;
     else if (!context.config.daemon.socket_path.empty())
         context.socket_path = context.config.daemon.socket_path;
     else

@@ -22,8 +22,9 @@ struct CommandContext {
 // A failure that is the user's to fix (bad option, config or path) exits 2; others exit 1.
 int exit_code_for(const Error&);
 
-// Loads the config (--config, $CONFIGURATION_DIRECTORY/feedkeeper.toml under systemd, else
-// $XDG_CONFIG_HOME/feedkeeper/feedkeeper.toml when it exists) and resolves the paths.
+// Loads the config (--config, $CONFIGURATION_DIRECTORY/feedkeeper.toml under systemd, else the
+// first that exists of $XDG_CONFIG_HOME/feedkeeper/feedkeeper.toml and /etc/feedkeeper/feedkeeper.toml)
+// and resolves the archive and socket paths in INTERFACE.md's order.
 Result<CommandContext> load_context(const GlobalOptions&);
 
 // Log level from -v/-q; journald priority prefixes when stderr goes to the journal.

@@ -63,6 +63,19 @@ void fill_from_entry(ExtractedPage& page, const store::EntryHints& hints)
 
 } // namespace
 
+std::string CrawlReport::summary() const
+{
+    return fmt::format("polled {} feeds ({} failed), {} new entries; articles: {} stored, {} unchanged, {} not articles, {} failed",
+        feeds_polled, feeds_failed, new_entries, articles_stored, articles_unchanged, pages_not_articles, articles_failed);
+}
+
+int CrawlReport::exit_code() const { return failures.empty() ? 0 : 1; }
+
+std::string ReextractReport::summary() const
+{
+    return fmt::format("re-extracted: {} new revisions, {} unchanged, {} failed", revised, unchanged, failures.size());
+}
+
 asio::awaitable<void> for_each_concurrently(std::size_t count, std::size_t limit, std::function<asio::awaitable<void>(std::size_t)> work)
 {
     if (count == 0)
@@ -220,14 +233,17 @@ asio::awaitable<Result<store::ArticleChange>> Crawler::process_job(store::Job jo
         co_return error;
     };
 
-    auto response = co_await m_runtime.fetcher.fetch(request_for(job.url, feed ? &*feed : nullptr), fetch::FetchPurpose::article);
+    fetch::FetchRequest request = request_for(job.url, feed ? &*feed : nullptr);
+    if (job.kind == "manual") // a URL the user asked for by hand, not one a feed pointed at
+        request.address_policy = fetch::AddressPolicy::allow_private;
+    auto response = co_await m_runtime.fetcher.fetch(std::move(request), fetch::FetchPurpose::article);
     if (!response)
         co_return co_await give_up_or_retry(response.error(), std::nullopt, response.error().code == Errc::blocked || response.error().code == Errc::too_large);
     const long status = response->status;
     if (status == 404 || status == 410) {
         const Timestamp now = now_utc();
         co_await m_runtime.store([&](store::Archive& archive) { return archive.mark_gone(job.url, status, now); });
-        co_return co_await give_up_or_retry(Error(Errc::http_status, fmt::format("HTTP {}", status)), std::nullopt, status == 410 || job.kind == "recheck");
+        co_return co_await give_up_or_retry(Error(Errc::http_status, fmt::format("HTTP {}", status)), std::nullopt, status == 410 || job.kind != "article");
     }
     if (status < 200 || status >= 300)
         co_return co_await give_up_or_retry(Error(Errc::http_status, fmt::format("HTTP {}", status)), fetch::retry_after(response->headers, now_utc()), false);
@@ -262,6 +278,8 @@ asio::awaitable<Result<store::ArticleChange>> Crawler::process_job(store::Job jo
             { "hint", input.page.status == PageStatus::consent_wall ? "set cookies for this feed to pass the consent wall" : "" } });
         co_return store::ArticleChange::not_stored;
     }
+    if (auto scheduled = co_await m_runtime.store([&](store::Archive& archive) { return archive.schedule_recheck(saved->article_id, schedule.recheck_ages, now_utc()); }); !scheduled)
+        log_event(LogLevel::warning, "store.failed", { { "url", job.url }, { "error", scheduled.error().message } });
     log_event(LogLevel::info, "article.stored", { { "article", saved->article_id }, { "revision", saved->revision }, { "url", job.url },
         { "change", saved->change == store::ArticleChange::unchanged ? "unchanged" : saved->change == store::ArticleChange::created ? "created" : "revised" } });
     co_return saved->change;
@@ -280,7 +298,7 @@ asio::awaitable<void> Crawler::drain_jobs(std::vector<std::int64_t> feed_ids, Cr
         for (const auto& filter : filters) {
             auto due = co_await m_runtime.store([&](store::Archive& archive) { return archive.due_jobs(now_utc(), 1024, filter); });
             if (!due) {
-                report.failures.push_back(due.error().message);
+                report.failures.push_back({ "archive", due.error().message });
                 co_return;
             }
             for (store::Job& job : *due)
@@ -293,7 +311,7 @@ asio::awaitable<void> Crawler::drain_jobs(std::vector<std::int64_t> feed_ids, Cr
             auto outcome = co_await process_job(batch[i]);
             if (!outcome) {
                 ++report.articles_failed;
-                report.failures.push_back(fmt::format("{}: {}", batch[i].url, outcome.error().message));
+                report.failures.push_back({ batch[i].url, outcome.error().message });
             } else if (*outcome == store::ArticleChange::not_stored) {
                 ++report.pages_not_articles;
             } else if (*outcome == store::ArticleChange::unchanged) {
@@ -313,7 +331,7 @@ asio::awaitable<CrawlReport> Crawler::crawl(std::vector<store::FeedRecord> feeds
         ++report.feeds_polled;
         if (!polled) {
             ++report.feeds_failed;
-            report.failures.push_back(fmt::format("{}: {}", feeds[i].url, polled.error().message));
+            report.failures.push_back({ feeds[i].url, polled.error().message });
         } else {
             report.new_entries += *polled;
         }
@@ -324,6 +342,58 @@ asio::awaitable<CrawlReport> Crawler::crawl(std::vector<store::FeedRecord> feeds
             ids.push_back(feed.id);
     co_await drain_jobs(ids, report);
     co_return report;
+}
+
+} // namespace feedkeeper::daemon
+
+namespace feedkeeper::daemon {
+
+asio::awaitable<ReextractReport> Crawler::reextract(std::string host)
+{
+    ReextractReport report;
+    std::int64_t after = 0;
+    for (;;) {
+        auto batch = co_await m_runtime.store([&](store::Archive& archive) { return archive.latest_captures(host, after, 64); });
+        if (!batch) {
+            report.failures.push_back({ "archive", batch.error().message });
+            co_return report;
+        }
+        if (batch->empty())
+            co_return report;
+        for (const store::StoredCapture& stored : *batch) {
+            after = stored.article_id;
+            auto capture = co_await m_runtime.store([&](store::Archive& archive) { return archive.load_capture(stored.capture_id); });
+            if (!capture) {
+                report.failures.push_back({ stored.url, capture.error().message });
+                continue;
+            }
+            const std::string page_url = capture->final_url.empty() ? capture->url : capture->final_url;
+            auto profile = co_await m_runtime.store([&](store::Archive& archive) { return archive.site_profile(url_host(page_url)); });
+            parse::ExtractOptions options;
+            options.url = page_url;
+            options.headers = capture->headers;
+            if (profile)
+                options.site = &*profile;
+            const HttpResponse& bytes = *capture;
+            auto page = co_await run_on(m_runtime.cpu, [&] { return parse::extract_page(bytes.body, options); });
+            if (!page) {
+                report.failures.push_back({ stored.url, page.error().message });
+                continue;
+            }
+            store::ArticleInput input;
+            input.requested_url = capture->url;
+            input.capture_id = stored.capture_id;
+            input.response = std::move(*capture);
+            input.page = std::move(*page);
+            auto saved = co_await m_runtime.store([&](store::Archive& archive) { return archive.save_article(input); });
+            if (!saved)
+                report.failures.push_back({ stored.url, saved.error().message });
+            else if (saved->change == store::ArticleChange::revised || saved->change == store::ArticleChange::created)
+                ++report.revised;
+            else
+                ++report.unchanged;
+        }
+    }
 }
 
 } // namespace feedkeeper::daemon

@@ -23,7 +23,21 @@ struct CrawlReport {
     std::size_t articles_unchanged = 0;
     std::size_t articles_failed = 0;
     std::size_t pages_not_articles = 0; // consent walls, paywalls, error pages, …
-    std::vector<std::string> failures;  // one readable line each: "<url>: <cause>"
+    struct Failure {
+        std::string where; // the feed or article URL
+        std::string what;  // the cause, a readable sentence
+    };
+    std::vector<Failure> failures;
+
+    std::string summary() const; // one line for people
+    int exit_code() const;       // 1 when anything failed
+};
+
+struct ReextractReport {
+    std::size_t revised = 0;   // a new revision (the extractor now finds a different text)
+    std::size_t unchanged = 0;
+    std::vector<CrawlReport::Failure> failures;
+    std::string summary() const;
 };
 
 class Crawler {
@@ -40,6 +54,8 @@ public:
     asio::awaitable<Result<store::ArticleChange>> process_job(store::Job);
     // Drains due jobs with bounded concurrency. `feed_ids` empty: all feeds.
     asio::awaitable<void> drain_jobs(std::vector<std::int64_t> feed_ids, CrawlReport&);
+    // Re-runs extraction on the latest stored capture of every article (of `host`, or all).
+    asio::awaitable<ReextractReport> reextract(std::string host);
 
 private:
     fetch::FetchRequest request_for(const std::string& url, const store::FeedRecord*) const;

@@ -87,6 +87,14 @@ public:
     // Articles (of `host`, or all) with their latest capture, in id order after `after_article`.
     Result<std::vector<StoredCapture>> latest_captures(const std::string& host, std::int64_t after_article, std::size_t limit);
 
+    // --- scheduling (archive_schedule.cpp)
+    // Sets the article's next recheck to the first of first_seen + ages still ahead of `now`.
+    Result<void> schedule_recheck(std::int64_t article_id, const std::vector<std::chrono::seconds>& ages, Timestamp now);
+    // Queues a 'recheck' job for every article whose recheck time has come; returns how many.
+    Result<std::size_t> enqueue_due_rechecks(Timestamp now, std::size_t limit);
+    // The earliest time anything is due (feeds, jobs, rechecks); nullopt when nothing ever is.
+    Result<std::optional<Timestamp>> next_due_time();
+
     // --- reading
     using RevisionVisitor = std::function<bool(const RevisionRecord&)>; // return false to stop
     Result<void> for_each_revision(const ExportFilter&, const RevisionVisitor&);

@@ -87,7 +87,7 @@ struct EntryInput {
 // A pending article fetch from the job queue.
 struct Job {
     std::int64_t id = 0;
-    std::string kind; // "article" | "recheck"
+    std::string kind; // "article" (new feed item), "recheck" (revision check), "manual" (a user's URL)
     std::string url;
     std::optional<std::int64_t> entry_id;
     std::optional<std::int64_t> feed_id;

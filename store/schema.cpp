@@ -64,6 +64,8 @@ CREATE TABLE feeds (
     article_count INTEGER NOT NULL DEFAULT 0
 );
 
+CREATE INDEX feeds_next_fetch ON feeds(next_fetch) WHERE health != 'retired';
+
 CREATE TABLE captures (
     id INTEGER PRIMARY KEY,
     kind TEXT NOT NULL CHECK (kind IN ('feed', 'article', 'robots')),
@@ -170,7 +172,7 @@ CREATE INDEX entries_unlinked ON entries(link_key) WHERE article_id IS NULL;
 
 CREATE TABLE jobs (
     id INTEGER PRIMARY KEY,
-    kind TEXT NOT NULL CHECK (kind IN ('article', 'recheck')),
+    kind TEXT NOT NULL CHECK (kind IN ('article', 'recheck', 'manual')),
     url TEXT NOT NULL,
     entry_id INTEGER REFERENCES entries(id) ON DELETE CASCADE,
     feed_id INTEGER REFERENCES feeds(id) ON DELETE CASCADE,
