@@ -1,6 +1,6 @@
 // bench/bench_store_read.cpp — search latency over 100,000 articles (p50/p95/max against bare
 // FTS5 ranking) and start-up on a 1,000,000-article archive (open, `status`, the crawl start
-// path, against one scan of the articles table). Threading: main thread.
+// path, the daemon until READY=1; against one scan of the articles table). Threading: main thread.
 #include "store_bench_data.hpp"
 
 #include <benchmark/benchmark.h>
@@ -11,7 +11,12 @@
 #include <chrono>
 #include <fcntl.h>
 #include <fstream>
+#include <csignal>
+#include <poll.h>
 #include <spawn.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 #include <time.h>
 #include <sys/wait.h>
 
@@ -148,24 +153,38 @@ void Startup_StatusQueries(benchmark::State& state)
     }
 }
 
-int run_binary(const std::vector<std::string>& arguments)
+pid_t start_binary(const std::vector<std::string>& arguments, const std::vector<std::string>& extra_environment = {})
 {
     std::vector<char*> argv;
     for (const std::string& argument : arguments)
         argv.push_back(const_cast<char*>(argument.c_str()));
     argv.push_back(nullptr);
+    std::vector<char*> environment;
+    for (char** entry = environ; *entry; ++entry)
+        environment.push_back(*entry);
+    for (const std::string& entry : extra_environment)
+        environment.push_back(const_cast<char*>(entry.c_str()));
+    environment.push_back(nullptr);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
     pid_t pid = -1;
-    if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0)
-        throw std::runtime_error("cannot start " + arguments[0]);
+    const int failed = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environment.data());
     posix_spawn_file_actions_destroy(&actions);
+    if (failed != 0)
+        throw std::runtime_error("cannot start " + arguments[0]);
+    return pid;
+}
+
+int wait_binary(pid_t pid)
+{
     int status = 0;
     waitpid(pid, &status, 0);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
+
+int run_binary(const std::vector<std::string>& arguments) { return wait_binary(start_binary(arguments)); }
 
 // The real binary, process start to exit: `status --json`, and `crawl --due` with nothing due
 // (open read-write, migrations check, config feeds, due feeds, due jobs: the daemon's start path).
@@ -182,6 +201,45 @@ void Startup_Binary(benchmark::State& state)
     for (auto _ : state)
         if (int code = run_binary(command); code != 0)
             state.SkipWithError(fmt::format("exit {}", code).c_str());
+}
+
+// The daemon: process start until it tells systemd READY=1 (NOTIFY_SOCKET), archive open,
+// migrations checked, config feeds synced, control socket listening; then SIGTERM.
+void Startup_Daemon(benchmark::State& state)
+{
+    const auto path = bulk_archive(1'000'000);
+    const auto scratch = data_directory() / "scratch";
+    const auto config = scratch / "empty.toml";
+    std::filesystem::create_directories(scratch);
+    std::ofstream(config) << "";
+    const std::string notify_path = (scratch / "notify").string();
+    std::filesystem::remove(notify_path);
+    const int notify = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_un address {};
+    address.sun_family = AF_UNIX;
+    std::snprintf(address.sun_path, sizeof address.sun_path, "%s", notify_path.c_str());
+    if (bind(notify, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0)
+        throw std::runtime_error("cannot bind " + notify_path);
+    const std::vector<std::string> command { FEEDKEEPER_BINARY_PATH, "--db", path.string(), "--config", config.string(), "--socket", (scratch / "control.sock").string(), "daemon" };
+    for (auto _ : state) {
+        const pid_t pid = start_binary(command, { "NOTIFY_SOCKET=" + notify_path });
+        bool ready = false;
+        while (!ready) {
+            pollfd wait { notify, POLLIN, 0 };
+            if (poll(&wait, 1, 10'000) <= 0)
+                break;
+            char buffer[512];
+            const ssize_t n = recv(notify, buffer, sizeof buffer - 1, 0);
+            ready = n > 0 && std::string_view(buffer, static_cast<std::size_t>(n)).find("READY=1") != std::string_view::npos;
+        }
+        state.PauseTiming();
+        kill(pid, SIGTERM);
+        wait_binary(pid);
+        state.ResumeTiming();
+        if (!ready)
+            state.SkipWithError("the daemon never reported READY=1");
+    }
+    close(notify);
 }
 
 // Floor: one pass over the articles table — what start-up must never do.
@@ -209,4 +267,5 @@ BENCHMARK(Search_Floor_BareFts)->Iterations(1)->Unit(benchmark::kMillisecond)->U
 BENCHMARK(Startup_ArchiveOpen)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(Startup_StatusQueries)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(Startup_Binary)->ArgName("crawl")->Arg(0)->Arg(1)->Iterations(5)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(Startup_Daemon)->Iterations(5)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(Startup_Floor_ScanArticles)->Iterations(3)->Unit(benchmark::kMillisecond)->UseRealTime();
