@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
+#include <set>
 #include <sstream>
 
 using namespace feedkeeper::testing;
@@ -108,6 +109,21 @@ TEST_F(ArchiveCommands, ExportsHonourFormatFeedAndDates)
     auto bad = feedkeeper({ "export", "--format", "jsonl", "--since", "yesterday" });
     EXPECT_EQ(bad.exit_code, 2);
     EXPECT_NE(bad.err.find("--since"), std::string::npos) << bad.err;
+}
+
+TEST_F(ArchiveCommands, OpmlExportIsReadBackByImportOpml)
+{
+    const std::string opml = directory.file("subscriptions.opml");
+    ASSERT_EQ(feedkeeper({ "add", "https://other.example/rss?a=1&b=2", "--name", "Andere & Co" }).exit_code, 0);
+    ASSERT_EQ(feedkeeper({ "export", "--format", "opml", "--output", opml }).exit_code, 0);
+    auto imported = run_process({ FEEDKEEPER_BINARY, "--db", directory.file("second.db"), "--config", directory.file("feedkeeper.toml"), "import-opml", opml });
+    ASSERT_EQ(imported.exit_code, 0) << imported.err;
+    auto feeds = run_process({ FEEDKEEPER_BINARY, "--db", directory.file("second.db"), "feeds", "--json" });
+    ASSERT_EQ(feeds.exit_code, 0) << feeds.err;
+    std::set<std::string> urls;
+    for (const auto& feed : nlohmann::json::parse(feeds.out))
+        urls.insert(feed["url"].get<std::string>());
+    EXPECT_EQ(urls, (std::set<std::string> { server.base_url() + "/feed/", "https://other.example/rss?a=1&b=2" }));
 }
 
 TEST_F(ArchiveCommands, PrunePurgesNothingUnlessAPolicyIsGiven)
