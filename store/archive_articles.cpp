@@ -105,9 +105,13 @@ Result<std::int64_t> Archive::save_entries(std::int64_t feed_id, const std::vect
 {
     // Normalising URLs is pure work: done before the write lock is taken.
     std::vector<std::string> link_keys;
+    std::vector<bool> fetchable;
     link_keys.reserve(entries.size());
-    for (const EntryInput& input : entries)
+    fetchable.reserve(entries.size());
+    for (const EntryInput& input : entries) {
         link_keys.push_back(input.entry.link.empty() ? std::string() : normalize_url(input.entry.link));
+        fetchable.push_back(is_http_url(input.entry.link));
+    }
     const auto seen = static_cast<std::int64_t>(seconds(seen_at));
     try {
         Archive::Impl& impl = *m_impl;
@@ -155,7 +159,7 @@ Result<std::int64_t> Archive::save_entries(std::int64_t feed_id, const std::vect
             insert->exec();
             const std::int64_t entry_id = impl.db.getLastInsertRowid();
             ++new_entries;
-            if (article_id || !is_http_url(entry.link))
+            if (article_id || !fetchable[i])
                 continue;
             // Another feed may have queued the same link: that job will link this entry too
             // (save_article links every unlinked entry with the article's addresses).
