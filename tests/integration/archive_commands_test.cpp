@@ -11,6 +11,8 @@
 
 #include <set>
 #include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace feedkeeper::testing;
 
@@ -124,6 +126,36 @@ TEST_F(ArchiveCommands, OpmlExportIsReadBackByImportOpml)
     for (const auto& feed : nlohmann::json::parse(feeds.out))
         urls.insert(feed["url"].get<std::string>());
     EXPECT_EQ(urls, (std::set<std::string> { server.base_url() + "/feed/", "https://other.example/rss?a=1&b=2" }));
+}
+
+TEST_F(ArchiveCommands, ReadOnlyArchiveFileIsAClearErrorForWritersAndFineForReaders)
+{
+    ASSERT_EQ(chmod(directory.file("archive.db").c_str(), 0444), 0);
+    ASSERT_EQ(chmod(directory.path().c_str(), 0777), 0);
+    // Root ignores permissions: run the binary as nobody (setpriv, util-linux) when we are root.
+    std::vector<std::string> prefix;
+    if (geteuid() == 0) {
+        if (access("/usr/bin/setpriv", X_OK) != 0)
+            GTEST_SKIP() << "running as root without setpriv: cannot make the file read-only for the binary";
+        prefix = { "/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups" };
+    }
+    auto as_user = [&](std::vector<std::string> arguments) {
+        std::vector<std::string> argv = prefix;
+        for (std::string part : { std::string(FEEDKEEPER_BINARY), std::string("--db"), directory.file("archive.db"), std::string("--config"), directory.file("feedkeeper.toml") })
+            argv.push_back(part);
+        argv.insert(argv.end(), arguments.begin(), arguments.end());
+        return run_process(argv);
+    };
+    auto added = as_user({ "add", "https://other.example/rss" });
+    EXPECT_EQ(added.exit_code, 2) << added.err;
+    EXPECT_EQ(added.err.rfind("feedkeeper: error: ", 0), 0u) << added.err;
+    EXPECT_NE(added.err.find("read-only"), std::string::npos) << added.err;
+    EXPECT_NE(added.err.find(directory.file("archive.db")), std::string::npos) << added.err;
+    auto exported = as_user({ "export", "--format", "jsonl" });
+    EXPECT_EQ(exported.exit_code, 0) << exported.err;
+    EXPECT_EQ(lines(exported.out), 4u);
+    ASSERT_EQ(chmod(directory.file("archive.db").c_str(), 0644), 0);
+    EXPECT_EQ(nlohmann::json::parse(feedkeeper({ "status", "--json" }).out)["feeds"].size(), 1u) << "nothing was added";
 }
 
 TEST_F(ArchiveCommands, PrunePurgesNothingUnlessAPolicyIsGiven)
