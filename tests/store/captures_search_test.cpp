@@ -7,12 +7,14 @@
 namespace feedkeeper::store::testing {
 namespace {
 
+using namespace std::string_literals;
 using Captures = ArchiveTest;
 using Search = ArchiveTest;
 
 TEST_F(Captures, RoundTripKeepsStatusHeadersTimeAndExactBytes)
 {
-    HttpResponse original = response("https://news.example/a", std::string("\x1f\x8b binary \0 bytes and UTF-8: Föderation", 42), at("2024-03-01T10:00:00Z"), 203);
+    HttpResponse original = response("https://news.example/a", "\x1f\x8b binary \0 bytes and UTF-8: Föderation"s, at("2024-03-01T10:00:00Z"), 203);
+    ASSERT_NE(original.body.find('\0'), std::string::npos) << "the body holds a NUL byte";
     original.final_url = "https://news.example/a/";
     original.headers.push_back({ "Set-Cookie", "a=\"b\"; Path=/" });
     auto id = archive->save_capture(original, "article");
