@@ -155,6 +155,14 @@ void configure(SQLite::Database& db, OpenMode mode, const ArchiveOptions& option
     db.exec("PRAGMA foreign_keys = ON");
     if (mode == OpenMode::read_only)
         return;
+    // The writer: checkpoint every ~40 MB of WAL instead of SQLite's 4 MB — an article rewrites
+    // the same hot pages (FTS segments, counters, index roots), which a checkpoint then copies
+    // once instead of ten times (bench_store: 605 -> 1,330 articles/s at NORMAL, 216 -> 286 at
+    // FULL); the WAL file is cut back to 64 MB after a checkpoint. A 16 MB page cache keeps the
+    // indexes' inner pages in memory.
+    db.exec("PRAGMA wal_autocheckpoint = 10000");
+    db.exec("PRAGMA journal_size_limit = 67108864");
+    db.exec("PRAGMA cache_size = -16384");
     if (options.max_bytes) {
         const std::int64_t page_size = db.execAndGet("PRAGMA page_size").getInt64();
         // PRAGMA takes no parameters; the value is an integer of ours.
