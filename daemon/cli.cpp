@@ -149,6 +149,12 @@ int run_cli(int argc, char** argv)
     status_command->add_flag("--json", status.json, "machine-readable output");
     command_for(status_command, run_status, status);
 
+    PruneArguments prune;
+    auto* prune_command = app.add_subcommand("prune", "apply the retention policy: drop old raw capture bodies (articles and revisions are kept)");
+    prune_command->add_option("--captures-older-than", prune.older_than, "drop capture bodies fetched longer ago than this (e.g. 365d); default: [store] keep_captures");
+    prune_command->add_flag("--dry-run", prune.dry_run, "only say what would be dropped");
+    command_for(prune_command, run_prune, prune);
+
     DaemonArguments daemon_arguments;
     auto* daemon_command = app.add_subcommand("daemon", "run the scheduler in the foreground (as the systemd service does)");
     command_for(daemon_command, run_daemon, daemon_arguments);

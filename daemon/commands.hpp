@@ -91,6 +91,12 @@ struct StatusArguments {
 };
 int run_status(const GlobalOptions&, const StatusArguments&);
 
+struct PruneArguments {
+    std::string older_than; // a duration; default: the config's [store] keep_captures
+    bool dry_run = false;
+};
+int run_prune(const GlobalOptions&, const PruneArguments&);
+
 struct DaemonArguments { };
 int run_daemon(const GlobalOptions&, const DaemonArguments&);
 

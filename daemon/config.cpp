@@ -162,13 +162,18 @@ void read_config(const Reader& reader, const toml::table& root, Config& config)
 {
     reader.check_keys(root, "", { "store", "fetch", "politeness", "schedule", "daemon", "feed", "parse" });
     if (const auto* store = reader.table(root, "store")) {
-        reader.check_keys(*store, "store.", { "path", "synchronous", "busy_timeout" });
+        reader.check_keys(*store, "store.", { "path", "synchronous", "busy_timeout", "keep_captures" });
         config.store_path = reader.text(*store, "store.", "path", config.store_path);
         const std::string synchronous = reader.text(*store, "store.", "synchronous", "full");
         if (synchronous != "full" && synchronous != "normal")
             reader.fail(*store->get("synchronous"), "store.synchronous", "must be \"full\" or \"normal\"");
         config.store.synchronous = synchronous == "full" ? store::Synchronous::full : store::Synchronous::normal;
         config.store.busy_timeout = reader.milliseconds(*store, "store.", "busy_timeout", config.store.busy_timeout);
+        if (const toml::node* keep = store->get("keep_captures")) {
+            config.keep_captures = reader.duration(*keep, "store.keep_captures");
+            if (config.keep_captures->count() < 86400)
+                reader.fail(*keep, "store.keep_captures", "must be at least \"1d\" (raw captures are what reextract works from)");
+        }
     }
     if (const auto* fetch = reader.table(root, "fetch")) {
         reader.check_keys(*fetch, "fetch.", { "user_agent", "proxy", "allow_private_addresses", "connect_timeout", "total_timeout",

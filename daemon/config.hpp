@@ -52,6 +52,9 @@ struct Config {
     std::string source;                             // file it came from; "" for built-in defaults
     std::string store_path;
     store::ArchiveOptions store;
+    // [store] keep_captures: the retention policy `feedkeeper prune` applies — raw capture bodies
+    // older than this are dropped (articles, revisions and capture metadata are kept). None: keep all.
+    std::optional<std::chrono::seconds> keep_captures;
     FetchConfig fetch;
     fetch::PolitenessOptions politeness;
     ScheduleConfig schedule;

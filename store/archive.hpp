@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "store/records.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -22,9 +23,14 @@ enum class Synchronous { normal, full };
 struct ArchiveOptions {
     // FULL: each commit is fsynced before it is reported, so neither a kill nor a power loss
     // loses it. NORMAL (WAL): a kill loses nothing committed, a power loss may lose the last
-    // commits but never corrupts. Default FULL: an archive's promise is not to lose anything.
+    // commits but never corrupts. Default FULL: an archive's promise is not to lose anything,
+    // and one fsync per stored article is cheap next to fetching it.
     Synchronous synchronous = Synchronous::full;
+    // How long a write waits for another process's write (a second `crawl`) before Errc::busy.
     std::chrono::milliseconds busy_timeout { 10'000 };
+    // A hard cap on the file's size: past it writes fail with Errc::disk_full, exactly as on a
+    // full disk (also how the tests simulate one). None: only the disk limits it.
+    std::optional<std::int64_t> max_bytes;
 };
 
 struct ExportFilter {
@@ -55,6 +61,7 @@ public:
 
     // --- raw captures
     Result<std::int64_t> save_capture(const HttpResponse&, std::string_view kind);
+    // Errc::not_found when there is no such capture or the retention policy dropped its body.
     Result<HttpResponse> load_capture(std::int64_t capture_id);
 
     // --- feed items and the job queue
@@ -62,13 +69,18 @@ public:
     // number of entries that were new.
     Result<std::int64_t> save_entries(std::int64_t feed_id, const std::vector<EntryInput>&, Timestamp seen_at);
     Result<std::vector<Job>> due_jobs(Timestamp now, std::size_t limit, std::optional<std::int64_t> feed_id = std::nullopt);
+    // Idempotent: returns the pending job for (kind, url), queued now or earlier.
     Result<std::int64_t> enqueue_job(std::string_view kind, const std::string& url, std::optional<std::int64_t> feed_id);
     Result<void> defer_job(std::int64_t job_id, const std::string& error, Timestamp retry_at);
     Result<void> fail_job(std::int64_t job_id, const std::string& error);
     Result<EntryHints> entry_hints(std::int64_t entry_id);
 
     // --- articles
+    // One transaction: capture, article, revision (when the cleaned text changed), duplicate
+    // links, entry link, site counts, and the job removed from the queue.
     Result<ArticleSaveResult> save_article(const ArticleInput&);
+    // The article known under `url` (any of its normalised addresses), if archived.
+    Result<std::optional<ArticleRecord>> find_article(const std::string& url);
     // A recheck found the page gone (404/410): recorded, never deleted. False if not archived.
     Result<bool> mark_gone(const std::string& url, long http_status, Timestamp when);
     Result<SiteProfile> site_profile(const std::string& host);
@@ -86,11 +98,22 @@ public:
     // --- reading
     using RevisionVisitor = std::function<bool(const RevisionRecord&)>; // return false to stop
     Result<void> for_each_revision(const ExportFilter&, const RevisionVisitor&);
-    Result<std::vector<SearchHit>> search(const std::string& query, std::size_t limit);
+    // Full-text search of the current texts: every word must match (word* for a prefix),
+    // diacritics folded, best bm25 first (title weighs 5x the body), with a snippet. A query
+    // matching more than search_rank_window articles is ranked among its most recent
+    // search_rank_window matches, which bounds its cost (see archive_read.cpp).
+    static constexpr std::size_t search_rank_window = 5000;
+    Result<std::vector<SearchHit>> search(const std::string& query, std::size_t limit, std::size_t rank_window = search_rank_window);
     Result<ArchiveStats> stats();
 
     // --- maintenance
     Result<std::string> integrity_check();
+    // The retention policy, run only when asked (`feedkeeper prune`, `[store] keep_captures`):
+    // empties the bodies of captures fetched before `cutoff`, except each article's latest
+    // capture and the captures its current revision came from, so reextract and export keep
+    // working. Rows, headers and hashes stay; articles and revisions are never touched.
+    // Works in short transactions of `batch` captures; returns space to the file system.
+    Result<PruneSummary> prune_captures(Timestamp cutoff, PruneMode = PruneMode::apply, std::size_t batch = 500);
 
     struct Impl; // defined in archive_impl.hpp, private to store/
 

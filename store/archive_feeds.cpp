@@ -15,7 +15,7 @@ namespace {
 constexpr const char* feed_columns =
     "id, url, added_url, name, title, site_url, source, interval_seconds, headers, cookies, etag, last_modified,"
     " health, last_error, last_error_at, failing_since, consecutive_failures, last_fetch, last_success,"
-    " last_new_entry, next_fetch, publisher_interval, cache_until, remote_ip, created_at";
+    " last_new_entry, next_fetch, publisher_interval, cache_until, remote_ip, created_at, article_count";
 
 FeedSource source_from_string(std::string_view text)
 {
@@ -56,6 +56,7 @@ FeedRecord read_feed(SQLite::Statement& row)
     feed.cache_until = column_time(row.getColumn(i++));
     feed.remote_ip = column_text(row.getColumn(i++));
     feed.created_at = column_time(row.getColumn(i++)).value_or(Timestamp {});
+    feed.articles = row.getColumn(i++).getInt64();
     return feed;
 }
 
@@ -96,22 +97,22 @@ std::string_view to_string(FeedSource source)
 Result<FeedRecord> Archive::add_feed(const NewFeed& feed)
 {
     try {
-        auto& insert = m_impl->statement(
+        auto insert = m_impl->statement(
             "INSERT INTO feeds (url, added_url, name, title, site_url, source, interval_seconds, created_at)"
             " VALUES (:url, :url, :name, :title, :site_url, :source, :interval, :now)");
-        insert.bind(":url", feed.url);
+        insert->bind(":url", feed.url);
         bind_text_or_null(insert, ":name", feed.name);
         bind_text_or_null(insert, ":title", feed.title);
         bind_text_or_null(insert, ":site_url", feed.site_url);
-        insert.bind(":source", std::string(to_string(feed.source)));
+        insert->bind(":source", std::string(to_string(feed.source)));
         if (feed.interval_seconds)
-            insert.bind(":interval", static_cast<std::int64_t>(*feed.interval_seconds));
+            insert->bind(":interval", static_cast<std::int64_t>(*feed.interval_seconds));
         else
-            insert.bind(":interval");
-        insert.bind(":now", static_cast<std::int64_t>(seconds(now_utc())));
-        insert.exec();
-        insert.reset();
-        auto found = find_feed(std::to_string(m_impl->db.getLastInsertRowid()));
+            insert->bind(":interval");
+        insert->bind(":now", static_cast<std::int64_t>(seconds(now_utc())));
+        insert->exec();
+        const std::int64_t id = m_impl->db.getLastInsertRowid();
+        auto found = find_feed(std::to_string(id));
         if (!found)
             return found.error();
         return std::move(**found);
@@ -130,15 +131,14 @@ Result<std::optional<FeedRecord>> Archive::find_feed(std::string_view selector)
         const bool numeric = error == std::errc() && end == selector.data() + selector.size();
         static const std::string by_id = fmt::format("SELECT {} FROM feeds WHERE id = :key", feed_columns);
         static const std::string by_url = fmt::format("SELECT {} FROM feeds WHERE url = :key OR added_url = :key OR name = :key ORDER BY id LIMIT 1", feed_columns);
-        auto& query = m_impl->statement(numeric ? by_id.c_str() : by_url.c_str());
+        auto query = m_impl->statement(numeric ? by_id.c_str() : by_url.c_str());
         if (numeric)
-            query.bind(":key", static_cast<std::int64_t>(id));
+            query->bind(":key", static_cast<std::int64_t>(id));
         else
-            query.bind(":key", std::string(selector));
+            query->bind(":key", std::string(selector));
         std::optional<FeedRecord> feed;
-        if (query.executeStep())
-            feed = read_feed(query);
-        query.reset();
+        if (query->executeStep())
+            feed = read_feed(*query);
         return feed;
     } catch (const SQLite::Exception& exception) {
         return to_error(exception, fmt::format("looking up feed {}", selector));
@@ -148,15 +148,12 @@ Result<std::optional<FeedRecord>> Archive::find_feed(std::string_view selector)
 Result<std::vector<FeedRecord>> Archive::list_feeds()
 {
     try {
-        static const std::string sql = fmt::format(
-            "SELECT {}, (SELECT count(DISTINCT e.article_id) FROM entries e WHERE e.feed_id = feeds.id) FROM feeds ORDER BY id", feed_columns);
-        auto& query = m_impl->statement(sql.c_str());
+        // article_count is kept by triggers (schema.cpp): listing costs O(feeds), not O(entries).
+        static const std::string sql = fmt::format("SELECT {} FROM feeds ORDER BY id", feed_columns);
+        auto query = m_impl->statement(sql.c_str());
         std::vector<FeedRecord> feeds;
-        while (query.executeStep()) {
-            feeds.push_back(read_feed(query));
-            feeds.back().articles = query.getColumn(25).getInt64();
-        }
-        query.reset();
+        while (query->executeStep())
+            feeds.push_back(read_feed(*query));
         return feeds;
     } catch (const SQLite::Exception& exception) {
         return to_error(exception, "listing feeds");
@@ -168,14 +165,10 @@ Result<void> Archive::remove_feed(std::int64_t feed_id)
     try {
         // Articles stay: they may belong to other feeds, and removing a subscription is not a purge.
         SQLite::Transaction transaction(m_impl->db, SQLite::TransactionBehavior::IMMEDIATE);
-        auto& unlink = m_impl->statement("DELETE FROM jobs WHERE feed_id = :id");
-        unlink.bind(":id", static_cast<std::int64_t>(feed_id));
-        unlink.exec();
-        unlink.reset();
-        auto& remove = m_impl->statement("DELETE FROM feeds WHERE id = :id");
-        remove.bind(":id", static_cast<std::int64_t>(feed_id));
-        remove.exec();
-        remove.reset();
+        // Its entries and jobs go with it (ON DELETE CASCADE); articles stay.
+        auto remove = m_impl->statement("DELETE FROM feeds WHERE id = :id");
+        remove->bind(":id", static_cast<std::int64_t>(feed_id));
+        remove->exec();
         transaction.commit();
         return {};
     } catch (const SQLite::Exception& exception) {
@@ -188,12 +181,11 @@ Result<std::vector<FeedRecord>> Archive::due_feeds(Timestamp now)
     try {
         static const std::string sql = fmt::format(
             "SELECT {} FROM feeds WHERE health != 'retired' AND (next_fetch IS NULL OR next_fetch <= :now) ORDER BY next_fetch, id", feed_columns);
-        auto& query = m_impl->statement(sql.c_str());
-        query.bind(":now", static_cast<std::int64_t>(seconds(now)));
+        auto query = m_impl->statement(sql.c_str());
+        query->bind(":now", static_cast<std::int64_t>(seconds(now)));
         std::vector<FeedRecord> feeds;
-        while (query.executeStep())
-            feeds.push_back(read_feed(query));
-        query.reset();
+        while (query->executeStep())
+            feeds.push_back(read_feed(*query));
         return feeds;
     } catch (const SQLite::Exception& exception) {
         return to_error(exception, "selecting due feeds");
@@ -205,13 +197,12 @@ Result<void> Archive::record_poll(const FeedPollOutcome& outcome)
     try {
         SQLite::Transaction transaction(m_impl->db, SQLite::TransactionBehavior::IMMEDIATE);
         if (!outcome.new_url.empty()) {
-            auto& move = m_impl->statement("UPDATE feeds SET url = :url WHERE id = :id AND NOT EXISTS (SELECT 1 FROM feeds WHERE url = :url)");
-            move.bind(":url", outcome.new_url);
-            move.bind(":id", static_cast<std::int64_t>(outcome.feed_id));
-            move.exec();
-            move.reset();
+            auto move = m_impl->statement("UPDATE feeds SET url = :url WHERE id = :id AND NOT EXISTS (SELECT 1 FROM feeds WHERE url = :url)");
+            move->bind(":url", outcome.new_url);
+            move->bind(":id", static_cast<std::int64_t>(outcome.feed_id));
+            move->exec();
         }
-        auto& update = m_impl->statement(
+        auto update = m_impl->statement(
             "UPDATE feeds SET last_fetch = :fetched, health = :health, next_fetch = :next,"
             " consecutive_failures = :failures,"
             " last_success = CASE WHEN :success THEN :fetched ELSE last_success END,"
@@ -224,25 +215,24 @@ Result<void> Archive::record_poll(const FeedPollOutcome& outcome)
             " publisher_interval = coalesce(:publisher_interval, publisher_interval),"
             " cache_until = :cache_until, remote_ip = coalesce(:remote_ip, remote_ip)"
             " WHERE id = :id");
-        update.bind(":fetched", static_cast<std::int64_t>(seconds(outcome.fetched_at)));
-        update.bind(":health", std::string(to_string(outcome.health)));
+        update->bind(":fetched", static_cast<std::int64_t>(seconds(outcome.fetched_at)));
+        update->bind(":health", std::string(to_string(outcome.health)));
         bind_time(update, ":next", outcome.next_fetch);
-        update.bind(":failures", static_cast<std::int64_t>(outcome.consecutive_failures));
-        update.bind(":success", outcome.success ? 1 : 0);
+        update->bind(":failures", static_cast<std::int64_t>(outcome.consecutive_failures));
+        update->bind(":success", outcome.success ? 1 : 0);
         bind_text_or_null(update, ":error", outcome.error);
         bind_text_or_null(update, ":etag", outcome.etag);
         bind_text_or_null(update, ":modified", outcome.last_modified);
         bind_text_or_null(update, ":title", outcome.title);
         bind_text_or_null(update, ":site_url", outcome.site_url);
         if (outcome.publisher_interval)
-            update.bind(":publisher_interval", static_cast<std::int64_t>(*outcome.publisher_interval));
+            update->bind(":publisher_interval", static_cast<std::int64_t>(*outcome.publisher_interval));
         else
-            update.bind(":publisher_interval");
+            update->bind(":publisher_interval");
         bind_time(update, ":cache_until", outcome.cache_until);
         bind_text_or_null(update, ":remote_ip", outcome.remote_ip);
-        update.bind(":id", static_cast<std::int64_t>(outcome.feed_id));
-        update.exec();
-        update.reset();
+        update->bind(":id", static_cast<std::int64_t>(outcome.feed_id));
+        update->exec();
         transaction.commit();
         return {};
     } catch (const SQLite::Exception& exception) {
@@ -253,16 +243,15 @@ Result<void> Archive::record_poll(const FeedPollOutcome& outcome)
 Result<void> Archive::set_feed_options(std::int64_t feed_id, const HttpHeaders& headers, const std::string& cookies, std::optional<std::int64_t> interval_seconds)
 {
     try {
-        auto& update = m_impl->statement("UPDATE feeds SET headers = :headers, cookies = :cookies, interval_seconds = :interval WHERE id = :id");
-        update.bind(":headers", headers_to_json(headers));
+        auto update = m_impl->statement("UPDATE feeds SET headers = :headers, cookies = :cookies, interval_seconds = :interval WHERE id = :id");
+        update->bind(":headers", headers_to_json(headers));
         bind_text_or_null(update, ":cookies", cookies);
         if (interval_seconds)
-            update.bind(":interval", static_cast<std::int64_t>(*interval_seconds));
+            update->bind(":interval", static_cast<std::int64_t>(*interval_seconds));
         else
-            update.bind(":interval");
-        update.bind(":id", static_cast<std::int64_t>(feed_id));
-        update.exec();
-        update.reset();
+            update->bind(":interval");
+        update->bind(":id", static_cast<std::int64_t>(feed_id));
+        update->exec();
         return {};
     } catch (const SQLite::Exception& exception) {
         return to_error(exception, fmt::format("setting options of feed {}", feed_id));
@@ -272,11 +261,10 @@ Result<void> Archive::set_feed_options(std::int64_t feed_id, const HttpHeaders& 
 Result<void> Archive::schedule_feed(std::int64_t feed_id, std::optional<Timestamp> next_fetch)
 {
     try {
-        auto& update = m_impl->statement("UPDATE feeds SET next_fetch = :next WHERE id = :id");
+        auto update = m_impl->statement("UPDATE feeds SET next_fetch = :next WHERE id = :id");
         bind_time(update, ":next", next_fetch);
-        update.bind(":id", static_cast<std::int64_t>(feed_id));
-        update.exec();
-        update.reset();
+        update->bind(":id", static_cast<std::int64_t>(feed_id));
+        update->exec();
         return {};
     } catch (const SQLite::Exception& exception) {
         return to_error(exception, fmt::format("scheduling feed {}", feed_id));

@@ -12,18 +12,37 @@
 
 namespace feedkeeper::store {
 
+// A cached statement, borrowed for one use: reset (and so its read snapshot released) when the
+// borrow ends, also when an exception leaves early. Resetting with tryReset() on purpose: after a
+// failed step, sqlite3_reset() repeats the old error, and reset() would throw it at the next,
+// unrelated use of the statement.
+class CachedStatement {
+public:
+    explicit CachedStatement(SQLite::Statement& statement) : m_statement(&statement) { }
+    ~CachedStatement() { m_statement->tryReset(); }
+    CachedStatement(const CachedStatement&) = delete;
+    CachedStatement& operator=(const CachedStatement&) = delete;
+
+    SQLite::Statement* operator->() { return m_statement; }
+    SQLite::Statement& operator*() { return *m_statement; }
+
+private:
+    SQLite::Statement* m_statement;
+};
+
 struct Archive::Impl {
     Impl(SQLite::Database database, std::filesystem::path file) : db(std::move(database)), path(std::move(file)) { }
 
-    // Statements are prepared once per SQL literal and reused; the key is the literal's address.
-    SQLite::Statement& statement(const char* sql)
+    // Statements are prepared once per SQL literal and reused; the key is the literal's address,
+    // so `sql` must be a string literal or otherwise live as long as the Archive.
+    CachedStatement statement(const char* sql)
     {
         auto it = statements.find(sql);
         if (it == statements.end())
             it = statements.emplace(sql, std::make_unique<SQLite::Statement>(db, sql)).first;
-        it->second->reset();
+        it->second->tryReset();
         it->second->clearBindings();
-        return *it->second;
+        return CachedStatement(*it->second);
     }
 
     SQLite::Database db; // Declared before the statements, which borrow it.
@@ -40,12 +59,28 @@ std::optional<std::int64_t> column_int(const SQLite::Column&);
 std::string column_text(const SQLite::Column&);
 void bind_time(SQLite::Statement&, const char* name, const std::optional<Timestamp>&);
 void bind_text_or_null(SQLite::Statement&, const char* name, const std::string&);
+void bind_int_or_null(SQLite::Statement&, const char* name, const std::optional<std::int64_t>&);
 std::int64_t seconds(Timestamp);
+inline void bind_time(CachedStatement& statement, const char* name, const std::optional<Timestamp>& time) { bind_time(*statement, name, time); }
+inline void bind_text_or_null(CachedStatement& statement, const char* name, const std::string& text) { bind_text_or_null(*statement, name, text); }
+inline void bind_int_or_null(CachedStatement& statement, const char* name, const std::optional<std::int64_t>& value) { bind_int_or_null(*statement, name, value); }
 
 std::string headers_to_json(const HttpHeaders&);
 HttpHeaders headers_from_json(const std::string&);
 std::string strings_to_json(const std::vector<std::string>&);
 std::vector<std::string> strings_from_json(const std::string&);
+
+// A capture ready to insert: everything costly (JSON, SHA-256, zstd) done before the write lock.
+struct PreparedCapture {
+    const HttpResponse* response = nullptr;
+    std::string kind;
+    std::string request_headers;
+    std::string response_headers;
+    std::string sha256;
+    std::string body_zstd;
+};
+PreparedCapture prepare_capture(const HttpResponse&, std::string_view kind);
+std::int64_t insert_capture(Archive::Impl&, const PreparedCapture&); // throws SQLite::Exception
 
 std::string compress(std::string_view);
 Result<std::string> decompress(std::string_view, std::size_t max_bytes);

@@ -10,12 +10,11 @@ namespace feedkeeper::store {
 Result<void> Archive::schedule_recheck(std::int64_t article_id, const std::vector<std::chrono::seconds>& ages, Timestamp now)
 {
     try {
-        auto& first = m_impl->statement("SELECT first_seen FROM articles WHERE id = :id");
-        first.bind(":id", static_cast<std::int64_t>(article_id));
+        auto first = m_impl->statement("SELECT first_seen FROM articles WHERE id = :id");
+        first->bind(":id", static_cast<std::int64_t>(article_id));
         std::optional<Timestamp> first_seen;
-        if (first.executeStep())
-            first_seen = column_time(first.getColumn(0));
-        first.reset();
+        if (first->executeStep())
+            first_seen = column_time(first->getColumn(0));
         if (!first_seen)
             return {};
         std::optional<Timestamp> next;
@@ -25,11 +24,10 @@ Result<void> Archive::schedule_recheck(std::int64_t article_id, const std::vecto
                 break;
             }
         }
-        auto& update = m_impl->statement("UPDATE articles SET next_check = :next WHERE id = :id");
+        auto update = m_impl->statement("UPDATE articles SET next_check = :next WHERE id = :id");
         bind_time(update, ":next", next);
-        update.bind(":id", static_cast<std::int64_t>(article_id));
-        update.exec();
-        update.reset();
+        update->bind(":id", static_cast<std::int64_t>(article_id));
+        update->exec();
         return {};
     } catch (const SQLite::Exception& exception) {
         return to_error(exception, fmt::format("scheduling the recheck of article {}", article_id));
@@ -40,36 +38,33 @@ Result<std::size_t> Archive::enqueue_due_rechecks(Timestamp now, std::size_t lim
 {
     try {
         SQLite::Transaction transaction(m_impl->db, SQLite::TransactionBehavior::IMMEDIATE);
-        auto& due = m_impl->statement(
+        auto due = m_impl->statement(
             "SELECT a.id, a.url, (SELECT e.feed_id FROM entries e WHERE e.article_id = a.id ORDER BY e.id LIMIT 1) FROM articles a"
             " WHERE a.next_check IS NOT NULL AND a.next_check <= :now AND a.gone_at IS NULL ORDER BY a.next_check LIMIT :limit");
-        due.bind(":now", static_cast<std::int64_t>(seconds(now)));
-        due.bind(":limit", static_cast<std::int64_t>(limit));
+        due->bind(":now", static_cast<std::int64_t>(seconds(now)));
+        due->bind(":limit", static_cast<std::int64_t>(limit));
         struct Due {
             std::int64_t id;
             std::string url;
             std::optional<std::int64_t> feed_id; // the feed that brought it: its cookies, its address policy
         };
         std::vector<Due> articles;
-        while (due.executeStep())
-            articles.push_back({ due.getColumn(0).getInt64(), column_text(due.getColumn(1)), column_int(due.getColumn(2)) });
-        due.reset();
+        while (due->executeStep())
+            articles.push_back({ due->getColumn(0).getInt64(), column_text(due->getColumn(1)), column_int(due->getColumn(2)) });
         for (const auto& [id, url, feed_id] : articles) {
-            auto& enqueue = m_impl->statement(
+            auto enqueue = m_impl->statement(
                 "INSERT OR IGNORE INTO jobs (kind, url, feed_id, created_at, updated_at) VALUES ('recheck', :url, :feed, :now, :now)");
-            enqueue.bind(":url", url);
+            enqueue->bind(":url", url);
             if (feed_id)
-                enqueue.bind(":feed", static_cast<std::int64_t>(*feed_id));
+                enqueue->bind(":feed", static_cast<std::int64_t>(*feed_id));
             else
-                enqueue.bind(":feed");
-            enqueue.bind(":now", static_cast<std::int64_t>(seconds(now)));
-            enqueue.exec();
-            enqueue.reset();
+                enqueue->bind(":feed");
+            enqueue->bind(":now", static_cast<std::int64_t>(seconds(now)));
+            enqueue->exec();
             // Rescheduled by the recheck itself (schedule_recheck), so it is queued once.
-            auto& clear = m_impl->statement("UPDATE articles SET next_check = NULL WHERE id = :id");
-            clear.bind(":id", static_cast<std::int64_t>(id));
-            clear.exec();
-            clear.reset();
+            auto clear = m_impl->statement("UPDATE articles SET next_check = NULL WHERE id = :id");
+            clear->bind(":id", static_cast<std::int64_t>(id));
+            clear->exec();
         }
         transaction.commit();
         return articles.size();
@@ -81,21 +76,20 @@ Result<std::size_t> Archive::enqueue_due_rechecks(Timestamp now, std::size_t lim
 Result<std::optional<Timestamp>> Archive::next_due_time()
 {
     try {
-        // Each min() is answered from an index (feeds_next_fetch, jobs_due, articles_next_check).
-        auto& query = m_impl->statement(
+        // Each min() is answered from an index (feeds_next_fetch, jobs_pending: pending jobs only, articles_next_check).
+        auto query = m_impl->statement(
             "SELECT (SELECT CASE WHEN EXISTS (SELECT 1 FROM feeds WHERE health != 'retired' AND next_fetch IS NULL) THEN 0"
             "        ELSE (SELECT min(next_fetch) FROM feeds WHERE health != 'retired') END),"
             " (SELECT min(not_before) FROM jobs WHERE state = 'pending'),"
             " (SELECT min(next_check) FROM articles WHERE next_check IS NOT NULL)");
         std::optional<Timestamp> earliest;
-        if (query.executeStep()) {
+        if (query->executeStep()) {
             for (int column = 0; column < 3; ++column) {
-                auto time = column_time(query.getColumn(column));
+                auto time = column_time(query->getColumn(column));
                 if (time && (!earliest || *time < *earliest))
                     earliest = time;
             }
         }
-        query.reset();
         return earliest;
     } catch (const SQLite::Exception& exception) {
         return to_error(exception, "finding the next due time");

@@ -3,22 +3,12 @@
 #include "store/export.hpp"
 
 #include "store/export_warc.hpp"
+#include "store/json_writer.hpp"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 namespace feedkeeper::store {
 namespace {
-
-nlohmann::ordered_json time_or_null(const std::optional<Timestamp>& time)
-{
-    return time ? nlohmann::ordered_json(format_rfc3339(*time)) : nlohmann::ordered_json(nullptr);
-}
-
-nlohmann::ordered_json text_or_null(const std::string& text)
-{
-    return text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(text);
-}
 
 std::string xml_escape(std::string_view text)
 {
@@ -77,40 +67,73 @@ std::optional<ExportFormat> export_format_from_string(std::string_view text)
     return std::nullopt;
 }
 
+void append_jsonl_record(std::string& out, const RevisionRecord& record)
+{
+    // Field order and null rules of INTERFACE.md; written directly (no DOM) as the hot loop.
+    out += "{\"id\":";
+    append_json_integer(out, record.article_id);
+    out += ",\"feed_url\":";
+    append_json_string_or_null(out, record.feed_url);
+    out += ",\"url\":";
+    append_json_string(out, record.url);
+    out += ",\"canonical_url\":";
+    append_json_string_or_null(out, record.canonical_url);
+    out += ",\"guid\":";
+    append_json_string_or_null(out, record.guid);
+    out += ",\"title\":";
+    append_json_string_or_null(out, record.title);
+    out += ",\"author\":";
+    append_json_string_or_null(out, record.author);
+    out += ",\"published\":";
+    append_json_time_or_null(out, record.published);
+    out += ",\"modified\":";
+    append_json_time_or_null(out, record.modified);
+    out += ",\"first_seen\":";
+    append_json_time_or_null(out, record.first_seen);
+    out += ",\"fetched_at\":";
+    append_json_time_or_null(out, record.fetched_at);
+    out += ",\"revision\":";
+    append_json_integer(out, record.revision);
+    out += ",\"language\":";
+    append_json_string_or_null(out, record.language);
+    out += ",\"categories\":";
+    append_json_strings(out, record.categories);
+    out += ",\"body\":";
+    append_json_string(out, record.body);
+    out += ",\"content_sha256\":";
+    append_json_string(out, record.content_sha256);
+    out += "}\n";
+}
+
 std::string jsonl_record(const RevisionRecord& record)
 {
-    const nlohmann::ordered_json json {
-        { "id", record.article_id },
-        { "feed_url", text_or_null(record.feed_url) },
-        { "url", record.url },
-        { "canonical_url", text_or_null(record.canonical_url) },
-        { "guid", text_or_null(record.guid) },
-        { "title", text_or_null(record.title) },
-        { "author", text_or_null(record.author) },
-        { "published", time_or_null(record.published) },
-        { "modified", time_or_null(record.modified) },
-        { "first_seen", format_rfc3339(record.first_seen) },
-        { "fetched_at", format_rfc3339(record.fetched_at) },
-        { "revision", record.revision },
-        { "language", text_or_null(record.language) },
-        { "categories", record.categories },
-        { "body", record.body },
-        { "content_sha256", record.content_sha256 },
-    };
-    return json.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+    std::string out;
+    append_jsonl_record(out, record);
+    return out;
+}
+
+void append_csv_field(std::string& out, std::string_view text)
+{
+    if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+        out += text;
+        return;
+    }
+    out += '"';
+    for (std::size_t start = 0;;) {
+        const auto quote = text.find('"', start);
+        out.append(text.substr(start, quote == std::string_view::npos ? std::string_view::npos : quote + 1 - start));
+        if (quote == std::string_view::npos)
+            break;
+        out += '"'; // a quote inside a field is doubled
+        start = quote + 1;
+    }
+    out += '"';
 }
 
 std::string csv_field(std::string_view text)
 {
-    if (text.find_first_of(",\"\r\n") == std::string_view::npos)
-        return std::string(text);
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '"')
-            out += '"';
-        out += c;
-    }
-    out += '"';
+    std::string out;
+    append_csv_field(out, text);
     return out;
 }
 
@@ -144,30 +167,50 @@ Result<ExportSummary> export_archive(Archive& archive, ExportFormat format, cons
     }
     if (format == ExportFormat::csv)
         write("id,revision,feed_url,url,canonical_url,guid,title,author,published,modified,first_seen,fetched_at,language,categories,content_sha256,body\r\n");
+    // One buffer for the whole export, handed to the stream in ~256 KiB writes: memory stays
+    // constant (one revision plus the buffer), whatever the archive's size.
+    std::string buffer;
+    buffer.reserve(320 * 1024);
     bool write_failed = false;
+    std::string time_text;
     auto visited = archive.for_each_revision(filter, [&](const RevisionRecord& record) {
-        std::string text;
         switch (format) {
-        case ExportFormat::jsonl: text = jsonl_record(record); break;
-        case ExportFormat::markdown: text = markdown_record(record); break;
+        case ExportFormat::jsonl: append_jsonl_record(buffer, record); break;
+        case ExportFormat::markdown: buffer += markdown_record(record); break;
         case ExportFormat::csv: {
             std::string categories;
             for (const auto& category : record.categories)
                 categories += (categories.empty() ? "" : "; ") + category;
-            const std::string fields[] = { std::to_string(record.article_id), std::to_string(record.revision), record.feed_url, record.url,
-                record.canonical_url, record.guid, record.title, record.author, format_rfc3339(record.published), format_rfc3339(record.modified),
-                format_rfc3339(record.first_seen), format_rfc3339(record.fetched_at), record.language, categories, record.content_sha256, record.body };
-            for (const std::string& field : fields)
-                text += (text.empty() ? "" : ",") + csv_field(field);
-            text += "\r\n";
+            buffer += std::to_string(record.article_id);
+            buffer += ',';
+            buffer += std::to_string(record.revision);
+            for (const std::string* field : { &record.feed_url, &record.url, &record.canonical_url, &record.guid, &record.title, &record.author }) {
+                buffer += ',';
+                append_csv_field(buffer, *field);
+            }
+            for (const std::optional<Timestamp>& time : { record.published, record.modified, std::optional(record.first_seen), std::optional(record.fetched_at) }) {
+                buffer += ',';
+                if (time)
+                    append_rfc3339(buffer, *time);
+            }
+            for (const std::string* field : { &record.language, static_cast<const std::string*>(&categories), &record.content_sha256, &record.body }) {
+                buffer += ',';
+                append_csv_field(buffer, *field);
+            }
+            buffer += "\r\n";
             break;
         }
         default: break;
         }
         ++summary.records;
-        write_failed = !write(text);
+        if (buffer.size() >= 256 * 1024) {
+            write_failed = !write(buffer);
+            buffer.clear();
+        }
         return !write_failed;
     });
+    if (!write_failed && !buffer.empty())
+        write_failed = !write(buffer);
     if (!visited)
         return visited.error();
     out.flush();

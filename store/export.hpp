@@ -21,8 +21,10 @@ struct ExportSummary {
 
 Result<ExportSummary> export_archive(Archive&, ExportFormat, const ExportFilter&, std::ostream&);
 
-// Formatting of one record (also used by tests).
+// Formatting of one record (also used by the WARC export and tests).
 std::string jsonl_record(const RevisionRecord&);
-std::string csv_field(std::string_view);
+void append_jsonl_record(std::string& out, const RevisionRecord&);
+std::string csv_field(std::string_view); // RFC 4180: quoted when it holds , " CR or LF
+void append_csv_field(std::string& out, std::string_view);
 
 } // namespace feedkeeper::store

@@ -6,6 +6,7 @@
 
 #include "core/sha256.hpp"
 #include "core/text.hpp"
+#include "core/url.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -70,6 +71,8 @@ std::string http_request_block(const HttpResponse& capture)
 {
     const std::string& url = capture.final_url.empty() ? capture.url : capture.final_url;
     std::string block = fmt::format("GET {} HTTP/1.1\r\n", path_of(url));
+    if (!find_header(capture.request_headers, "host")) // HTTP/2 sends :authority instead; replayers want Host
+        block += fmt::format("Host: {}\r\n", url_host(url));
     for (const HttpHeader& header : capture.request_headers)
         block += fmt::format("{}: {}\r\n", header.name, header.value);
     block += crlf;
@@ -112,8 +115,9 @@ Result<ExportSummary> export_warc(Archive& archive, const ExportFilter& filter, 
         return static_cast<bool>(out);
     };
     const std::string info = fmt::format("software: feedkeeper/{}\r\nformat: WARC File Format 1.1\r\nconformsTo: https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n", FEEDKEEPER_VERSION);
-    emit(warc_record({ { "WARC-Type", "warcinfo" }, { "WARC-Date", format_rfc3339(now_utc()) }, { "WARC-Record-ID", record_id("warcinfo" + format_rfc3339(now_utc())) },
-                         { "Content-Type", "application/warc-fields" } },
+    const std::string now = format_rfc3339(now_utc());
+    emit(warc_record({ { "WARC-Type", "warcinfo" }, { "WARC-Date", now }, { "WARC-Record-ID", record_id("warcinfo" + now) },
+                         { "Content-Type", "application/warc-fields" }, { "WARC-Block-Digest", digest(info) } },
         info));
 
     std::optional<Error> failure;
@@ -121,15 +125,23 @@ Result<ExportSummary> export_warc(Archive& archive, const ExportFilter& filter, 
         std::string target = revision.url;
         std::string date = format_rfc3339(revision.fetched_at);
         std::string response_id = record_id(fmt::format("revision/{}", revision.id));
+        std::optional<HttpResponse> capture;
         if (revision.capture_id) {
-            auto capture = archive.load_capture(*revision.capture_id);
-            if (!capture) {
-                failure = capture.error();
+            response_id = record_id(fmt::format("capture/{}/response", *revision.capture_id));
+            auto loaded = archive.load_capture(*revision.capture_id);
+            if (loaded) {
+                capture = std::move(*loaded);
+            } else if (loaded.error().code != Errc::not_found) { // not_found: body dropped by retention
+                failure = loaded.error();
                 return false;
             }
+        }
+        if (capture) {
             target = capture->final_url.empty() ? capture->url : capture->final_url;
             date = format_rfc3339(capture->fetched_at);
-            response_id = record_id(fmt::format("capture/{}/response", *revision.capture_id));
+        }
+        // A capture re-used by a later revision (reextract) is written once, with its first revision.
+        if (capture && revision.first_with_capture) {
             const std::string request_block = http_request_block(*capture);
             const std::string response_block = http_response_head(*capture) + capture->body;
             std::vector<std::pair<std::string, std::string>> response_headers = {
@@ -149,10 +161,13 @@ Result<ExportSummary> export_warc(Archive& archive, const ExportFilter& filter, 
         }
         // The extracted article: its metadata and clean text, tied to the response it came from.
         const std::string metadata = jsonl_record(revision);
-        return emit(warc_record({ { "WARC-Type", "metadata" }, { "WARC-Record-ID", record_id(fmt::format("revision/{}/metadata", revision.id)) },
-                                    { "WARC-Date", date }, { "WARC-Target-URI", target }, { "WARC-Refers-To", response_id },
-                                    { "Content-Type", "application/json" }, { "WARC-Block-Digest", digest(metadata) } },
-            metadata));
+        std::vector<std::pair<std::string, std::string>> metadata_headers = { { "WARC-Type", "metadata" },
+            { "WARC-Record-ID", record_id(fmt::format("revision/{}/metadata", revision.id)) }, { "WARC-Date", date }, { "WARC-Target-URI", target } };
+        if (revision.capture_id)
+            metadata_headers.push_back({ "WARC-Refers-To", response_id });
+        metadata_headers.push_back({ "Content-Type", "application/json" });
+        metadata_headers.push_back({ "WARC-Block-Digest", digest(metadata) });
+        return emit(warc_record(metadata_headers, metadata));
     });
     if (!visited)
         return visited.error();

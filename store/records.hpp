@@ -146,10 +146,33 @@ struct RevisionRecord {
     std::string language;
     std::vector<std::string> categories;
     std::string body;
-    std::string body_html;
     std::string content_sha256;
     std::string site_name;
     std::optional<std::int64_t> capture_id;
+    bool first_with_capture = false; // no earlier revision came from the same capture (reextract re-uses them)
+};
+
+// An archived article as the archive knows it (for `recrawl --url`, tests, tools).
+struct ArticleRecord {
+    std::int64_t id = 0;
+    std::string url;            // last fetched from
+    std::string normalized_url; // preferred identity
+    std::string canonical_url;
+    std::string status;         // PageStatus of the last fetch
+    std::optional<std::int64_t> http_status;
+    Timestamp first_seen {};
+    Timestamp last_seen {};
+    std::optional<Timestamp> gone_at; // a recheck found it 404/410
+    std::int64_t revisions = 0;
+    std::int64_t story_id = 0;  // the article whose story this is (itself when original)
+    std::string content_sha256;
+};
+
+enum class PruneMode { apply, dry_run };
+
+struct PruneSummary {
+    std::int64_t captures = 0; // bodies dropped (or that would be, in a dry run)
+    std::int64_t bytes = 0;    // compressed bytes they held
 };
 
 struct SearchHit {

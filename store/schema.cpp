@@ -1,18 +1,32 @@
 // store/schema.cpp — the archive's schema and its versioned migrations.
 // Threading: called once per connection, inside Archive::open(), before the object is shared.
 //
-// Invariants (the design notes of the archive):
+// Design notes and invariants of the archive:
 // - Nothing is deleted by the crawler: articles that vanish get `gone_at`, feeds that are gone get
-//   health 'retired'. Only `remove` (a user's command) and an explicit retention policy delete.
-// - An article is identified by its normalised URL; each change of its cleaned text is a new row
-//   in `revisions` (1, 2, …); an unchanged re-fetch only moves `last_seen`.
+//   health 'retired'. Only `remove` (a user's command: the subscription, never its articles) and
+//   the explicit retention policy (`prune`: old raw capture *bodies*, see archive_prune.cpp) delete.
+// - An article is known under several addresses (canonical URL, the URL it was fetched from, the
+//   feed's link), all normalised (core/url.hpp: fragment, utm_*, fbclid…, default port dropped).
+//   `article_keys` maps each of them to the one article; `articles.normalized_url` is the
+//   preferred one. Each change of the cleaned text is a new row in `revisions` (1, 2, …); an
+//   unchanged re-fetch only moves `last_seen`.
+// - Duplicates are linked, never deleted: an exact copy of the cleaned text (content_sha256) or a
+//   near copy (SimHash within 3 bits, found through `simhash_bands`) joins the first article's
+//   story: story = coalesce(story_id, id).
 // - Every fetched response is kept in `captures` (zstd body, SHA-256 of the decoded body).
-// - `jobs` is the crash-safe work queue: a job is 'pending' until the transaction that stores its
-//   result marks it 'done', so a kill at any moment leaves it to be redone, never half-done.
+//   Retention may empty old bodies (`body_dropped_at`), never the row, its headers or its hash.
+// - `jobs` is the crash-safe work queue: a job stays 'pending' until the transaction that stores
+//   its result deletes it (or marks it 'failed'), so a kill at any moment leaves it to be redone,
+//   never half-done. One pending job per (kind, url).
+// - Nothing at start-up may scan the archive: counts shown by `status` are kept in `totals` and
+//   `feeds.article_count` by triggers, so opening and `status` cost O(feeds), not O(articles).
 // - All times are UTC seconds since the epoch.
+// - Durability (archive.cpp): WAL, synchronous=FULL by default (a reported commit survives a
+//   power loss; NORMAL is offered and survives a kill), one writer, short IMMEDIATE transactions.
 #include "store/schema.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <fmt/format.h>
 
 #include <array>
 #include <string_view>
@@ -46,7 +60,8 @@ CREATE TABLE feeds (
     publisher_interval INTEGER,
     cache_until INTEGER,
     remote_ip TEXT,
-    created_at INTEGER NOT NULL
+    created_at INTEGER NOT NULL,
+    article_count INTEGER NOT NULL DEFAULT 0
 );
 
 CREATE INDEX feeds_next_fetch ON feeds(next_fetch) WHERE health != 'retired';
@@ -65,14 +80,15 @@ CREATE TABLE captures (
     body_size INTEGER NOT NULL,
     body_sha256 TEXT NOT NULL,
     body_zstd BLOB NOT NULL,
+    body_dropped_at INTEGER,
     article_id INTEGER
 );
-CREATE INDEX captures_url ON captures(url);
 CREATE INDEX captures_article ON captures(article_id) WHERE article_id IS NOT NULL;
+CREATE INDEX captures_fetched ON captures(fetched_at) WHERE body_dropped_at IS NULL;
 
 CREATE TABLE articles (
     id INTEGER PRIMARY KEY,
-    normalized_url TEXT NOT NULL UNIQUE,
+    normalized_url TEXT NOT NULL,
     url TEXT NOT NULL,
     canonical_url TEXT,
     host TEXT NOT NULL,
@@ -90,10 +106,17 @@ CREATE TABLE articles (
     next_check INTEGER,
     checks INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX articles_content ON articles(content_sha256);
+CREATE INDEX articles_content ON articles(content_sha256) WHERE content_sha256 IS NOT NULL;
 CREATE INDEX articles_host ON articles(host, id);
 CREATE INDEX articles_next_check ON articles(next_check) WHERE next_check IS NOT NULL;
 CREATE INDEX articles_story ON articles(story_id) WHERE story_id IS NOT NULL;
+
+-- Every normalised address an article was seen under; the identity lookup.
+CREATE TABLE article_keys (
+    key TEXT PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX article_keys_article ON article_keys(article_id);
 
 CREATE TABLE revisions (
     id INTEGER PRIMARY KEY,
@@ -115,8 +138,7 @@ CREATE TABLE revisions (
     content_sha256 TEXT NOT NULL,
     UNIQUE (article_id, revision)
 );
-CREATE INDEX revisions_fetched ON revisions(fetched_at);
-CREATE INDEX revisions_published ON revisions(published);
+CREATE INDEX revisions_capture ON revisions(capture_id);
 
 -- SimHash split in four 16-bit bands: a near-duplicate (<= 3 bits apart) shares at least one.
 CREATE TABLE simhash_bands (
@@ -125,6 +147,7 @@ CREATE TABLE simhash_bands (
     article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     PRIMARY KEY (band, value, article_id)
 ) WITHOUT ROWID;
+CREATE INDEX simhash_bands_article ON simhash_bands(article_id);
 
 CREATE TABLE entries (
     id INTEGER PRIMARY KEY,
@@ -132,6 +155,7 @@ CREATE TABLE entries (
     entry_key TEXT NOT NULL,
     guid TEXT,
     url TEXT,
+    link_key TEXT,
     title TEXT,
     author TEXT,
     published INTEGER,
@@ -143,8 +167,8 @@ CREATE TABLE entries (
     article_id INTEGER REFERENCES articles(id),
     UNIQUE (feed_id, entry_key)
 );
-CREATE INDEX entries_article ON entries(article_id);
-CREATE INDEX entries_url ON entries(url);
+CREATE INDEX entries_article ON entries(article_id, feed_id) WHERE article_id IS NOT NULL;
+CREATE INDEX entries_unlinked ON entries(link_key) WHERE article_id IS NULL;
 
 CREATE TABLE jobs (
     id INTEGER PRIMARY KEY,
@@ -152,7 +176,7 @@ CREATE TABLE jobs (
     url TEXT NOT NULL,
     entry_id INTEGER REFERENCES entries(id) ON DELETE CASCADE,
     feed_id INTEGER REFERENCES feeds(id) ON DELETE CASCADE,
-    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'failed')),
+    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'failed')),
     attempts INTEGER NOT NULL DEFAULT 0,
     not_before INTEGER NOT NULL DEFAULT 0,
     last_error TEXT,
@@ -160,7 +184,8 @@ CREATE TABLE jobs (
     updated_at INTEGER NOT NULL
 );
 CREATE UNIQUE INDEX jobs_pending_url ON jobs(kind, url) WHERE state = 'pending';
-CREATE INDEX jobs_due ON jobs(state, not_before);
+CREATE INDEX jobs_pending ON jobs(id, not_before, feed_id) WHERE state = 'pending';
+CREATE INDEX jobs_failed ON jobs(id) WHERE state = 'failed';
 
 CREATE TABLE site_pages (
     host TEXT NOT NULL,
@@ -169,12 +194,19 @@ CREATE TABLE site_pages (
     PRIMARY KEY (host, page_key)
 ) WITHOUT ROWID;
 
+CREATE TABLE site_hosts (
+    host TEXT PRIMARY KEY,
+    pages INTEGER NOT NULL
+) WITHOUT ROWID;
+
 CREATE TABLE site_blocks (
     host TEXT NOT NULL,
     fingerprint INTEGER NOT NULL,
     pages INTEGER NOT NULL,
     PRIMARY KEY (host, fingerprint)
 ) WITHOUT ROWID;
+-- site_profile() reads only blocks seen on two pages or more: the template, not the prose.
+CREATE INDEX site_blocks_recurring ON site_blocks(host, fingerprint, pages) WHERE pages >= 2;
 
 CREATE TABLE hosts (
     host TEXT PRIMARY KEY,
@@ -184,14 +216,46 @@ CREATE TABLE hosts (
     paused_until INTEGER
 ) WITHOUT ROWID;
 
+-- Full-text search over the *current* text of each article: the trigger replaces the previous
+-- revision's entry, so a search never ranks stale text and needs no join to filter it. Relies on
+-- revisions being inserted as 1, 2, 3… per article (save_article) and deleted only with their
+-- article. FTS5 external content: 'delete' must be given exactly what was indexed.
 CREATE VIRTUAL TABLE revisions_fts USING fts5(
     title, body, content='revisions', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
+INSERT INTO revisions_fts (revisions_fts, rank) VALUES ('rank', 'bm25(5.0, 1.0)');
 CREATE TRIGGER revisions_fts_insert AFTER INSERT ON revisions BEGIN
-    INSERT INTO revisions_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
+    INSERT INTO revisions_fts (revisions_fts, rowid, title, body)
+        SELECT 'delete', id, title, body FROM revisions WHERE article_id = new.article_id AND revision = new.revision - 1;
+    INSERT INTO revisions_fts (rowid, title, body) VALUES (new.id, new.title, new.body);
 END;
-CREATE TRIGGER revisions_fts_delete AFTER DELETE ON revisions BEGIN
-    INSERT INTO revisions_fts(revisions_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
+CREATE TRIGGER articles_fts_delete BEFORE DELETE ON articles BEGIN
+    INSERT INTO revisions_fts (revisions_fts, rowid, title, body)
+        SELECT 'delete', id, title, body FROM revisions WHERE article_id = old.id AND revision = old.revision_count;
 END;
+
+-- Row counts kept up to date, so `status` never counts a big table.
+CREATE TABLE totals (
+    name TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO totals (name, value) VALUES ('articles', 0), ('revisions', 0), ('captures', 0);
+CREATE TRIGGER totals_articles_insert AFTER INSERT ON articles BEGIN UPDATE totals SET value = value + 1 WHERE name = 'articles'; END;
+CREATE TRIGGER totals_articles_delete AFTER DELETE ON articles BEGIN UPDATE totals SET value = value - 1 WHERE name = 'articles'; END;
+CREATE TRIGGER totals_revisions_insert AFTER INSERT ON revisions BEGIN UPDATE totals SET value = value + 1 WHERE name = 'revisions'; END;
+CREATE TRIGGER totals_revisions_delete AFTER DELETE ON revisions BEGIN UPDATE totals SET value = value - 1 WHERE name = 'revisions'; END;
+CREATE TRIGGER totals_captures_insert AFTER INSERT ON captures BEGIN UPDATE totals SET value = value + 1 WHERE name = 'captures'; END;
+CREATE TRIGGER totals_captures_delete AFTER DELETE ON captures BEGIN UPDATE totals SET value = value - 1 WHERE name = 'captures'; END;
+
+-- A feed's distinct articles: counted when the first of its entries links to an article.
+-- Entries are linked once (article_id goes from NULL to a value, never back or elsewhere).
+CREATE TRIGGER feeds_count_insert AFTER INSERT ON entries
+WHEN new.article_id IS NOT NULL
+ AND NOT EXISTS (SELECT 1 FROM entries e WHERE e.article_id = new.article_id AND e.feed_id = new.feed_id AND e.id != new.id)
+BEGIN UPDATE feeds SET article_count = article_count + 1 WHERE id = new.feed_id; END;
+CREATE TRIGGER feeds_count_link AFTER UPDATE OF article_id ON entries
+WHEN old.article_id IS NULL AND new.article_id IS NOT NULL
+ AND NOT EXISTS (SELECT 1 FROM entries e WHERE e.article_id = new.article_id AND e.feed_id = new.feed_id AND e.id != new.id)
+BEGIN UPDATE feeds SET article_count = article_count + 1 WHERE id = new.feed_id; END;
 )sql";
 
 // Append new migrations here; never edit a released one.
@@ -201,18 +265,34 @@ constexpr std::array<std::string_view, 1> migrations = { migration_1 };
 
 int schema_version() { return static_cast<int>(migrations.size()); }
 
+MigrationCheck check_schema(SQLite::Database& db)
+{
+    const int version = db.execAndGet("PRAGMA user_version").getInt();
+    const std::int64_t application = db.execAndGet("PRAGMA application_id").getInt64();
+    if (version > schema_version())
+        return { MigrationCheck::Verdict::newer, version };
+    if (version == 0) {
+        // A fresh file has no tables; any other SQLite database is not ours to add tables to.
+        const bool empty = db.execAndGet("SELECT count(*) FROM sqlite_schema").getInt() == 0;
+        return { empty ? MigrationCheck::Verdict::needs_migration : MigrationCheck::Verdict::foreign, version };
+    }
+    if (application != application_id)
+        return { MigrationCheck::Verdict::foreign, version };
+    return { version == schema_version() ? MigrationCheck::Verdict::current : MigrationCheck::Verdict::needs_migration, version };
+}
+
 void migrate(SQLite::Database& db)
 {
     const int current = db.execAndGet("PRAGMA user_version").getInt();
-    if (current > schema_version())
-        throw SQLite::Exception("the archive was written by a newer feedkeeper (schema " + std::to_string(current) + ")");
     for (int version = current; version < schema_version(); ++version) {
         SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
         // Re-check under the write lock: another process may have migrated meanwhile.
         if (db.execAndGet("PRAGMA user_version").getInt() > version)
             continue;
         db.exec(std::string(migrations[static_cast<std::size_t>(version)]));
-        db.exec("PRAGMA user_version = " + std::to_string(version + 1));
+        // PRAGMAs take no parameters; both values are integers of ours, not user input.
+        db.exec(fmt::format("PRAGMA application_id = {}", application_id));
+        db.exec(fmt::format("PRAGMA user_version = {}", version + 1));
         transaction.commit();
     }
 }

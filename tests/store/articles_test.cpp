@@ -1,0 +1,196 @@
+// tests/store/articles_test.cpp — revisions (created, unchanged, revised, gone), identity
+// (canonical URL, tracking parameters), exact and near duplicates linked as one story, and the
+// per-host block counts.
+#include "store_test_support.hpp"
+
+#include "store/simhash.hpp"
+
+namespace feedkeeper::store::testing {
+namespace {
+
+using Revisions = ArchiveTest;
+using Identity = ArchiveTest;
+using Duplicates = ArchiveTest;
+using SiteBlocks = ArchiveTest;
+
+TEST_F(Revisions, FirstFetchCreatesRevisionOne)
+{
+    const auto saved = save(article("https://news.example/a", page("A", prose(1, 80))));
+    EXPECT_EQ(saved.change, ArticleChange::created);
+    EXPECT_EQ(saved.revision, 1);
+    const auto records = revisions();
+    ASSERT_EQ(records.size(), 1u);
+    EXPECT_EQ(records[0].title, "A");
+    EXPECT_EQ(records[0].revision, 1);
+    EXPECT_EQ(records[0].language, "de");
+    EXPECT_EQ(records[0].categories, (std::vector<std::string> { "Politik", "Welt" }));
+}
+
+TEST_F(Revisions, UnchangedTextOnlyMovesLastSeen)
+{
+    const auto first = save(article("https://news.example/a", page("A", prose(1, 80)), at("2024-03-01T10:00:00Z")));
+    const auto again = save(article("https://news.example/a", page("A", prose(1, 80)), at("2024-03-02T10:00:00Z")));
+    EXPECT_EQ(again.change, ArticleChange::unchanged);
+    EXPECT_EQ(again.article_id, first.article_id);
+    EXPECT_EQ(again.revision, 1);
+    EXPECT_EQ(revisions().size(), 1u);
+    const auto stored = **archive->find_article("https://news.example/a");
+    EXPECT_EQ(stored.first_seen, at("2024-03-01T10:00:00Z"));
+    EXPECT_EQ(stored.last_seen, at("2024-03-02T10:00:00Z"));
+    EXPECT_EQ(archive->stats()->captures, 2) << "every fetched response is kept, changed or not";
+}
+
+TEST_F(Revisions, ChangedTextBecomesANewRevisionAndKeepsTheOld)
+{
+    save(article("https://news.example/a", page("A", prose(1, 80)), at("2024-03-01T10:00:00Z")));
+    const auto revised = save(article("https://news.example/a", page("A (updated)", prose(1, 80) + " Korrektur."), at("2024-03-02T10:00:00Z")));
+    EXPECT_EQ(revised.change, ArticleChange::revised);
+    EXPECT_EQ(revised.revision, 2);
+    const auto records = revisions();
+    ASSERT_EQ(records.size(), 2u);
+    EXPECT_EQ(records[0].revision, 1);
+    EXPECT_EQ(records[1].revision, 2);
+    EXPECT_EQ(records[1].title, "A (updated)");
+    EXPECT_NE(records[0].content_sha256, records[1].content_sha256);
+    EXPECT_EQ(archive->stats()->articles, 1);
+    EXPECT_EQ((**archive->find_article("https://news.example/a")).revisions, 2);
+}
+
+TEST_F(Revisions, PageThatIsNotAnArticleKeepsItsCaptureButNoRevision)
+{
+    ExtractedPage wall = page("", "");
+    wall.status = PageStatus::consent_wall;
+    const auto saved = save(article("https://news.example/a", wall));
+    EXPECT_EQ(saved.change, ArticleChange::not_stored);
+    EXPECT_TRUE(revisions().empty());
+    EXPECT_EQ(archive->stats()->captures, 1);
+    auto stored = archive->latest_captures("", 0, 10);
+    ASSERT_EQ(stored->size(), 1u) << "kept for a later reextract";
+}
+
+TEST_F(Revisions, GoneArticleIsRecordedNotDeleted)
+{
+    save(article("https://news.example/a", page("A", prose(1, 80))));
+    EXPECT_TRUE(*archive->mark_gone("https://news.example/a?utm_medium=feed", 410, at("2024-03-05T00:00:00Z")));
+    const auto stored = **archive->find_article("https://news.example/a");
+    EXPECT_EQ(stored.gone_at, at("2024-03-05T00:00:00Z"));
+    EXPECT_EQ(stored.http_status, 410);
+    EXPECT_EQ(revisions().size(), 1u);
+    EXPECT_FALSE(*archive->mark_gone("https://news.example/never-archived", 404, at("2024-03-05T00:00:00Z")));
+}
+
+TEST_F(Revisions, ReextractingAnOldCaptureNeverMovesTimesBackwards)
+{
+    save(article("https://news.example/a", page("A", prose(1, 80)), at("2024-03-01T10:00:00Z")));
+    save(article("https://news.example/a", page("A", prose(1, 80)), at("2024-03-09T10:00:00Z")));
+    const auto stored = archive->latest_captures("news.example", 0, 10)->at(0);
+    auto capture = archive->load_capture(stored.capture_id);
+    ASSERT_TRUE(capture);
+    ArticleInput again;
+    again.requested_url = capture->url;
+    again.capture_id = stored.capture_id;
+    again.response = *capture;
+    again.response.fetched_at = at("2024-03-01T10:00:00Z"); // as if re-extracting the first capture
+    again.page = page("A", prose(1, 80) + " Besser extrahiert.");
+    const auto saved = save(again);
+    EXPECT_EQ(saved.change, ArticleChange::revised);
+    EXPECT_EQ((**archive->find_article("https://news.example/a")).last_seen, at("2024-03-09T10:00:00Z"));
+    EXPECT_EQ(archive->stats()->captures, 2) << "re-extraction stores no new capture";
+}
+
+TEST_F(Identity, TrackingParametersFragmentsAndDefaultPortsNameTheSameArticle)
+{
+    const auto first = save(article("https://news.example/a?id=5", page("A", prose(1, 80))));
+    for (const char* variant : { "https://news.example/a?id=5&utm_source=rss&utm_medium=feed", "https://news.example:443/a?id=5#comments",
+             "https://NEWS.example/a?fbclid=XYZ&id=5", "https://news.example/a?id=5&gclid=1" }) {
+        const auto saved = save(article(variant, page("A", prose(1, 80))));
+        EXPECT_EQ(saved.article_id, first.article_id) << variant;
+        EXPECT_EQ(saved.change, ArticleChange::unchanged) << variant;
+    }
+    const auto other = save(article("https://news.example/a?id=6", page("B", prose(2, 80))));
+    EXPECT_NE(other.article_id, first.article_id) << "a meaningful parameter is part of the identity";
+    EXPECT_EQ(archive->stats()->articles, 2);
+}
+
+TEST_F(Identity, RelCanonicalOnTheSameSiteJoinsTheAddressesOfOneArticle)
+{
+    ExtractedPage amp = page("A", prose(1, 80));
+    amp.canonical_url = "https://www.news.example/politik/a";
+    const auto via_amp = save(article("https://news.example/amp/a", amp));
+    ExtractedPage plain = page("A", prose(1, 80));
+    plain.canonical_url = "https://www.news.example/politik/a";
+    const auto via_page = save(article("https://www.news.example/politik/a?utm_campaign=x", plain));
+    EXPECT_EQ(via_page.article_id, via_amp.article_id);
+    EXPECT_EQ((**archive->find_article("https://news.example/amp/a")).normalized_url, "https://www.news.example/politik/a");
+    EXPECT_EQ(archive->stats()->articles, 1);
+}
+
+TEST_F(Identity, CanonicalPointingElsewhereOrAtTheHomePageIsIgnored)
+{
+    ExtractedPage syndicated = page("A", prose(1, 80));
+    syndicated.canonical_url = "https://other.example/original";
+    const auto a = save(article("https://news.example/a", syndicated));
+    ExtractedPage home = page("B", prose(2, 80));
+    home.canonical_url = "https://news.example/";
+    const auto b = save(article("https://news.example/b", home));
+    EXPECT_NE(a.article_id, b.article_id);
+    EXPECT_EQ((**archive->find_article("https://news.example/b")).normalized_url, "https://news.example/b");
+    EXPECT_FALSE(*archive->find_article("https://other.example/original"));
+}
+
+TEST_F(Duplicates, ExactCopyOnAnotherSiteIsKeptAndLinkedToTheOriginalStory)
+{
+    const auto original = save(article("https://agency.example/story", page("Story", prose(5, 300))));
+    const auto copy = save(article("https://paper.example/story-copy", page("Story", prose(5, 300))));
+    EXPECT_NE(copy.article_id, original.article_id);
+    EXPECT_EQ(copy.change, ArticleChange::created);
+    EXPECT_EQ(copy.duplicate_of, original.article_id);
+    EXPECT_EQ((**archive->find_article("https://paper.example/story-copy")).story_id, original.article_id);
+    EXPECT_EQ(revisions().size(), 2u) << "linked, not deleted";
+}
+
+TEST_F(Duplicates, NearCopyIsLinkedAsTheSameStoryAndUnrelatedTextIsNot)
+{
+    const std::string text = prose(6, 400);
+    std::string edited = text;
+    edited.replace(edited.rfind("Bericht") == std::string::npos ? 0 : edited.rfind("Bericht"), 7, "Artikel");
+    const std::string unrelated = prose(7, 400);
+    ASSERT_NE(text, edited);
+    ASSERT_LE(hamming_distance(simhash(text), simhash(edited)), near_duplicate_bits) << "precondition: the edit is a near duplicate";
+    ASSERT_GT(hamming_distance(simhash(text), simhash(unrelated)), near_duplicate_bits) << "precondition: different texts";
+
+    const auto original = save(article("https://agency.example/story", page("Story", text)));
+    const auto near = save(article("https://paper.example/their-version", page("Story", edited)));
+    const auto other = save(article("https://paper.example/other", page("Other", unrelated)));
+    EXPECT_FALSE(near.duplicate_of) << "not an exact copy";
+    EXPECT_EQ((**archive->find_article("https://paper.example/their-version")).story_id, original.article_id);
+    EXPECT_EQ((**archive->find_article("https://paper.example/other")).story_id, other.article_id);
+    EXPECT_EQ((**archive->find_article("https://agency.example/story")).story_id, original.article_id);
+
+    // A third copy of the near copy joins the same (first) story.
+    const auto third = save(article("https://third.example/x", page("Story", edited)));
+    EXPECT_EQ((**archive->find_article("https://third.example/x")).story_id, original.article_id);
+    EXPECT_EQ(third.duplicate_of, near.article_id);
+}
+
+TEST_F(SiteBlocks, RefetchedPageDoesNotInflateTheCounts)
+{
+    ExtractedPage first = page("A", prose(1, 40));
+    first.block_fingerprints = { 11, 22, 33 };
+    save(article("https://news.example/a", first));
+    save(article("https://news.example/a?utm_source=x", first)); // the same page again
+    ExtractedPage second = page("B", prose(2, 40));
+    second.block_fingerprints = { 11, 22, 44 };
+    save(article("https://news.example/b", second));
+
+    auto profile = archive->site_profile("news.example");
+    ASSERT_TRUE(profile);
+    EXPECT_EQ(profile->pages, 2);
+    EXPECT_EQ(profile->block_pages.at(11), 2);
+    EXPECT_EQ(profile->block_pages.at(22), 2);
+    EXPECT_FALSE(profile->block_pages.contains(33)) << "seen on one page only: not template";
+    EXPECT_EQ(archive->site_profile("other.example")->pages, 0);
+}
+
+} // namespace
+} // namespace feedkeeper::store::testing
