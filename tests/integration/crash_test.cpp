@@ -144,7 +144,7 @@ protected:
             server.route("/news/" + std::to_string(number) + ".html",
                 TestResponse { .headers = { { "Content-Type", "text/html; charset=utf-8" } }, .body = article_page(base, number) });
         // A little spacing per page keeps the crawl long enough for every kill to land mid-work.
-        write_text_file(directory.file("feedkeeper.toml"), "[politeness]\nmin_delay = \"15ms\"\n");
+        write_text_file(directory.file("feedkeeper.toml"), "[politeness]\nmin_delay = \"25ms\"\n");
     }
 
     std::vector<std::string> command(std::vector<std::string> arguments) const
