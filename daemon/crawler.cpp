@@ -17,6 +17,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <fmt/format.h>
 
+#include <map>
 #include <set>
 
 namespace feedkeeper::daemon {
@@ -171,10 +172,15 @@ asio::awaitable<Result<std::size_t>> Crawler::poll_feed(store::FeedRecord feed)
             co_return co_await fail(Error(Errc::parse, "not a feed: " + parsed.error().message), std::nullopt, false);
         gap = publishing_gap(*parsed);
         const std::vector<parse::EntryKey> keys = parse::entry_keys(*parsed);
+        std::map<std::string, int> link_uses;
+        for (const FeedEntry& entry : parsed->entries)
+            ++link_uses[entry.link];
         std::vector<store::EntryInput> entries;
         entries.reserve(parsed->entries.size());
-        for (std::size_t i = 0; i < parsed->entries.size(); ++i)
-            entries.push_back({ keys[i].key, std::move(parsed->entries[i]) });
+        for (std::size_t i = 0; i < parsed->entries.size(); ++i) {
+            const bool unique_link = !parsed->entries[i].link.empty() && link_uses[parsed->entries[i].link] == 1;
+            entries.push_back({ keys[i].key, std::move(parsed->entries[i]), unique_link });
+        }
         parsed->entries.clear();
         auto added = co_await m_runtime.store([&](store::Archive& archive) { return archive.save_entries(feed.id, entries, outcome.fetched_at); });
         if (!added)

@@ -128,6 +128,21 @@ Result<std::int64_t> Archive::save_entries(std::int64_t feed_id, const std::vect
                 if (existing->executeStep())
                     known_id = existing->getColumn(0).getInt64();
             }
+            if (!known_id && input.link_is_unique && !link_keys[i].empty()) {
+                // Same link, new key: the feed changed the item's guid. Adopt the new key so the
+                // next poll matches it directly; never fetch the article a second time.
+                auto same_link = impl.statement("SELECT id FROM entries WHERE feed_id = :feed AND link_key = :link ORDER BY id DESC LIMIT 1");
+                same_link->bind(":feed", static_cast<std::int64_t>(feed_id));
+                same_link->bind(":link", link_keys[i]);
+                if (same_link->executeStep())
+                    known_id = same_link->getColumn(0).getInt64();
+                if (known_id) {
+                    auto rekey = impl.statement("UPDATE entries SET entry_key = :key WHERE id = :id");
+                    rekey->bind(":key", input.key);
+                    rekey->bind(":id", static_cast<std::int64_t>(*known_id));
+                    rekey->exec();
+                }
+            }
             if (known_id) {
                 auto touch = impl.statement("UPDATE entries SET last_seen = :seen, updated = coalesce(:updated, updated) WHERE id = :id");
                 touch->bind(":seen", seen);

@@ -82,6 +82,9 @@ struct FeedPollOutcome {
 struct EntryInput {
     std::string key;
     FeedEntry entry;
+    // The link names this entry alone in its document: an unknown key whose link this feed already
+    // stored is then the same item under a changed guid (CMSs that regenerate ids), not a new one.
+    bool link_is_unique = false;
 };
 
 // A pending article fetch from the job queue.

@@ -169,6 +169,7 @@ CREATE TABLE entries (
 );
 CREATE INDEX entries_article ON entries(article_id, feed_id) WHERE article_id IS NOT NULL;
 CREATE INDEX entries_unlinked ON entries(link_key) WHERE article_id IS NULL;
+CREATE INDEX entries_feed_link ON entries(feed_id, link_key) WHERE link_key IS NOT NULL;
 
 CREATE TABLE jobs (
     id INTEGER PRIMARY KEY,

@@ -85,6 +85,30 @@ TEST_F(Queue, NewEntriesAreStoredOnceAndEachNewLinkQueuedOnce)
     EXPECT_EQ(archive->stats()->pending_jobs, 2);
 }
 
+TEST_F(Queue, ChangedGuidWithTheSameUniqueLinkIsTheSameItem)
+{
+    const std::int64_t id = add_feed("https://news.example/feed.xml");
+    EntryInput first = entry("guid:generated-1", "https://news.example/a");
+    first.link_is_unique = true;
+    EXPECT_EQ(*archive->save_entries(id, { first }, at("2024-03-01T09:00:00Z")), 1);
+    EntryInput regenerated = entry("guid:generated-2", "https://news.example/a?utm_source=rss");
+    regenerated.link_is_unique = true;
+    EXPECT_EQ(*archive->save_entries(id, { regenerated }, at("2024-03-01T10:00:00Z")), 0) << "a new guid on the same link is not a new item";
+    EXPECT_EQ(*archive->save_entries(id, { regenerated }, at("2024-03-01T11:00:00Z")), 0) << "and the new guid is adopted";
+    EXPECT_EQ(archive->due_jobs(at("2024-03-01T11:00:00Z"), 10)->size(), 1u) << "the article is fetched once";
+}
+
+TEST_F(Queue, ItemsSharingOneLinkStayDistinctByGuid)
+{
+    const std::int64_t id = add_feed("https://news.example/feed.xml");
+    // A feed whose every item links to its home page: the link says nothing about identity.
+    EntryInput one = entry("guid:1", "https://news.example/");
+    EntryInput two = entry("guid:2", "https://news.example/");
+    EXPECT_EQ(*archive->save_entries(id, { one, two }, at("2024-03-01T09:00:00Z")), 2);
+    EntryInput three = entry("guid:3", "https://news.example/");
+    EXPECT_EQ(*archive->save_entries(id, { three }, at("2024-03-01T10:00:00Z")), 1);
+}
+
 TEST_F(Queue, JobLeavesTheQueueInTheTransactionThatStoresItsArticle)
 {
     const std::int64_t id = add_feed("https://news.example/feed.xml");
