@@ -3,6 +3,8 @@
 #include "tests/support/http_server.hpp"
 #include "tests/support/process.hpp"
 
+#include "core/time.hpp"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -173,6 +175,48 @@ TEST_F(CrawlFixture, FailingFeedsAreReportedAndTheOthersStillArchived)
             EXPECT_TRUE(feed["last_error"].is_string());
         }
     }
+}
+
+TEST_F(CrawlFixture, PermanentRedirectMovesTheFeedAndGoneRetiresIt)
+{
+    server.route("/old-feed/", TestResponse { .status = 301, .headers = { { "Location", "/feed/" } } });
+    server.route("/gone-feed/", TestResponse { .status = 410 });
+    ASSERT_EQ(feedkeeper({ "add", server.base_url() + "/old-feed/" }).exit_code, 0);
+    ASSERT_EQ(feedkeeper({ "add", server.base_url() + "/gone-feed/" }).exit_code, 0);
+    auto crawled = feedkeeper({ "crawl", "--once" });
+    EXPECT_EQ(crawled.exit_code, 1) << "the retired feed is reported";
+    EXPECT_NE(crawled.err.find("410"), std::string::npos) << crawled.err;
+
+    auto feeds = nlohmann::json::parse(feedkeeper({ "feeds", "--json" }).out);
+    ASSERT_EQ(feeds.size(), 2u);
+    EXPECT_EQ(feeds[0]["url"], server.base_url() + "/feed/") << "a 301 updates the stored URL";
+    EXPECT_EQ(feeds[0]["health"], "ok");
+    EXPECT_EQ(feeds[0]["articles"], 4);
+    EXPECT_EQ(feeds[1]["health"], "retired");
+    EXPECT_TRUE(feeds[1]["next_fetch"].is_null());
+
+    server.clear_requests();
+    ASSERT_EQ(feedkeeper({ "crawl", "--once" }).exit_code, 0) << "a retired feed is no longer polled";
+    EXPECT_EQ(server.request_count("/gone-feed/"), 0u);
+    EXPECT_EQ(server.request_count("/old-feed/"), 0u);
+}
+
+TEST_F(CrawlFixture, TooManyRequestsBacksOffAtLeastAsLongAsRetryAfter)
+{
+    server.route("/busy/", TestResponse { .status = 429, .headers = { { "Retry-After", "7200" } } });
+    ASSERT_EQ(feedkeeper({ "add", server.base_url() + "/busy/" }).exit_code, 0);
+    const auto before = feedkeeper::now_utc();
+    EXPECT_EQ(feedkeeper({ "crawl", "--once" }).exit_code, 1);
+    auto feeds = nlohmann::json::parse(feedkeeper({ "feeds", "--json" }).out);
+    ASSERT_EQ(feeds.size(), 1u);
+    EXPECT_EQ(feeds[0]["health"], "backing_off");
+    EXPECT_EQ(feeds[0]["last_error"], "HTTP 429");
+    const auto next = feedkeeper::parse_rfc3339(feeds[0]["next_fetch"].get<std::string>());
+    ASSERT_TRUE(next);
+    EXPECT_GE(*next - before, std::chrono::seconds(7200 * 9 / 10)) << "jitter aside, Retry-After is honoured";
+    auto due = feedkeeper({ "crawl", "--due" });
+    EXPECT_EQ(due.exit_code, 0);
+    EXPECT_EQ(server.request_count("/busy/"), 1u) << "--due respects the back-off";
 }
 
 TEST_F(CrawlFixture, ArticleTimeoutIsReportedWithItsUrl)
