@@ -116,8 +116,8 @@ TEST_F(FaultTest, ServerErrorsAreResponsesWithTheirHeaders)
     server.route("/500", TestResponse { .status = 500, .body = "boom" });
     server.route("/503", TestResponse { .status = 503, .headers = { { "Retry-After", "120" } } });
     server.route("/429", TestResponse { .status = 429, .headers = { { "Retry-After", "Tue, 06 Dec 2022 09:16:30 GMT" } } });
-    for (long status : { 500, 503, 429 }) {
-        auto response = fetch(request("/" + std::to_string(status)));
+    for (const auto& [status, path] : { std::pair { 500L, "/500" }, std::pair { 503L, "/503" }, std::pair { 429L, "/429" } }) {
+        auto response = fetch(request(path));
         ASSERT_TRUE(response) << response.error().message;
         EXPECT_EQ(response->status, status);
     }
