@@ -205,8 +205,9 @@ TEST_F(CrashTest, KillNineAtRandomPointsLosesNoReportedArticleAndTheCrawlComplet
         }
         const int status = crawl.wait(std::chrono::milliseconds(30'000));
         const std::string log = crawl.read_stderr();
-        if (!killed)
+        if (!killed) {
             ASSERT_EQ(status, 0) << log;
+        }
         const auto stored = reported_articles(log);
         reported.insert(reported.end(), stored.begin(), stored.end());
         if (killed && reported.size() < static_cast<std::size_t>(site_pages))

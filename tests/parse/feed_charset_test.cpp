@@ -141,7 +141,7 @@ TEST(FeedCharset, KeepsDamagedUtf8AsUtf8AndOnlyDetectsLegacyText)
     EXPECT_EQ(damaged.title, "\xF0\x9D\x90\x94\xF0\x9D\x90\x93 \xF0\x9D\x92\x86\xF0\x9D\x92\x93\xEF\xBF\xBD\xEF\xBF\xBD");
     // Latin-1 text under a UTF-8 declaration: no valid sequence at all, so detection decides.
     const std::string french = "Le caf\xE9 \xE9tait d\xE9j\xE0 pr\xEAt quand la f\xEAte a commenc\xE9 \xE0 l'h\xF4tel; "
-                               "les \xE9l\xE8ves ont r\xE9p\xE9t\xE9 la le\xE7on de fran\xE7ais apr\xE8s le d\xEEner.";
+                               "les \xE9l\xE8ves ont r\xE9p\xE9t\xE9 la le\xE7on de fran\xE7" "ais apr\xE8s le d\xEEner.";
     const FeedDocument latin = parse_ok("<?xml version=\"1.0\" encoding=\"utf-8\"?><rss><channel><title>" + french + "</title></channel></rss>");
     EXPECT_TRUE(latin.bozo);
     EXPECT_NE(latin.encoding, "utf-8");
