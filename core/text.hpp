@@ -26,6 +26,9 @@ bool is_valid_utf8(std::string_view);
 // Cuts at most `max_bytes` without splitting a UTF-8 sequence.
 std::string_view truncate_utf8(std::string_view, std::size_t max_bytes);
 
+// 0–15 for a hexadecimal digit, -1 for anything else.
+int hex_digit_value(char);
+
 // Appends the UTF-8 encoding of `code_point` (invalid code points become U+FFFD).
 void append_utf8(std::string& out, char32_t code_point);
 

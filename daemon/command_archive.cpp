@@ -17,19 +17,6 @@ namespace feedkeeper::daemon {
 
 namespace {
 
-Result<std::unique_ptr<store::Archive>> open_reader(const GlobalOptions& global, CommandContext& context_out)
-{
-    auto context = load_context(global);
-    if (!context)
-        return context.error();
-    setup_logging(global, LogLevel::warning);
-    context_out = std::move(*context);
-    auto archive = open_archive(context_out, store::OpenMode::read_only);
-    if (!archive)
-        return Error(archive.error().code, fmt::format("{} ({})", archive.error().message, context_out.db_path));
-    return archive;
-}
-
 Result<std::optional<Timestamp>> parse_date_option(const std::string& text, std::string_view option)
 {
     if (text.empty())
@@ -56,12 +43,11 @@ int run_export(const GlobalOptions& global, const ExportArguments& arguments)
         return report(until.error(), "export");
     filter.since = *since;
     filter.until = *until;
-    CommandContext context;
-    auto archive = open_reader(global, context);
+    auto archive = open_for_command(global, store::OpenMode::read_only);
     if (!archive)
         return report(archive.error(), "");
     if (!arguments.feed.empty()) {
-        auto feed = require_feed(**archive, arguments.feed);
+        auto feed = require_feed(*archive->archive, arguments.feed);
         if (!feed)
             return report(feed.error(), "export");
         filter.feed_id = feed->id;
@@ -74,7 +60,7 @@ int run_export(const GlobalOptions& global, const ExportArguments& arguments)
             return report(Error(Errc::invalid_argument, "cannot write the output file"), arguments.output);
         out = &file;
     }
-    auto summary = store::export_archive(**archive, *format, filter, *out);
+    auto summary = store::export_archive(*archive->archive, *format, filter, *out);
     if (!summary)
         return report(summary.error(), arguments.output.empty() ? "standard output" : arguments.output);
     if (!arguments.output.empty() && global.verbosity != Verbosity::quiet)
@@ -84,11 +70,10 @@ int run_export(const GlobalOptions& global, const ExportArguments& arguments)
 
 int run_search(const GlobalOptions& global, const SearchArguments& arguments)
 {
-    CommandContext context;
-    auto archive = open_reader(global, context);
+    auto archive = open_for_command(global, store::OpenMode::read_only);
     if (!archive)
         return report(archive.error(), "");
-    auto hits = (*archive)->search(arguments.query, arguments.limit);
+    auto hits = archive->archive->search(arguments.query, arguments.limit);
     if (!hits)
         return report(hits.error(), "search");
     if (arguments.json) {
@@ -110,13 +95,12 @@ int run_status(const GlobalOptions& global, const StatusArguments& arguments)
 {
     if (auto forwarded = forward_to_daemon(global, "status", { { "json", arguments.json } }))
         return *forwarded;
-    CommandContext context;
-    auto archive = open_reader(global, context);
+    auto archive = open_for_command(global, store::OpenMode::read_only);
     if (!archive)
         return report(archive.error(), "");
-    auto text = render_status(**archive, context.db_path, std::nullopt, arguments.json);
+    auto text = render_status(*archive->archive, archive->context.db_path, std::nullopt, arguments.json);
     if (!text)
-        return report(text.error(), context.db_path);
+        return report(text.error(), archive->context.db_path);
     std::cout << *text;
     return exit_ok;
 }

@@ -62,25 +62,6 @@ int finish(const GlobalOptions& global, const Result<CrawlReport>& outcome)
     return outcome->exit_code();
 }
 
-struct Prepared {
-    CommandContext context;
-    std::unique_ptr<store::Archive> archive;
-};
-
-Result<Prepared> prepare(const GlobalOptions& global)
-{
-    auto context = load_context(global);
-    if (!context)
-        return context.error();
-    setup_logging(global, LogLevel::warning);
-    auto archive = open_archive(*context, store::OpenMode::read_write);
-    if (!archive)
-        return Error(archive.error().code, fmt::format("{} ({})", archive.error().message, context->db_path));
-    if (auto synced = sync_config_feeds(**archive, context->config); !synced)
-        return synced.error();
-    return Prepared { std::move(*context), std::move(*archive) };
-}
-
 Result<std::vector<store::FeedRecord>> select_feeds(store::Archive& archive, const std::vector<std::string>& selectors, bool due_only)
 {
     std::vector<store::FeedRecord> feeds;
@@ -106,7 +87,7 @@ Result<std::vector<store::FeedRecord>> select_feeds(store::Archive& archive, con
 
 int run_crawl(const GlobalOptions& global, const CrawlArguments& arguments)
 {
-    auto prepared = prepare(global);
+    auto prepared = open_for_command(global, store::OpenMode::read_write);
     if (!prepared)
         return report(prepared.error(), "");
     auto feeds = select_feeds(*prepared->archive, arguments.feeds, arguments.due_only);
@@ -127,7 +108,7 @@ int run_recrawl(const GlobalOptions& global, const RecrawlArguments& arguments)
             return report(Error(Errc::invalid_argument, fmt::format("'{}' is not an http(s) URL", url)), "recrawl");
     if (auto forwarded = forward_to_daemon(global, "recrawl", { { "all", arguments.all }, { "feeds", arguments.feeds }, { "urls", arguments.urls } }))
         return *forwarded;
-    auto prepared = prepare(global);
+    auto prepared = open_for_command(global, store::OpenMode::read_write);
     if (!prepared)
         return report(prepared.error(), "");
     std::vector<store::FeedRecord> feeds;
@@ -149,7 +130,7 @@ int run_reextract(const GlobalOptions& global, const ReextractArguments& argumen
         return report(Error(Errc::invalid_argument, "say what to re-extract: --all or --host HOST"), "reextract");
     if (auto forwarded = forward_to_daemon(global, "reextract", { { "all", arguments.all }, { "host", arguments.host } }))
         return *forwarded;
-    auto prepared = prepare(global);
+    auto prepared = open_for_command(global, store::OpenMode::read_write);
     if (!prepared)
         return report(prepared.error(), "");
     Runtime runtime(prepared->context.config, std::move(prepared->archive));

@@ -9,16 +9,10 @@ namespace feedkeeper::daemon {
 
 int run_daemon(const GlobalOptions& global, const DaemonArguments&)
 {
-    auto context = load_context(global);
-    if (!context)
-        return report(context.error(), "");
-    setup_logging(global, LogLevel::info);
-    auto archive = open_archive(*context, store::OpenMode::read_write);
-    if (!archive)
-        return report(archive.error(), context->db_path);
-    if (auto synced = sync_config_feeds(**archive, context->config); !synced)
-        return report(synced.error(), context->config.source);
-    Service service(std::move(*context), std::move(*archive));
+    auto opened = open_for_command(global, store::OpenMode::read_write, LogLevel::info);
+    if (!opened)
+        return report(opened.error(), "");
+    Service service(std::move(opened->context), std::move(opened->archive));
     return service.run();
 }
 

@@ -25,33 +25,27 @@ int run_add(const GlobalOptions& global, const AddArguments& arguments)
             return report(Error(Errc::invalid_argument, fmt::format("--interval '{}' is not a duration of at least 1m (e.g. 30m, 2h)", arguments.interval)), "add");
         interval = parsed->count();
     }
-    HttpHeaders headers;
-    for (const std::string& text : arguments.headers) {
-        auto header = parse_header_argument(text);
-        if (!header)
-            return report(header.error(), "add");
-        headers.push_back(std::move(*header));
-    }
-    auto context = load_context(global);
-    if (!context)
-        return report(context.error(), "");
-    setup_logging(global, LogLevel::warning);
-    auto archive = open_archive(*context, store::OpenMode::read_write);
-    if (!archive)
-        return report(archive.error(), context->db_path);
+    auto headers = parse_header_arguments(arguments.headers);
+    if (!headers)
+        return report(headers.error(), "add");
+    auto opened = open_for_command(global, store::OpenMode::read_write);
+    if (!opened)
+        return report(opened.error(), "");
+    store::Archive& archive = *opened->archive;
+    const std::string& db_path = opened->context.db_path;
     store::NewFeed feed;
     feed.url = arguments.url;
     feed.name = arguments.name;
     feed.interval_seconds = interval;
-    auto added = (*archive)->add_feed(feed);
+    auto added = archive.add_feed(feed);
     if (!added) {
         if (added.error().code == Errc::constraint && arguments.if_new)
             return exit_ok;
-        return report(added.error(), context->db_path);
+        return report(added.error(), db_path);
     }
-    if (!headers.empty() || !arguments.cookies.empty() || interval) {
-        if (auto set = (*archive)->set_feed_options(added->id, headers, arguments.cookies, interval); !set)
-            return report(set.error(), context->db_path);
+    if (!headers->empty() || !arguments.cookies.empty() || interval) {
+        if (auto set = archive.set_feed_options(added->id, *headers, arguments.cookies, interval); !set)
+            return report(set.error(), db_path);
     }
     if (global.verbosity != Verbosity::quiet)
         fmt::print("added feed {}: {}\n", added->id, added->url);
@@ -60,18 +54,16 @@ int run_add(const GlobalOptions& global, const AddArguments& arguments)
 
 int run_remove(const GlobalOptions& global, const RemoveArguments& arguments)
 {
-    auto context = load_context(global);
-    if (!context)
-        return report(context.error(), "");
-    setup_logging(global, LogLevel::warning);
-    auto archive = open_archive(*context, store::OpenMode::read_write);
-    if (!archive)
-        return report(archive.error(), context->db_path);
-    auto feed = require_feed(**archive, arguments.feed);
+    auto opened = open_for_command(global, store::OpenMode::read_write);
+    if (!opened)
+        return report(opened.error(), "");
+    store::Archive& archive = *opened->archive;
+    const std::string& db_path = opened->context.db_path;
+    auto feed = require_feed(archive, arguments.feed);
     if (!feed)
         return report(feed.error(), "remove");
-    if (auto removed = (*archive)->remove_feed(feed->id); !removed)
-        return report(removed.error(), context->db_path);
+    if (auto removed = archive.remove_feed(feed->id); !removed)
+        return report(removed.error(), db_path);
     if (global.verbosity != Verbosity::quiet)
         fmt::print("removed feed {}: {} (its archived articles are kept)\n", feed->id, feed->url);
     return exit_ok;
@@ -79,16 +71,14 @@ int run_remove(const GlobalOptions& global, const RemoveArguments& arguments)
 
 int run_feeds(const GlobalOptions& global, const FeedsArguments& arguments)
 {
-    auto context = load_context(global);
-    if (!context)
-        return report(context.error(), "");
-    setup_logging(global, LogLevel::warning);
-    auto archive = open_archive(*context, store::OpenMode::read_only);
-    if (!archive)
-        return report(archive.error(), context->db_path);
-    auto feeds = (*archive)->list_feeds();
+    auto opened = open_for_command(global, store::OpenMode::read_only);
+    if (!opened)
+        return report(opened.error(), "");
+    store::Archive& archive = *opened->archive;
+    const std::string& db_path = opened->context.db_path;
+    auto feeds = archive.list_feeds();
     if (!feeds)
-        return report(feeds.error(), context->db_path);
+        return report(feeds.error(), db_path);
     if (arguments.json) {
         nlohmann::ordered_json array = nlohmann::ordered_json::array();
         for (const auto& feed : *feeds)
@@ -112,13 +102,11 @@ int run_import_opml(const GlobalOptions& global, const ImportOpmlArguments& argu
     auto outlines = parse::parse_opml(*bytes);
     if (!outlines)
         return report(Error(Errc::invalid_argument, outlines.error().message), arguments.file);
-    auto context = load_context(global);
-    if (!context)
-        return report(context.error(), "");
-    setup_logging(global, LogLevel::warning);
-    auto archive = open_archive(*context, store::OpenMode::read_write);
-    if (!archive)
-        return report(archive.error(), context->db_path);
+    auto opened = open_for_command(global, store::OpenMode::read_write);
+    if (!opened)
+        return report(opened.error(), "");
+    store::Archive& archive = *opened->archive;
+    const std::string& db_path = opened->context.db_path;
     std::size_t added = 0, known = 0, skipped = 0;
     for (const parse::OpmlFeed& outline : *outlines) {
         if (!is_http_url(outline.url)) {
@@ -131,13 +119,13 @@ int run_import_opml(const GlobalOptions& global, const ImportOpmlArguments& argu
         feed.title = outline.title;
         feed.site_url = outline.site_url;
         feed.source = store::FeedSource::opml;
-        auto result = (*archive)->add_feed(feed);
+        auto result = archive.add_feed(feed);
         if (result)
             ++added;
         else if (result.error().code == Errc::constraint)
             ++known;
         else
-            return report(result.error(), context->db_path);
+            return report(result.error(), db_path);
     }
     if (global.verbosity != Verbosity::quiet)
         fmt::print("imported {} feeds ({} already subscribed, {} skipped)\n", added, known, skipped);

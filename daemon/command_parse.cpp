@@ -18,14 +18,10 @@ int run_parse_feed(const GlobalOptions&, const ParseFeedArguments& arguments)
     parse::FeedParseOptions options;
     options.url = arguments.url;
     options.dates.zones = &system_zone_offsets();
-    for (const std::string& text : arguments.headers) {
-        auto header = parse_header_argument(text);
-        if (!header) {
-            print_error(header.error().message, "command line");
-            return exit_usage;
-        }
-        options.headers.push_back(std::move(*header));
-    }
+    auto headers = parse_header_arguments(arguments.headers);
+    if (!headers)
+        return report(headers.error(), "command line");
+    options.headers = std::move(*headers);
     auto bytes = read_input_file(arguments.file);
     if (!bytes) {
         print_error(bytes.error().message, arguments.file);
@@ -50,14 +46,10 @@ int run_extract(const GlobalOptions&, const ExtractArguments& arguments)
     parse::ExtractOptions options;
     options.url = arguments.url;
     options.captions = arguments.captions ? parse::CaptionText::body_too : parse::CaptionText::html_only;
-    for (const std::string& text : arguments.headers) {
-        auto header = parse_header_argument(text);
-        if (!header) {
-            print_error(header.error().message, "command line");
-            return exit_usage;
-        }
-        options.headers.push_back(std::move(*header));
-    }
+    auto headers = parse_header_arguments(arguments.headers);
+    if (!headers)
+        return report(headers.error(), "command line");
+    options.headers = std::move(*headers);
     int status = exit_ok;
     for (const std::string& file : arguments.files) {
         auto bytes = read_input_file(file);

@@ -15,7 +15,6 @@ int run_prune(const GlobalOptions& global, const PruneArguments& arguments)
     auto context = load_context(global);
     if (!context)
         return report(context.error(), "");
-    setup_logging(global, LogLevel::warning);
     std::chrono::seconds keep { 0 };
     if (!arguments.older_than.empty()) {
         auto parsed = parse_duration(arguments.older_than);
@@ -27,11 +26,12 @@ int run_prune(const GlobalOptions& global, const PruneArguments& arguments)
     } else {
         return report(Error(Errc::invalid_argument, "no retention policy: nothing is purged by default; pass --captures-older-than 365d or set [store] keep_captures"), "prune");
     }
-    auto archive = open_archive(*context, store::OpenMode::read_write);
-    if (!archive)
-        return report(Error(archive.error().code, fmt::format("{} ({})", archive.error().message, context->db_path)), "");
+    auto opened = open_for_command(global, store::OpenMode::read_write);
+    if (!opened)
+        return report(opened.error(), "");
+    auto& archive = opened->archive;
     const Timestamp cutoff = now_utc() - keep;
-    auto pruned = (*archive)->prune_captures(cutoff, arguments.dry_run ? store::PruneMode::dry_run : store::PruneMode::apply);
+    auto pruned = archive->prune_captures(cutoff, arguments.dry_run ? store::PruneMode::dry_run : store::PruneMode::apply);
     if (!pruned)
         return report(pruned.error(), context->db_path);
     if (global.verbosity != Verbosity::quiet)

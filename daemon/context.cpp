@@ -166,12 +166,31 @@ Result<std::string> read_input_file(const std::string& path, std::size_t max_byt
     return bytes;
 }
 
-Result<HttpHeader> parse_header_argument(const std::string& text)
+Result<HttpHeaders> parse_header_arguments(const std::vector<std::string>& texts)
 {
-    const auto colon = text.find(':');
-    if (colon == std::string::npos || colon == 0)
-        return Error(Errc::invalid_argument, fmt::format("--header '{}' is not 'Name: value'", text));
-    return HttpHeader { trim(std::string_view(text).substr(0, colon)), trim(std::string_view(text).substr(colon + 1)) };
+    HttpHeaders headers;
+    for (const std::string& text : texts) {
+        const auto colon = text.find(':');
+        if (colon == std::string::npos || colon == 0)
+            return Error(Errc::invalid_argument, fmt::format("--header '{}' is not 'Name: value'", text));
+        headers.push_back({ trim(std::string_view(text).substr(0, colon)), trim(std::string_view(text).substr(colon + 1)) });
+    }
+    return headers;
+}
+
+Result<CommandArchive> open_for_command(const GlobalOptions& global, store::OpenMode mode, LogLevel default_level)
+{
+    auto context = load_context(global);
+    if (!context)
+        return context.error();
+    setup_logging(global, default_level);
+    auto archive = open_archive(*context, mode);
+    if (!archive)
+        return archive.error();
+    if (mode == store::OpenMode::read_write)
+        if (auto synced = sync_config_feeds(**archive, context->config); !synced)
+            return synced.error();
+    return CommandArchive { std::move(*context), std::move(*archive) };
 }
 
 Result<store::FeedRecord> require_feed(store::Archive& archive, const std::string& selector)

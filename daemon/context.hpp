@@ -32,6 +32,14 @@ void setup_logging(const GlobalOptions&, LogLevel default_level);
 
 Result<std::unique_ptr<store::Archive>> open_archive(const CommandContext&, store::OpenMode);
 
+// What most commands start with: the context, logging at `default_level` (-v/-q move it), the
+// archive open in `mode`; read-write opens also bring the config's feeds in (sync_config_feeds).
+struct CommandArchive {
+    CommandContext context;
+    std::unique_ptr<store::Archive> archive;
+};
+Result<CommandArchive> open_for_command(const GlobalOptions&, store::OpenMode, LogLevel default_level = LogLevel::warning);
+
 // Feeds declared in the config are added to the archive, and their settings (name, interval,
 // headers, cookies) replace what the archive holds: the file is declarative and wins.
 Result<void> sync_config_feeds(store::Archive&, const Config&);
@@ -42,8 +50,8 @@ int report(const Error& error, std::string_view where);
 // A whole input file, capped at `max_bytes`.
 Result<std::string> read_input_file(const std::string& path, std::size_t max_bytes = 64 * 1024 * 1024);
 
-// "Name: value" from the command line.
-Result<HttpHeader> parse_header_argument(const std::string& text);
+// "Name: value" arguments from the command line.
+Result<HttpHeaders> parse_header_arguments(const std::vector<std::string>& texts);
 
 // Resolves a FEED argument (id, URL or name) or fails with a clear error.
 Result<store::FeedRecord> require_feed(store::Archive&, const std::string& selector);

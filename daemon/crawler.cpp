@@ -211,6 +211,20 @@ asio::awaitable<Result<std::size_t>> Crawler::poll_feed(store::FeedRecord feed)
     co_return new_entries;
 }
 
+asio::awaitable<Result<ExtractedPage>> Crawler::extract(const HttpResponse& response)
+{
+    const std::string page_url = response.final_url.empty() ? response.url : response.final_url;
+    // What this host's other pages taught us about its template (absent on a store error: the
+    // extractor then works from the page alone).
+    auto profile = co_await m_runtime.store([&](store::Archive& archive) { return archive.site_profile(url_host(page_url)); });
+    parse::ExtractOptions options;
+    options.url = page_url;
+    options.headers = response.headers;
+    if (profile)
+        options.site = &*profile;
+    co_return co_await run_on(m_runtime.cpu, [&] { return parse::extract_page(response.body, options); });
+}
+
 asio::awaitable<Result<store::ArticleChange>> Crawler::process_job(store::Job job)
 {
     std::optional<store::FeedRecord> feed;
@@ -255,16 +269,7 @@ asio::awaitable<Result<store::ArticleChange>> Crawler::process_job(store::Job jo
     if (status < 200 || status >= 300)
         co_return co_await give_up_or_retry(Error(Errc::http_status, fmt::format("HTTP {}", status)), fetch::retry_after(response->headers, now_utc()), false);
 
-    const std::string page_url = response->final_url.empty() ? job.url : response->final_url;
-    const std::string host = url_host(page_url);
-    auto profile = co_await m_runtime.store([&](store::Archive& archive) { return archive.site_profile(host); });
-    parse::ExtractOptions options;
-    options.url = page_url;
-    options.headers = response->headers;
-    if (profile)
-        options.site = &*profile;
-    const HttpResponse& capture = *response;
-    auto page = co_await run_on(m_runtime.cpu, [&] { return parse::extract_page(capture.body, options); });
+    auto page = co_await extract(*response);
     if (!page)
         co_return co_await give_up_or_retry(page.error(), std::nullopt, true);
     if (job.entry_id) {
@@ -378,15 +383,7 @@ asio::awaitable<ReextractReport> Crawler::reextract(std::string host)
                 report.failures.push_back({ stored.url, capture.error().message });
                 continue;
             }
-            const std::string page_url = capture->final_url.empty() ? capture->url : capture->final_url;
-            auto profile = co_await m_runtime.store([&](store::Archive& archive) { return archive.site_profile(url_host(page_url)); });
-            parse::ExtractOptions options;
-            options.url = page_url;
-            options.headers = capture->headers;
-            if (profile)
-                options.site = &*profile;
-            const HttpResponse& bytes = *capture;
-            auto page = co_await run_on(m_runtime.cpu, [&] { return parse::extract_page(bytes.body, options); });
+            auto page = co_await extract(*capture);
             if (!page) {
                 report.failures.push_back({ stored.url, page.error().message });
                 continue;

@@ -62,6 +62,8 @@ public:
     asio::awaitable<ReextractReport> reextract(std::string host);
 
 private:
+    // Extracts a fetched or stored page on the CPU pool, with its host's learned template.
+    asio::awaitable<Result<ExtractedPage>> extract(const HttpResponse&);
     fetch::FetchRequest request_for(const std::string& url, const store::FeedRecord*) const;
 
     void progress(std::size_t done, std::size_t total, const char* what) const

@@ -14,25 +14,14 @@ namespace {
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
-int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 // libcurl percent-encodes non-ASCII bytes; put back the ones that were characters in the input.
 std::string restore_iri_characters(std::string url)
 {
     std::string out;
     out.reserve(url.size());
     for (std::size_t i = 0; i < url.size(); ++i) {
-        if (url[i] == '%' && i + 2 < url.size() && hex_value(url[i + 1]) >= 8 && hex_value(url[i + 2]) >= 0) {
-            out += static_cast<char>(hex_value(url[i + 1]) * 16 + hex_value(url[i + 2]));
+        if (url[i] == '%' && i + 2 < url.size() && hex_digit_value(url[i + 1]) >= 8 && hex_digit_value(url[i + 2]) >= 0) {
+            out += static_cast<char>(hex_digit_value(url[i + 1]) * 16 + hex_digit_value(url[i + 2]));
             i += 2;
         } else {
             out += url[i];
