@@ -209,14 +209,6 @@ CREATE TABLE site_blocks (
 -- site_profile() reads only blocks seen on two pages or more: the template, not the prose.
 CREATE INDEX site_blocks_recurring ON site_blocks(host, fingerprint, pages) WHERE pages >= 2;
 
-CREATE TABLE hosts (
-    host TEXT PRIMARY KEY,
-    robots_txt TEXT,
-    robots_status INTEGER,
-    robots_fetched_at INTEGER,
-    paused_until INTEGER
-) WITHOUT ROWID;
-
 -- Full-text search over the *current* text of each article: the trigger replaces the previous
 -- revision's entry, so a search never ranks stale text and needs no join to filter it. Relies on
 -- revisions being inserted as 1, 2, 3… per article (save_article) and deleted only with their
