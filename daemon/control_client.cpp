@@ -32,7 +32,11 @@ std::optional<int> forward_to_daemon(const GlobalOptions& global, std::string_vi
     socket.connect(asio::local::stream_protocol::endpoint(context->socket_path), ec);
     if (ec)
         return std::nullopt; // a stale socket file: no daemon behind it
-    const std::string request = nlohmann::json { { "command", command }, { "arguments", arguments } }.dump() + "\n";
+    // The archive this command means: a daemon serving another archive declines, and the command
+    // then runs directly on the one asked for.
+    std::error_code absolute_error;
+    const std::string db = std::filesystem::absolute(context->db_path, absolute_error).string();
+    const std::string request = nlohmann::json { { "command", command }, { "arguments", arguments }, { "db", db } }.dump() + "\n";
     asio::write(socket, asio::buffer(request), ec);
     if (ec) {
         print_error(fmt::format("cannot talk to the daemon: {}", ec.message()), context->socket_path);
@@ -50,6 +54,8 @@ std::optional<int> forward_to_daemon(const GlobalOptions& global, std::string_vi
         auto reply = nlohmann::json::parse(line, nullptr, false);
         if (!reply.is_object())
             continue;
+        if (reply.value("other_archive", false))
+            return std::nullopt;
         if (reply.contains("error") && reply["error"].is_string())
             print_error(reply["error"].get<std::string>(), reply.value("where", std::string()));
         if (reply.contains("output") && reply["output"].is_string())

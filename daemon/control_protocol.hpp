@@ -9,7 +9,8 @@
 
 namespace feedkeeper::daemon {
 
-// {"command": "recrawl" | "reextract" | "status" | "reload", "arguments": {...}}
+// {"command": "recrawl" | "reextract" | "status" | "reload", "arguments": {...}, "db": "/abs/path"}
+// A daemon whose archive is not "db" answers {"other_archive": true} and does nothing.
 inline constexpr std::size_t max_control_line_bytes = 1024 * 1024;
 
 } // namespace feedkeeper::daemon

@@ -155,7 +155,8 @@ asio::awaitable<Result<std::size_t>> Crawler::poll_feed(store::FeedRecord feed)
     if (status != 304 && (status < 200 || status >= 300))
         co_return co_await fail(Error(Errc::http_status, fmt::format("HTTP {}", status)), fetch::retry_after(response->headers, outcome.fetched_at), false);
 
-    std::optional<seconds> gap;
+    // The feed's rhythm as last measured: a 304 says nothing new about it.
+    std::optional<seconds> gap = feed.publishing_gap ? std::optional<seconds>(seconds(*feed.publishing_gap)) : std::nullopt;
     std::optional<seconds> publisher_interval = feed.publisher_interval ? std::optional<seconds>(seconds(*feed.publisher_interval)) : std::nullopt;
     std::size_t new_entries = 0;
     if (status != 304) {
@@ -170,7 +171,10 @@ asio::awaitable<Result<std::size_t>> Crawler::poll_feed(store::FeedRecord feed)
             co_return co_await fail(saved_capture.error(), std::nullopt, false);
         if (!parsed)
             co_return co_await fail(Error(Errc::parse, "not a feed: " + parsed.error().message), std::nullopt, false);
-        gap = publishing_gap(*parsed);
+        if (auto measured = publishing_gap(*parsed)) {
+            gap = measured;
+            outcome.publishing_gap = measured->count();
+        }
         const std::vector<parse::EntryKey> keys = parse::entry_keys(*parsed);
         std::map<std::string, int> link_uses;
         for (const FeedEntry& entry : parsed->entries)

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include <csignal>
+#include <filesystem>
 #include <unistd.h>
 
 namespace feedkeeper::daemon {
@@ -237,6 +238,11 @@ asio::awaitable<std::vector<nlohmann::json>> Service::handle(const nlohmann::jso
 {
     const std::string command = request["command"].get<std::string>();
     const nlohmann::json arguments = request.value("arguments", nlohmann::json::object());
+    if (const std::string db = request.value("db", std::string()); !db.empty()) {
+        std::error_code ec;
+        if (!std::filesystem::equivalent(db, m_context.db_path, ec))
+            co_return std::vector<nlohmann::json> { nlohmann::json { { "other_archive", true } } };
+    }
     if (command == "status") {
         const bool json = arguments.value("json", false);
         DaemonInfo info = m_info;

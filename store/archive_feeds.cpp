@@ -15,7 +15,7 @@ namespace {
 constexpr const char* feed_columns =
     "id, url, added_url, name, title, site_url, source, interval_seconds, headers, cookies, etag, last_modified,"
     " health, last_error, last_error_at, failing_since, consecutive_failures, last_fetch, last_success,"
-    " last_new_entry, next_fetch, publisher_interval, cache_until, remote_ip, created_at, article_count";
+    " last_new_entry, next_fetch, publisher_interval, cache_until, publishing_gap, remote_ip, created_at, article_count";
 
 FeedSource source_from_string(std::string_view text)
 {
@@ -54,6 +54,7 @@ FeedRecord read_feed(SQLite::Statement& row)
     feed.next_fetch = column_time(row.getColumn(i++));
     feed.publisher_interval = column_int(row.getColumn(i++));
     feed.cache_until = column_time(row.getColumn(i++));
+    feed.publishing_gap = column_int(row.getColumn(i++));
     feed.remote_ip = column_text(row.getColumn(i++));
     feed.created_at = column_time(row.getColumn(i++)).value_or(Timestamp {});
     feed.articles = row.getColumn(i++).getInt64();
@@ -213,7 +214,8 @@ Result<void> Archive::record_poll(const FeedPollOutcome& outcome)
             " last_modified = CASE WHEN :success THEN :modified ELSE last_modified END,"
             " title = coalesce(:title, title), site_url = coalesce(:site_url, site_url),"
             " publisher_interval = coalesce(:publisher_interval, publisher_interval),"
-            " cache_until = :cache_until, remote_ip = coalesce(:remote_ip, remote_ip)"
+            " cache_until = :cache_until, remote_ip = coalesce(:remote_ip, remote_ip),"
+            " publishing_gap = coalesce(:publishing_gap, publishing_gap)"
             " WHERE id = :id");
         update->bind(":fetched", static_cast<std::int64_t>(seconds(outcome.fetched_at)));
         update->bind(":health", std::string(to_string(outcome.health)));
@@ -231,6 +233,7 @@ Result<void> Archive::record_poll(const FeedPollOutcome& outcome)
             update->bind(":publisher_interval");
         bind_time(update, ":cache_until", outcome.cache_until);
         bind_text_or_null(update, ":remote_ip", outcome.remote_ip);
+        bind_int_or_null(update, ":publishing_gap", outcome.publishing_gap);
         update->bind(":id", static_cast<std::int64_t>(outcome.feed_id));
         update->exec();
         transaction.commit();

@@ -286,7 +286,8 @@ Result<bool> Archive::mark_gone(const std::string& url, long http_status, Timest
 {
     try {
         auto update = m_impl->statement(
-            "UPDATE articles SET gone_at = coalesce(gone_at, :when), http_status = :status, last_fetched = max(coalesce(last_fetched, 0), :when)"
+            "UPDATE articles SET gone_at = coalesce(gone_at, :when), http_status = :status, last_fetched = max(coalesce(last_fetched, 0), :when),"
+            " next_check = NULL" // nothing left to recheck: a due time here would keep the scheduler awake
             " WHERE id = (SELECT article_id FROM article_keys WHERE key = :key)");
         update->bind(":when", static_cast<std::int64_t>(seconds(when)));
         update->bind(":status", static_cast<std::int64_t>(http_status));

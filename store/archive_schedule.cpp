@@ -76,12 +76,12 @@ Result<std::size_t> Archive::enqueue_due_rechecks(Timestamp now, std::size_t lim
 Result<std::optional<Timestamp>> Archive::next_due_time()
 {
     try {
-        // Each min() is answered from an index (feeds_next_fetch, jobs_pending: pending jobs only, articles_next_check).
+        // Each min() is answered from an index (feeds_next_fetch, jobs_pending_due, articles_next_check).
         auto query = m_impl->statement(
             "SELECT (SELECT CASE WHEN EXISTS (SELECT 1 FROM feeds WHERE health != 'retired' AND next_fetch IS NULL) THEN 0"
             "        ELSE (SELECT min(next_fetch) FROM feeds WHERE health != 'retired') END),"
             " (SELECT min(not_before) FROM jobs WHERE state = 'pending'),"
-            " (SELECT min(next_check) FROM articles WHERE next_check IS NOT NULL)");
+            " (SELECT min(next_check) FROM articles WHERE next_check IS NOT NULL AND gone_at IS NULL)");
         std::optional<Timestamp> earliest;
         if (query->executeStep()) {
             for (int column = 0; column < 3; ++column) {

@@ -45,6 +45,7 @@ struct FeedRecord {
     std::optional<Timestamp> next_fetch;
     std::optional<std::int64_t> publisher_interval; // ttl / sy:updatePeriod, seconds
     std::optional<Timestamp> cache_until;           // Cache-Control max-age / Expires
+    std::optional<std::int64_t> publishing_gap;     // seconds between items, as last measured
     std::string remote_ip;                          // address the feed was last fetched from
     Timestamp created_at {};
     std::int64_t articles = 0; // filled by list queries
@@ -74,6 +75,7 @@ struct FeedPollOutcome {
     std::optional<Timestamp> next_fetch;
     std::optional<std::int64_t> publisher_interval;
     std::optional<Timestamp> cache_until;
+    std::optional<std::int64_t> publishing_gap; // kept when the poll could not measure it (304)
     std::int64_t consecutive_failures = 0;
     std::string remote_ip;
 };

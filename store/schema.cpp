@@ -59,6 +59,7 @@ CREATE TABLE feeds (
     next_fetch INTEGER,
     publisher_interval INTEGER,
     cache_until INTEGER,
+    publishing_gap INTEGER,
     remote_ip TEXT,
     created_at INTEGER NOT NULL,
     article_count INTEGER NOT NULL DEFAULT 0
@@ -187,6 +188,7 @@ CREATE TABLE jobs (
 CREATE UNIQUE INDEX jobs_pending_url ON jobs(kind, url) WHERE state = 'pending';
 CREATE INDEX jobs_pending ON jobs(id, not_before, feed_id) WHERE state = 'pending';
 CREATE INDEX jobs_failed ON jobs(id) WHERE state = 'failed';
+CREATE INDEX jobs_pending_due ON jobs(not_before) WHERE state = 'pending';
 
 CREATE TABLE site_pages (
     host TEXT NOT NULL,
