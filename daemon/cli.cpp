@@ -109,10 +109,11 @@ int run_cli(int argc, char** argv)
     command_for(import_command, run_import_opml, import_opml);
 
     CrawlArguments crawl;
-    auto* crawl_command = app.add_subcommand("crawl", "poll the feeds and fetch every new article, then exit");
+    auto* crawl_command = app.add_subcommand("crawl", "poll the feeds and fetch every new article, then exit (default: healthy feeds, and failing ones whose back-off has ended)");
     crawl_command->add_option("FEED", crawl.feeds, "only these feeds (id, URL or name)");
     crawl_command->add_flag("--once", crawl.once, "run once and exit (the default; the daemon is `feedkeeper daemon`)");
     crawl_command->add_flag("--due", crawl.due_only, "only feeds whose scheduled poll time has come (for cron jobs)");
+    crawl_command->add_flag("--all", crawl.all, "every active feed, even those backing off after errors or a Retry-After");
     command_for(crawl_command, run_crawl, crawl);
 
     RecrawlArguments recrawl;

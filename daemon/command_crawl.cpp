@@ -54,7 +54,7 @@ Result<CrawlReport> run_crawl(CommandContext& context, std::unique_ptr<store::Ar
 int finish(const GlobalOptions& global, const Result<CrawlReport>& outcome)
 {
     if (!outcome)
-        return report(outcome.error(), "");
+        return report(outcome.error(), "crawl");
     for (const CrawlReport::Failure& failure : outcome->failures)
         print_error(failure.what, failure.where);
     if (global.verbosity != Verbosity::quiet)
@@ -62,7 +62,7 @@ int finish(const GlobalOptions& global, const Result<CrawlReport>& outcome)
     return outcome->exit_code();
 }
 
-Result<std::vector<store::FeedRecord>> select_feeds(store::Archive& archive, const std::vector<std::string>& selectors, bool due_only)
+Result<std::vector<store::FeedRecord>> select_feeds(store::Archive& archive, const std::vector<std::string>& selectors, CrawlSelection selection)
 {
     std::vector<store::FeedRecord> feeds;
     if (!selectors.empty()) {
@@ -74,12 +74,19 @@ Result<std::vector<store::FeedRecord>> select_feeds(store::Archive& archive, con
         }
         return feeds;
     }
-    auto all = due_only ? archive.due_feeds(now_utc()) : archive.list_feeds();
+    const Timestamp now = now_utc();
+    auto all = selection == CrawlSelection::due ? archive.due_feeds(now) : archive.list_feeds();
     if (!all)
         return all.error();
-    for (auto& feed : *all)
-        if (feed.health != store::FeedHealth::retired)
-            feeds.push_back(std::move(feed));
+    for (auto& feed : *all) {
+        if (feed.health == store::FeedHealth::retired)
+            continue;
+        // A feed backing off (errors, Retry-After) is left alone until its time, unless --all.
+        const bool waiting = feed.health != store::FeedHealth::ok && feed.next_fetch && *feed.next_fetch > now;
+        if (selection == CrawlSelection::healthy_or_due && waiting)
+            continue;
+        feeds.push_back(std::move(feed));
+    }
     return feeds;
 }
 
@@ -90,7 +97,10 @@ int run_crawl(const GlobalOptions& global, const CrawlArguments& arguments)
     auto prepared = open_for_command(global, store::OpenMode::read_write);
     if (!prepared)
         return report(prepared.error(), "");
-    auto feeds = select_feeds(*prepared->archive, arguments.feeds, arguments.due_only);
+    if (arguments.due_only && arguments.all)
+        return report(Error(Errc::invalid_argument, "--due and --all cannot be combined"), "command line");
+    const CrawlSelection selection = arguments.all ? CrawlSelection::all : arguments.due_only ? CrawlSelection::due : CrawlSelection::healthy_or_due;
+    auto feeds = select_feeds(*prepared->archive, arguments.feeds, selection);
     if (!feeds)
         return report(feeds.error(), "crawl");
     if (feeds->empty() && arguments.feeds.empty())
@@ -113,7 +123,7 @@ int run_recrawl(const GlobalOptions& global, const RecrawlArguments& arguments)
         return report(prepared.error(), "");
     std::vector<store::FeedRecord> feeds;
     if (arguments.all || !arguments.feeds.empty()) {
-        auto selected = select_feeds(*prepared->archive, arguments.feeds, false);
+        auto selected = select_feeds(*prepared->archive, arguments.feeds, CrawlSelection::all);
         if (!selected)
             return report(selected.error(), "recrawl");
         feeds = std::move(*selected);

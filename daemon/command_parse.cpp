@@ -23,10 +23,8 @@ int run_parse_feed(const GlobalOptions&, const ParseFeedArguments& arguments)
         return report(headers.error(), "command line");
     options.headers = std::move(*headers);
     auto bytes = read_input_file(arguments.file);
-    if (!bytes) {
-        print_error(bytes.error().message, arguments.file);
-        return exit_failure;
-    }
+    if (!bytes)
+        return report(bytes.error(), arguments.file);
     auto feed = parse::parse_feed(*bytes, options);
     if (!feed) {
         // Still say so on stdout in the suite's shape, so a consumer of the JSON sees "bozo".

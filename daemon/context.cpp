@@ -184,12 +184,13 @@ Result<CommandArchive> open_for_command(const GlobalOptions& global, store::Open
     if (!context)
         return context.error();
     setup_logging(global, default_level);
+    // Errors end with where they happened, as the one-line error format wants.
     auto archive = open_archive(*context, mode);
     if (!archive)
-        return archive.error();
+        return Error(archive.error().code, fmt::format("{} ({})", archive.error().message, context->db_path));
     if (mode == store::OpenMode::read_write)
         if (auto synced = sync_config_feeds(**archive, context->config); !synced)
-            return synced.error();
+            return Error(synced.error().code, fmt::format("{} ({})", synced.error().message, context->config.source));
     return CommandArchive { std::move(*context), std::move(*archive) };
 }
 

@@ -34,6 +34,7 @@ Result<std::unique_ptr<store::Archive>> open_archive(const CommandContext&, stor
 
 // What most commands start with: the context, logging at `default_level` (-v/-q move it), the
 // archive open in `mode`; read-write opens also bring the config's feeds in (sync_config_feeds).
+// Its errors' messages end with "(<where>)": report them with an empty `where`.
 struct CommandArchive {
     CommandContext context;
     std::unique_ptr<store::Archive> archive;

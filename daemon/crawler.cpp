@@ -53,6 +53,46 @@ void fill_from_entry(ExtractedPage& page, const store::EntryHints& hints)
         page.categories = hints.categories;
 }
 
+// Marks `id` as in flight in `set` for the lifetime of the guard; false when it already was.
+class InFlight {
+public:
+    InFlight(std::set<std::int64_t>& set, std::int64_t id) : m_set(set), m_id(id), m_owner(set.insert(id).second) { }
+    ~InFlight()
+    {
+        if (m_owner)
+            m_set.erase(m_id);
+    }
+    InFlight(const InFlight&) = delete;
+    InFlight& operator=(const InFlight&) = delete;
+    bool owner() const { return m_owner; }
+
+private:
+    std::set<std::int64_t>& m_set;
+    std::int64_t m_id;
+    bool m_owner;
+};
+
+// Round-robin over hosts, so concurrent workers do not all queue on one host's politeness slot.
+std::vector<store::Job> interleave_by_host(std::vector<store::Job> jobs)
+{
+    std::map<std::string, std::vector<store::Job>> by_host;
+    std::vector<std::string> order;
+    for (store::Job& job : jobs) {
+        const std::string host = url_host(job.url);
+        auto [it, inserted] = by_host.try_emplace(host);
+        if (inserted)
+            order.push_back(host);
+        it->second.push_back(std::move(job));
+    }
+    std::vector<store::Job> out;
+    out.reserve(jobs.size());
+    for (std::size_t round = 0; out.size() < jobs.size(); ++round)
+        for (const std::string& host : order)
+            if (auto& list = by_host[host]; round < list.size())
+                out.push_back(std::move(list[round]));
+    return out;
+}
+
 } // namespace
 
 std::string CrawlReport::summary() const
@@ -118,6 +158,9 @@ fetch::FetchRequest Crawler::request_for(const std::string& url, const store::Fe
 
 asio::awaitable<Result<std::size_t>> Crawler::poll_feed(store::FeedRecord feed)
 {
+    InFlight in_flight(m_feeds_in_flight, feed.id);
+    if (!in_flight.owner())
+        co_return std::size_t { 0 }; // another crawl is polling it right now and records the outcome
     const ScheduleConfig& schedule = m_runtime.config.schedule;
     fetch::FetchRequest request = request_for(feed.url, &feed);
     request.address_policy = fetch::AddressPolicy::allow_private; // the user subscribed to this address
@@ -231,6 +274,9 @@ asio::awaitable<Result<ExtractedPage>> Crawler::extract(const HttpResponse& resp
 
 asio::awaitable<Result<store::ArticleChange>> Crawler::process_job(store::Job job)
 {
+    InFlight in_flight(m_jobs_in_flight, job.id);
+    if (!in_flight.owner())
+        co_return Error(Errc::cancelled, "already being fetched by another crawl");
     std::optional<store::FeedRecord> feed;
     if (job.feed_id) {
         auto found = co_await m_runtime.store([&](store::Archive& archive) { return archive.find_feed(std::to_string(*job.feed_id)); });
@@ -294,7 +340,9 @@ asio::awaitable<Result<store::ArticleChange>> Crawler::process_job(store::Job jo
             { "hint", input.page.status == PageStatus::consent_wall ? "set cookies for this feed to pass the consent wall" : "" } });
         co_return store::ArticleChange::not_stored;
     }
-    if (auto scheduled = co_await m_runtime.store([&](store::Archive& archive) { return archive.schedule_recheck(saved->article_id, schedule.recheck_ages, now_utc()); }); !scheduled)
+    // A copy: the store thread must not read the configuration a reload may replace meanwhile.
+    const std::vector<std::chrono::seconds> ages = schedule.recheck_ages;
+    if (auto scheduled = co_await m_runtime.store([&](store::Archive& archive) { return archive.schedule_recheck(saved->article_id, ages, now_utc()); }); !scheduled)
         log_event(LogLevel::warning, "store.failed", { { "url", job.url }, { "error", scheduled.error().message } });
     log_event(LogLevel::info, "article.stored", { { "article", saved->article_id }, { "revision", saved->revision }, { "url", job.url },
         { "change", saved->change == store::ArticleChange::unchanged ? "unchanged" : saved->change == store::ArticleChange::created ? "created" : "revised" } });
@@ -319,14 +367,19 @@ asio::awaitable<void> Crawler::drain_jobs(std::vector<std::int64_t> feed_ids, Cr
                 co_return;
             }
             for (store::Job& job : *due)
-                if (attempted.insert(job.id).second)
+                if (!m_jobs_in_flight.contains(job.id) && attempted.insert(job.id).second)
                     batch.push_back(std::move(job));
         }
-        if (batch.empty())
+        if (batch.empty() || m_stopping)
             co_return;
+        batch = interleave_by_host(std::move(batch));
         const std::size_t total = attempted.size();
         co_await for_each_concurrently(batch.size(), m_runtime.config.fetch.max_in_flight, [&](std::size_t i) -> asio::awaitable<void> {
+            if (m_stopping)
+                co_return;
             auto outcome = co_await process_job(batch[i]);
+            if (!outcome && outcome.error().code == Errc::cancelled)
+                co_return; // another crawl has it, or we are shutting down: nothing to report
             progress(++done, total, "articles");
             if (!outcome) {
                 ++report.articles_failed;
@@ -346,6 +399,8 @@ asio::awaitable<CrawlReport> Crawler::crawl(std::vector<store::FeedRecord> feeds
 {
     CrawlReport report;
     co_await for_each_concurrently(feeds.size(), m_runtime.config.fetch.max_in_flight, [&](std::size_t i) -> asio::awaitable<void> {
+        if (m_stopping)
+            co_return;
         auto polled = co_await poll_feed(feeds[i]);
         ++report.feeds_polled;
         progress(report.feeds_polled, feeds.size(), "feeds");

@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,9 @@ public:
     // Re-runs extraction on the latest stored capture of every article (of `host`, or all).
     asio::awaitable<ReextractReport> reextract(std::string host);
 
+    // Shutdown: work already running finishes; no further feed or job is started.
+    void stop() { m_stopping = true; }
+
 private:
     // Extracts a fetched or stored page on the CPU pool, with its host's learned template.
     asio::awaitable<Result<ExtractedPage>> extract(const HttpResponse&);
@@ -75,6 +79,11 @@ private:
     Runtime& m_runtime;
     std::mt19937_64 m_random;
     ProgressCallback m_progress;
+    // What is being worked on right now, across concurrent crawls (the daemon's scheduler, a
+    // control-socket recrawl): a feed is polled, and a job processed, by one of them at a time.
+    std::set<std::int64_t> m_feeds_in_flight;
+    std::set<std::int64_t> m_jobs_in_flight;
+    bool m_stopping = false;
 };
 
 // Runs `work` over `items` with at most `limit` in flight, on the current executor.

@@ -71,7 +71,19 @@ int Service::run()
         m_metrics = std::move(*metrics);
     }
     wait_for_signals();
-    asio::co_spawn(m_runtime.io, scheduler_loop(), asio::detached);
+    asio::co_spawn(m_runtime.io, scheduler_loop(), [this](std::exception_ptr error) {
+        if (!error)
+            return;
+        // The scheduler must not die quietly: say why, stop the keep-alives, exit non-zero so
+        // systemd (Restart=on-failure) starts us again.
+        try {
+            std::rethrow_exception(error);
+        } catch (const std::exception& exception) {
+            log_event(LogLevel::error, "daemon.scheduler_failed", { { "error", exception.what() } });
+        }
+        m_exit_code = exit_failure;
+        asio::co_spawn(m_runtime.io, shutdown(), asio::detached);
+    });
     if (auto interval = watchdog_interval())
         asio::co_spawn(m_runtime.io, watchdog_loop(*interval), asio::detached);
     log_event(LogLevel::notice, "daemon.started", { { "version", FEEDKEEPER_VERSION }, { "database", m_context.db_path }, { "socket", m_context.socket_path },
@@ -82,7 +94,7 @@ int Service::run()
     log_event(LogLevel::notice, "daemon.stopped", { { "unfinished_tasks", m_tasks } });
     m_torn_down = true;
     m_runtime.shut_down(); // cut-short work unwinds now, while everything it refers to exists
-    return exit_ok;
+    return m_exit_code;
 }
 
 void Service::wait_for_signals()
@@ -129,9 +141,10 @@ Result<void> Service::reload()
     m_context.config = *config;
     m_runtime.config = std::move(*config);
     m_runtime.fetcher.set_options(fetcher_options(m_runtime.config));
-    asio::co_spawn(m_runtime.io, [this]() -> asio::awaitable<void> {
+    asio::co_spawn(m_runtime.io, [this, config = m_runtime.config]() -> asio::awaitable<void> {
         TaskGuard guard(*this);
-        auto synced = co_await m_runtime.store([&](store::Archive& archive) { return sync_config_feeds(archive, m_runtime.config); });
+        // `config` is this coroutine's own copy: the store thread never reads one a later reload replaces.
+        auto synced = co_await m_runtime.store([&](store::Archive& archive) { return sync_config_feeds(archive, config); });
         if (!synced)
             log_event(LogLevel::error, "config.feeds_failed", { { "error", synced.error().message } });
     }, asio::detached);
@@ -148,21 +161,34 @@ asio::awaitable<void> Service::scheduler_loop()
         auto due = co_await m_runtime.store([&](store::Archive& archive) { return archive.due_feeds(now); });
         if (!due)
             log_event(LogLevel::error, "store.failed", { { "error", due.error().message } });
-        for (store::FeedRecord& feed : due ? *due : std::vector<store::FeedRecord> {})
-            if (!m_polling.contains(feed.id) && m_polling.size() < m_runtime.config.fetch.max_in_flight)
-                asio::co_spawn(m_runtime.io, poll_task(std::move(feed)), asio::detached);
+        bool started = false;
+        for (store::FeedRecord& feed : due ? *due : std::vector<store::FeedRecord> {}) {
+            if (m_stopping || m_polling.contains(feed.id) || m_polling.size() >= m_runtime.config.fetch.max_in_flight)
+                continue;
+            // At most one poll a minute per feed, whatever the archive says: if recording a poll
+            // fails (disk full, read-only), its feed stays due, and must not be hammered.
+            if (auto it = m_last_poll.find(feed.id); it != m_last_poll.end() && Clock::now() - it->second < std::chrono::minutes(1))
+                continue;
+            m_last_poll[feed.id] = Clock::now();
+            asio::co_spawn(m_runtime.io, poll_task(std::move(feed)), asio::detached);
+            started = true;
+        }
         auto rechecks = co_await m_runtime.store([&](store::Archive& archive) { return archive.enqueue_due_rechecks(now, 1000); });
         if (!rechecks)
             log_event(LogLevel::error, "store.failed", { { "error", rechecks.error().message } });
-        if (!m_jobs_running)
+        if (!m_jobs_running && !m_stopping) {
             asio::co_spawn(m_runtime.io, job_task(), asio::detached);
+            started = true;
+        }
 
         auto next = co_await m_runtime.store([](store::Archive& archive) { return archive.next_due_time(); });
-        // Sleep until the next due time (at least 1 s: work in flight keeps its own item due),
-        // at most an hour; a finished task or a control request wakes us earlier.
+        // Sleep until the next due time, at most an hour; a finished task or a control request
+        // wakes us earlier. Work in flight keeps its own item due, hence a floor: 1 s after
+        // starting work, 15 s when everything due was already being worked on.
+        const auto floor = std::chrono::seconds(started ? 1 : 15);
         auto wait = std::chrono::seconds(3600);
         if (next && *next)
-            wait = std::clamp(std::chrono::duration_cast<std::chrono::seconds>(**next - now_utc()), std::chrono::seconds(1), std::chrono::seconds(3600));
+            wait = std::clamp(std::chrono::duration_cast<std::chrono::seconds>(**next - now_utc()), floor, std::chrono::seconds(3600));
         m_info.next_due = now_utc() + wait;
         update_status();
         m_wakeup.expires_after(wait);
@@ -175,8 +201,12 @@ asio::awaitable<void> Service::poll_task(store::FeedRecord feed)
     TaskGuard guard(*this);
     const std::int64_t id = feed.id;
     m_polling.insert(id);
+    struct Unmark { // however the poll ends: the feed must not stay "polling" forever
+        std::set<std::int64_t>& polling;
+        std::int64_t id;
+        ~Unmark() { polling.erase(id); }
+    } unmark { m_polling, id };
     auto polled = co_await m_crawler.poll_feed(std::move(feed));
-    m_polling.erase(id);
     m_info.last_crawl = now_utc();
     ++m_info.polls;
     if (!polled) {
@@ -196,16 +226,19 @@ asio::awaitable<void> Service::job_task()
 {
     TaskGuard guard(*this);
     m_jobs_running = true;
+    struct Done { // however the drain ends, the next one may start
+        bool& running;
+        ~Done() { running = false; }
+    } done { m_jobs_running };
     CrawlReport report;
     co_await m_crawler.drain_jobs({}, report);
     count(report);
-    m_jobs_running = false;
 }
 
 asio::awaitable<void> Service::watchdog_loop(std::chrono::microseconds interval)
 {
     asio::steady_timer timer(m_runtime.io);
-    while (!m_stopping) {
+    while (!m_stopping && m_exit_code == exit_ok) {
         notify_watchdog(); // from the I/O loop itself: a stuck loop stops the keep-alives
         timer.expires_after(interval);
         co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -217,6 +250,7 @@ asio::awaitable<void> Service::shutdown()
     if (m_stopping)
         co_return;
     m_stopping = true;
+    m_crawler.stop();
     notify_stopping();
     m_control->close();
     if (m_metrics)

@@ -14,6 +14,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <memory>
+#include <map>
 #include <set>
 
 namespace feedkeeper::daemon {
@@ -54,6 +55,8 @@ private:
     std::unique_ptr<ControlServer> m_control;
     std::unique_ptr<MetricsServer> m_metrics; // only with [daemon] metrics_listen
     std::set<std::int64_t> m_polling; // feeds being polled now
+    std::map<std::int64_t, std::chrono::steady_clock::time_point> m_last_poll; // started by the scheduler
+    int m_exit_code = 0;
     bool m_jobs_running = false;
     bool m_stopping = false;
     bool m_torn_down = false; // pending frames are being destroyed: guards must not wake anything

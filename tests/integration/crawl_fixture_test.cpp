@@ -214,9 +214,11 @@ TEST_F(CrawlFixture, TooManyRequestsBacksOffAtLeastAsLongAsRetryAfter)
     const auto next = feedkeeper::parse_rfc3339(feeds[0]["next_fetch"].get<std::string>());
     ASSERT_TRUE(next);
     EXPECT_GE(*next - before, std::chrono::seconds(7200 * 9 / 10)) << "jitter aside, Retry-After is honoured";
-    auto due = feedkeeper({ "crawl", "--due" });
-    EXPECT_EQ(due.exit_code, 0);
-    EXPECT_EQ(server.request_count("/busy/"), 1u) << "--due respects the back-off";
+    EXPECT_EQ(feedkeeper({ "crawl", "--due" }).exit_code, 0);
+    EXPECT_EQ(feedkeeper({ "crawl", "--once" }).exit_code, 0);
+    EXPECT_EQ(server.request_count("/busy/"), 1u) << "--due and a plain crawl respect the back-off";
+    EXPECT_EQ(feedkeeper({ "crawl", "--all" }).exit_code, 1);
+    EXPECT_EQ(server.request_count("/busy/"), 2u) << "--all overrides it";
 }
 
 TEST_F(CrawlFixture, ArticleTimeoutIsReportedWithItsUrl)
