@@ -92,18 +92,26 @@ std::vector<std::string> identity_keys(const ArticleInput& input, const std::str
         if (!key.empty() && std::find(keys.begin(), keys.end(), key) == keys.end())
             keys.push_back(std::move(key));
     };
-    const std::string& canonical = input.page.canonical_url;
-    if (is_http_url(canonical)) {
-        auto strip_www = [](std::string host) { return host.starts_with("www.") ? host.substr(4) : host; };
-        const std::string normalized = normalize_url(canonical);
+    const auto has_path = [](const std::string& normalized) {
         const auto path_start = normalized.find('/', normalized.find("//") + 2);
-        const bool has_path = path_start != std::string::npos && path_start + 1 < normalized.size();
-        if (has_path && strip_www(url_host(canonical)) == strip_www(url_host(fetched_url)))
+        return path_start != std::string::npos && path_start + 1 < normalized.size();
+    };
+    const auto strip_www = [](std::string host) { return host.starts_with("www.") ? host.substr(4) : host; };
+    // Addresses other than the link itself identify the page only when it is an article with a
+    // path of its own: soft 404s and paywalls that send every link to "/" or "/login", and such
+    // pages' canonical URLs, must not merge distinct links into one article.
+    const bool article = input.page.status == PageStatus::article && !input.page.body.empty();
+    const std::string& canonical = input.page.canonical_url;
+    if (article && is_http_url(canonical)) {
+        const std::string normalized = normalize_url(canonical);
+        if (has_path(normalized) && strip_www(url_host(canonical)) == strip_www(url_host(fetched_url)))
             add(normalized);
     }
-    add(normalize_url(fetched_url));
-    if (!input.requested_url.empty())
-        add(normalize_url(input.requested_url));
+    const std::string fetched_key = normalize_url(fetched_url);
+    const std::string requested_key = input.requested_url.empty() ? std::string() : normalize_url(input.requested_url);
+    if (requested_key.empty() || fetched_key == requested_key || (article && has_path(fetched_key)))
+        add(fetched_key);
+    add(requested_key);
     return keys;
 }
 

@@ -138,6 +138,28 @@ TEST_F(Identity, CanonicalPointingElsewhereOrAtTheHomePageIsIgnored)
     EXPECT_FALSE(*archive->find_article("https://other.example/original"));
 }
 
+TEST_F(Identity, LinksRedirectedToOneLoginPageStayDistinct)
+{
+    // A paywall sends every link to /login: the redirect target must not merge them.
+    for (const char* link : { "https://news.example/a", "https://news.example/b" }) {
+        ArticleInput input = article(link, page("Login", "Please log in."));
+        input.page.status = PageStatus::paywall;
+        input.page.canonical_url = "https://news.example/login";
+        input.response.final_url = "https://news.example/login";
+        ASSERT_TRUE(archive->save_article(input));
+    }
+    auto a = *archive->find_article("https://news.example/a");
+    auto b = *archive->find_article("https://news.example/b");
+    ASSERT_TRUE(a && b);
+    EXPECT_NE(a->id, b->id);
+    EXPECT_FALSE(*archive->find_article("https://news.example/login"));
+
+    // Later the real article behind one link is stored under that link, not as a revision of the other.
+    const auto real = save(article("https://news.example/b", page("B", prose(3, 80))));
+    EXPECT_EQ(real.article_id, b->id);
+    EXPECT_EQ(real.revision, 1);
+}
+
 TEST_F(Duplicates, ExactCopyOnAnotherSiteIsKeptAndLinkedToTheOriginalStory)
 {
     const auto original = save(article("https://agency.example/story", page("Story", prose(5, 300))));
