@@ -149,6 +149,19 @@ Result<std::int64_t> Archive::save_entries(std::int64_t feed_id, const std::vect
                 bind_time(touch, ":updated", entry.updated);
                 touch->bind(":id", static_cast<std::int64_t>(*known_id));
                 touch->exec();
+                // An item still in its feed whose article could not be fetched (the job gave up
+                // after its attempts: an outage, a robots.txt that was unreachable) is tried again
+                // once a day, so a long outage does not lose it for good.
+                auto retry = impl.statement(
+                    "INSERT INTO jobs (kind, url, entry_id, feed_id, created_at, updated_at)"
+                    " SELECT 'article', e.url, e.id, e.feed_id, :now, :now FROM entries e"
+                    " WHERE e.id = :id AND e.article_id IS NULL AND e.url IS NOT NULL"
+                    " AND (SELECT max(j.updated_at) FROM jobs j WHERE j.state = 'failed' AND j.url = e.url) <= :now - 86400"
+                    " AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.state = 'pending' AND j.url = e.url)"
+                    " ON CONFLICT DO NOTHING");
+                retry->bind(":now", seen);
+                retry->bind(":id", static_cast<std::int64_t>(*known_id));
+                retry->exec();
                 continue;
             }
             // A link some other feed (or entry) already brought in is linked, not fetched again.

@@ -188,6 +188,7 @@ CREATE TABLE jobs (
 CREATE UNIQUE INDEX jobs_pending_url ON jobs(kind, url) WHERE state = 'pending';
 CREATE INDEX jobs_pending ON jobs(id, not_before, feed_id) WHERE state = 'pending';
 CREATE INDEX jobs_failed ON jobs(id) WHERE state = 'failed';
+CREATE INDEX jobs_failed_url ON jobs(url, updated_at) WHERE state = 'failed';
 CREATE INDEX jobs_pending_due ON jobs(not_before) WHERE state = 'pending';
 
 CREATE TABLE site_pages (

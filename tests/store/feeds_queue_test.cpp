@@ -98,6 +98,26 @@ TEST_F(Queue, ChangedGuidWithTheSameUniqueLinkIsTheSameItem)
     EXPECT_EQ(archive->due_jobs(at("2024-03-01T11:00:00Z"), 10)->size(), 1u) << "the article is fetched once";
 }
 
+TEST_F(Queue, ArticleThatFailedIsRetriedADayLaterWhileItsItemStaysInTheFeed)
+{
+    const std::int64_t id = add_feed("https://news.example/feed.xml");
+    const std::vector<EntryInput> items = { entry("g1", "https://news.example/a") };
+    ASSERT_EQ(*archive->save_entries(id, items, at("2024-03-01T09:00:00Z")), 1);
+    auto jobs = *archive->due_jobs(at("2024-03-01T09:00:00Z"), 10);
+    ASSERT_EQ(jobs.size(), 1u);
+    ASSERT_TRUE(archive->fail_job(jobs[0].id, "site down"));
+    // fail_job stamps the real clock; poll "a day later" relative to it.
+    const Timestamp failed_at = now_utc();
+    ASSERT_EQ(*archive->save_entries(id, items, failed_at + std::chrono::hours(2)), 0);
+    EXPECT_TRUE(archive->due_jobs(failed_at + std::chrono::hours(2), 10)->empty()) << "not before a day has passed";
+    ASSERT_EQ(*archive->save_entries(id, items, failed_at + std::chrono::hours(25)), 0);
+    auto again = *archive->due_jobs(failed_at + std::chrono::hours(25), 10);
+    ASSERT_EQ(again.size(), 1u) << "the item is still in the feed: its article is tried again";
+    EXPECT_EQ(again[0].url, "https://news.example/a");
+    ASSERT_EQ(*archive->save_entries(id, items, failed_at + std::chrono::hours(26)), 0);
+    EXPECT_EQ(archive->due_jobs(failed_at + std::chrono::hours(26), 10)->size(), 1u) << "queued once";
+}
+
 TEST_F(Queue, ItemsSharingOneLinkStayDistinctByGuid)
 {
     const std::int64_t id = add_feed("https://news.example/feed.xml");
