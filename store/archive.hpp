@@ -35,7 +35,7 @@ struct ArchiveOptions {
 
 struct ExportFilter {
     std::optional<std::int64_t> feed_id;
-    std::optional<Timestamp> since; // by fetch time of the revision
+    std::optional<Timestamp> since; // by publication date of the revision, else its fetch time
     std::optional<Timestamp> until;
 };
 

@@ -53,8 +53,7 @@ Result<void> Archive::for_each_revision(const ExportFilter& filter, const Revisi
         SQLite::Statement query(m_impl->db,
             "SELECT r.id, r.article_id, f.url, a.url, coalesce(r.canonical_url, a.canonical_url), e.guid,"
             " r.title, r.author, r.published, r.modified, a.first_seen, r.fetched_at, r.revision, r.language, r.categories,"
-            " r.body, r.content_sha256, r.site_name, r.capture_id,"
-            " r.capture_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM revisions p WHERE p.capture_id = r.capture_id AND p.id < r.id)"
+            " r.body, r.content_sha256, r.site_name, r.capture_id"
             " FROM revisions r JOIN articles a ON a.id = r.article_id"
             " LEFT JOIN entries e ON e.id = (SELECT min(x.id) FROM entries x WHERE x.article_id = a.id)" // the first feed item that linked it
             " LEFT JOIN feeds f ON f.id = e.feed_id"
@@ -88,7 +87,6 @@ Result<void> Archive::for_each_revision(const ExportFilter& filter, const Revisi
             record.content_sha256 = column_text(query.getColumn(i++));
             record.site_name = column_text(query.getColumn(i++));
             record.capture_id = column_int(query.getColumn(i++));
-            record.first_with_capture = query.getColumn(i++).getInt() != 0;
             if (!visit(record))
                 break;
         }

@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include <stdexcept>
+#include <unordered_set>
 
 namespace feedkeeper::store {
 namespace {
@@ -121,6 +122,9 @@ Result<ExportSummary> export_warc(Archive& archive, const ExportFilter& filter, 
         info));
 
     std::optional<Error> failure;
+    // Captures written so far (ids only): a capture is written once, and a metadata record refers
+    // only to a response that is in this file, whatever the filter left out.
+    std::unordered_set<std::int64_t> written;
     auto visited = archive.for_each_revision(filter, [&](const RevisionRecord& revision) {
         std::string target = revision.url;
         std::string date = format_rfc3339(revision.fetched_at);
@@ -140,8 +144,8 @@ Result<ExportSummary> export_warc(Archive& archive, const ExportFilter& filter, 
             target = capture->final_url.empty() ? capture->url : capture->final_url;
             date = format_rfc3339(capture->fetched_at);
         }
-        // A capture re-used by a later revision (reextract) is written once, with its first revision.
-        if (capture && revision.first_with_capture) {
+        // A capture re-used by a later revision (reextract) is written once.
+        if (capture && written.insert(*revision.capture_id).second) {
             const std::string request_block = http_request_block(*capture);
             const std::string response_block = http_response_head(*capture) + capture->body;
             std::vector<std::pair<std::string, std::string>> response_headers = {
@@ -163,7 +167,7 @@ Result<ExportSummary> export_warc(Archive& archive, const ExportFilter& filter, 
         const std::string metadata = jsonl_record(revision);
         std::vector<std::pair<std::string, std::string>> metadata_headers = { { "WARC-Type", "metadata" },
             { "WARC-Record-ID", record_id(fmt::format("revision/{}/metadata", revision.id)) }, { "WARC-Date", date }, { "WARC-Target-URI", target } };
-        if (revision.capture_id)
+        if (revision.capture_id && written.contains(*revision.capture_id))
             metadata_headers.push_back({ "WARC-Refers-To", response_id });
         metadata_headers.push_back({ "Content-Type", "application/json" });
         metadata_headers.push_back({ "WARC-Block-Digest", digest(metadata) });

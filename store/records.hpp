@@ -154,7 +154,6 @@ struct RevisionRecord {
     std::string content_sha256;
     std::string site_name;
     std::optional<std::int64_t> capture_id;
-    bool first_with_capture = false; // no earlier revision came from the same capture (reextract re-uses them)
 };
 
 // An archived article as the archive knows it (for `recrawl --url`, tests, tools).

@@ -11,6 +11,7 @@
 #include <zlib.h>
 
 #include <map>
+#include <set>
 #include <sstream>
 
 namespace feedkeeper::store::testing {
@@ -261,6 +262,33 @@ TEST_F(Export, WarcWritesACaptureOnceWhenReextractionReusesIt)
     }
     EXPECT_EQ(responses, 2u);
     EXPECT_EQ(metadata, 3u);
+}
+
+TEST_F(Export, WarcMetadataRefersOnlyToResponsesInTheFile)
+{
+    // Re-extraction at a later date re-uses the first revision's capture; a --since that leaves
+    // that first revision out must still write the capture (once) for the revision it keeps.
+    const auto stored = archive->latest_captures("", 0, 10)->at(0);
+    ArticleInput again;
+    again.capture_id = stored.capture_id;
+    again.response = *archive->load_capture(stored.capture_id);
+    again.requested_url = again.response.url;
+    again.page = page("Re-extracted", "Better extraction.");
+    again.page.published = at("2024-06-01T00:00:00Z");
+    ASSERT_EQ(save(again).change, ArticleChange::revised);
+    ExportFilter filter;
+    filter.since = at("2024-05-01T00:00:00Z");
+    std::set<std::string> responses;
+    std::vector<std::string> references;
+    for (const std::string& member : gzip_members(exported(ExportFormat::warc, filter))) {
+        const WarcRecord record = parse_record(member);
+        if (record.headers.at("WARC-Type") == "response")
+            responses.insert(record.headers.at("WARC-Record-ID"));
+        if (auto it = record.headers.find("WARC-Refers-To"); it != record.headers.end())
+            references.push_back(it->second);
+    }
+    ASSERT_EQ(references.size(), 1u);
+    EXPECT_TRUE(responses.contains(references[0])) << "a reference to a record that is not in the file";
 }
 
 } // namespace
