@@ -62,6 +62,9 @@ int run_remove(const GlobalOptions& global, const RemoveArguments& arguments)
     auto feed = require_feed(archive, arguments.feed);
     if (!feed)
         return report(feed.error(), "remove");
+    if (feed->source == store::FeedSource::config)
+        return report(Error(Errc::invalid_argument, fmt::format("feed {} is declared in the configuration; delete its [[feed]] there instead", feed->url)),
+            opened->context.config.source.empty() ? "remove" : opened->context.config.source);
     if (auto removed = archive.remove_feed(feed->id); !removed)
         return report(removed.error(), db_path);
     if (global.verbosity != Verbosity::quiet)

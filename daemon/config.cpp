@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <set>
 
@@ -226,6 +227,14 @@ void read_config(const Reader& reader, const toml::table& root, Config& config)
         }
         if (s.min_interval > s.max_interval)
             reader.fail(*schedule, "schedule.min_interval", "is larger than schedule.max_interval");
+        // Floors that keep a typo ("6" meaning 6 s) from turning the daemon into a hammer.
+        if (s.min_interval < std::chrono::seconds(60))
+            reader.fail(*schedule, "schedule.min_interval", "must be at least 60s");
+        if (s.max_backoff < std::chrono::seconds(60))
+            reader.fail(*schedule, "schedule.max_backoff", "must be at least 60s");
+        if (s.default_interval < s.min_interval)
+            reader.fail(*schedule, "schedule.default_interval", "is smaller than schedule.min_interval");
+        std::sort(s.recheck_ages.begin(), s.recheck_ages.end());
     }
     if (const auto* daemon = reader.table(root, "daemon")) {
         reader.check_keys(*daemon, "daemon.", { "socket", "metrics_listen", "shutdown_grace" });
@@ -248,8 +257,11 @@ void read_config(const Reader& reader, const toml::table& root, Config& config)
             if (!is_http_url(feed.url))
                 reader.fail(node, "feed.url", "each [[feed]] needs an http(s) url");
             feed.name = reader.text(table, "feed.", "name", "");
-            if (table.get("interval"))
+            if (table.get("interval")) {
                 feed.interval = reader.duration(table, "feed.", "interval", {});
+                if (*feed.interval < std::chrono::seconds(60))
+                    reader.fail(*table.get("interval"), "feed.interval", "must be at least 60s");
+            }
             feed.headers = reader.headers(table, "feed.");
             feed.cookies = reader.text(table, "feed.", "cookies", "");
             config.feeds.push_back(std::move(feed));

@@ -1,5 +1,6 @@
 // daemon/control_client.hpp — the CLI side of the control socket: hand a command to the running
-// daemon. Threading: main thread (blocking I/O with a timeout).
+// daemon. Threading: main thread; blocking I/O that waits as long as the daemon works on the
+// command (a recrawl may take minutes) and ends when the daemon answers or goes away.
 #pragma once
 
 #include "daemon/cli.hpp"

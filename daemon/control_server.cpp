@@ -8,6 +8,8 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -79,8 +81,15 @@ asio::awaitable<void> ControlServer::accept_loop()
 
 asio::awaitable<void> ControlServer::serve(asio::local::stream_protocol::socket socket)
 {
+    using namespace asio::experimental::awaitable_operators;
     std::string buffer;
-    auto [ec, length] = co_await asio::async_read_until(socket, asio::dynamic_buffer(buffer, max_control_line_bytes), '\n', asio::as_tuple(asio::use_awaitable));
+    // A client has a few seconds to say what it wants: a silent connection holds nothing for long.
+    asio::steady_timer deadline(socket.get_executor(), std::chrono::seconds(10));
+    auto read = co_await (asio::async_read_until(socket, asio::dynamic_buffer(buffer, max_control_line_bytes), '\n', asio::as_tuple(asio::use_awaitable))
+        || deadline.async_wait(asio::as_tuple(asio::use_awaitable)));
+    if (read.index() != 0)
+        co_return;
+    auto [ec, length] = std::get<0>(read);
     if (ec)
         co_return;
     std::vector<nlohmann::json> replies;

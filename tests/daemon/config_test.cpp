@@ -79,6 +79,10 @@ TEST(Config, ErrorsNameFileLineAndKey)
     ASSERT_FALSE(syntax);
     EXPECT_NE(syntax.error().message.find("line 1"), std::string::npos) << syntax.error().message;
 
+    auto hammer = load("[schedule]\nmin_interval = 6\n");
+    ASSERT_FALSE(hammer);
+    EXPECT_NE(hammer.error().message.find("schedule.min_interval"), std::string::npos) << hammer.error().message;
+
     auto not_a_url = load("[[feed]]\nurl = \"ftp://example.com/\"\n");
     ASSERT_FALSE(not_a_url);
     EXPECT_NE(not_a_url.error().message.find("feed.url"), std::string::npos);

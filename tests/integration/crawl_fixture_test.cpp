@@ -221,6 +221,18 @@ TEST_F(CrawlFixture, TooManyRequestsBacksOffAtLeastAsLongAsRetryAfter)
     EXPECT_EQ(server.request_count("/busy/"), 2u) << "--all overrides it";
 }
 
+TEST_F(CrawlFixture, FeedsDeclaredInTheConfigAreAddedAndOnlyTheFileRemovesThem)
+{
+    write_text_file(directory.file("feedkeeper.toml"),
+        "[politeness]\nmin_delay = \"0s\"\n[[feed]]\nurl = \"" + server.base_url() + "/feed/\"\nname = \"cw\"\n");
+    auto crawled = feedkeeper({ "crawl", "--once" });
+    ASSERT_EQ(crawled.exit_code, 0) << crawled.err;
+    EXPECT_EQ(export_jsonl().size(), 4u);
+    auto removed = feedkeeper({ "remove", "cw" });
+    EXPECT_EQ(removed.exit_code, 2);
+    EXPECT_NE(removed.err.find("feedkeeper.toml"), std::string::npos) << removed.err;
+}
+
 TEST_F(CrawlFixture, ArticleTimeoutIsReportedWithItsUrl)
 {
     const std::string feed = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title>"
