@@ -6,6 +6,16 @@
 
 namespace feedkeeper::store {
 
+namespace {
+
+// A block seen on one page and not again within this long is prose, not template: its row goes.
+// Template blocks recur within days; half a year also covers a quiet site's yearly appeals.
+constexpr std::int64_t single_page_block_lifetime = 183 * 86400;
+// The sweep runs once per this many new pages of a host: amortised, it costs one row per page.
+constexpr std::int64_t sweep_every_pages = 256;
+
+} // namespace
+
 void record_site_blocks(Archive::Impl& impl, const std::string& host, const std::string& page_key, const std::vector<std::uint64_t>& fingerprints, Timestamp now)
 {
     if (host.empty() || fingerprints.empty())
@@ -18,18 +28,29 @@ void record_site_blocks(Archive::Impl& impl, const std::string& host, const std:
         if (page->exec() == 0)
             return; // counted when this page was first seen: a re-fetch must not inflate the counts
     }
+    const auto seen_at = static_cast<std::int64_t>(seconds(now));
+    std::int64_t host_pages = 0;
     {
-        auto count = impl.statement("INSERT INTO site_hosts (host, pages) VALUES (:host, 1) ON CONFLICT (host) DO UPDATE SET pages = pages + 1");
+        auto count = impl.statement("INSERT INTO site_hosts (host, pages) VALUES (:host, 1) ON CONFLICT (host) DO UPDATE SET pages = pages + 1 RETURNING pages");
         count->bind(":host", host);
-        count->exec();
+        if (count->executeStep())
+            host_pages = count->getColumn(0).getInt64();
     }
     for (std::uint64_t fingerprint : fingerprints) {
         auto block = impl.statement(
-            "INSERT INTO site_blocks (host, fingerprint, pages) VALUES (:host, :fingerprint, 1)"
-            " ON CONFLICT (host, fingerprint) DO UPDATE SET pages = pages + 1");
+            "INSERT INTO site_blocks (host, fingerprint, pages, seen_at) VALUES (:host, :fingerprint, 1, :now)"
+            " ON CONFLICT (host, fingerprint) DO UPDATE SET pages = pages + 1, seen_at = max(seen_at, :now)");
         block->bind(":host", host);
         block->bind(":fingerprint", static_cast<std::int64_t>(fingerprint));
+        block->bind(":now", seen_at);
         block->exec();
+    }
+    if (host_pages % sweep_every_pages == 0) {
+        // A range scan of this host's rows (the primary key's prefix), inside the page's short transaction.
+        auto sweep = impl.statement("DELETE FROM site_blocks WHERE host = :host AND pages = 1 AND seen_at < :cutoff");
+        sweep->bind(":host", host);
+        sweep->bind(":cutoff", seen_at - single_page_block_lifetime);
+        sweep->exec();
     }
 }
 

@@ -254,8 +254,15 @@ WHEN old.article_id IS NULL AND new.article_id IS NOT NULL
 BEGIN UPDATE feeds SET article_count = article_count + 1 WHERE id = new.feed_id; END;
 )sql";
 
+// 2: site_blocks.seen_at, the last time a page showed the block, so that blocks seen on one page
+// only can be swept (record_site_blocks). Rows that exist already count as seen now.
+constexpr std::string_view migration_2 = R"sql(
+ALTER TABLE site_blocks ADD COLUMN seen_at INTEGER NOT NULL DEFAULT 0;
+UPDATE site_blocks SET seen_at = CAST(strftime('%s', 'now') AS INTEGER);
+)sql";
+
 // Append new migrations here; never edit a released one.
-constexpr std::array<std::string_view, 1> migrations = { migration_1 };
+constexpr std::array<std::string_view, 2> migrations = { migration_1, migration_2 };
 
 } // namespace
 

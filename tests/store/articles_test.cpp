@@ -214,5 +214,30 @@ TEST_F(SiteBlocks, RefetchedPageDoesNotInflateTheCounts)
     EXPECT_EQ(archive->site_profile("other.example")->pages, 0);
 }
 
+TEST_F(SiteBlocks, BlocksSeenOnOnePageAreForgottenAfterHalfAYearTemplateBlocksAreKept)
+{
+    // Without the sweep every paragraph ever archived would keep a row. The sweep runs once per 256
+    // new pages of a host; what it dropped is visible when the same block shows up again later.
+    const auto page_with = [](int n, std::vector<std::uint64_t> blocks) {
+        ExtractedPage extracted = page("P" + std::to_string(n), prose(n, 40));
+        extracted.block_fingerprints = std::move(blocks);
+        return extracted;
+    };
+    const Timestamp january = at("2024-01-01T10:00:00Z");
+    const Timestamp august = at("2024-08-01T10:00:00Z");
+    save(article("https://news.example/1", page_with(1, { 11, 500, 600 }), january)); // 500: once, long ago
+    save(article("https://news.example/2", page_with(2, { 11 }), january));           // 11: the template
+    for (int n = 3; n <= 256; ++n) // page 256 triggers the sweep
+        save(article("https://news.example/" + std::to_string(n), page_with(n, { 11, 1000u + n }), august));
+    save(article("https://news.example/257", page_with(257, { 11, 500, 1000u + 256 }), august));
+
+    auto profile = archive->site_profile("news.example");
+    ASSERT_TRUE(profile);
+    EXPECT_EQ(profile->pages, 257);
+    EXPECT_EQ(profile->block_pages.at(11), 257) << "recurring blocks are never swept";
+    EXPECT_FALSE(profile->block_pages.contains(500)) << "seen once in January, swept in August: counted afresh";
+    EXPECT_EQ(profile->block_pages.at(1256), 2) << "a recent single-page block survives the sweep";
+}
+
 } // namespace
 } // namespace feedkeeper::store::testing

@@ -3,6 +3,8 @@
 // full disk (simulated with the archive's size cap, which fails exactly like ENOSPC: SQLITE_FULL).
 #include "store_test_support.hpp"
 
+#include "store/schema.hpp"
+
 #include <sqlite3.h>
 #include <sys/fsuid.h>
 #include <sys/stat.h>
@@ -35,7 +37,7 @@ using Open = ArchiveTest;
 
 TEST_F(Open, FreshArchiveIsMigratedToTheCurrentSchemaInWalMode)
 {
-    EXPECT_EQ(sql(path(), "PRAGMA user_version"), "1");
+    EXPECT_EQ(sql(path(), "PRAGMA user_version"), std::to_string(schema_version()));
     EXPECT_EQ(sql(path(), "PRAGMA journal_mode"), "wal");
     EXPECT_EQ(sql(path(), "PRAGMA application_id"), std::to_string(0x464b5052));
     EXPECT_EQ(*archive->integrity_check(), "ok");
@@ -53,9 +55,23 @@ TEST_F(Open, ReopeningMigratesNothingAndKeepsTheData)
     archive = open_archive();
     archive = open_archive(); // twice: idempotent
     ASSERT_TRUE(archive);
-    EXPECT_EQ(sql(path(), "PRAGMA user_version"), "1");
+    EXPECT_EQ(sql(path(), "PRAGMA user_version"), std::to_string(schema_version()));
     EXPECT_EQ(archive->stats()->articles, 1);
     EXPECT_EQ(archive->list_feeds()->size(), 1u);
+}
+
+TEST_F(Open, ArchiveOfSchemaOneIsMigratedKeepingItsLearnedSiteBlocks)
+{
+    // Schema 1 as released: site_blocks without seen_at.
+    archive.reset();
+    sql(path(), "ALTER TABLE site_blocks DROP COLUMN seen_at");
+    sql(path(), "INSERT INTO site_blocks (host, fingerprint, pages) VALUES ('news.example', 42, 1)");
+    sql(path(), "PRAGMA user_version = 1");
+    archive = open_archive();
+    ASSERT_TRUE(archive);
+    EXPECT_EQ(sql(path(), "PRAGMA user_version"), std::to_string(schema_version()));
+    EXPECT_GT(std::stoll(sql(path(), "SELECT seen_at FROM site_blocks WHERE fingerprint = 42")), 1'700'000'000) << "counts as seen at the migration";
+    EXPECT_EQ(*archive->integrity_check(), "ok");
 }
 
 TEST_F(Open, ReadOnlyReaderSeesWhatTheWriterCommits)
