@@ -159,3 +159,54 @@ TEST(FeedIllformed, EntityTableIsSortedAndComplete)
     EXPECT_EQ(parse::find_html_entity("NotNestedGreaterGreater")->value, "\xE2\xAA\xA2\xCC\xB8");
     EXPECT_EQ(parse::find_html_entity("nosuchentity"), nullptr);
 }
+
+TEST(FeedIllformed, RepairIsLinearInStrayEndTags)
+{
+    // Each stray end tag once searched the whole stack of open elements: 100,000 open and
+    // 1,000,000 stray took hours. Within CTest's timeout only if the lookup does not walk the stack.
+    const std::size_t open = 100'000;
+    const std::size_t stray = 1'000'000;
+    std::string xml = "<r>";
+    for (std::size_t i = 0; i < open; ++i)
+        xml += "<a>";
+    for (std::size_t i = 0; i < stray; ++i)
+        xml += "</b>";
+    xml += "</r>";
+    const auto repaired = parse::repair_xml(xml);
+
+    std::string expected = "<r>";
+    for (std::size_t i = 0; i < open; ++i)
+        expected += "<a>";
+    for (std::size_t i = 0; i < open; ++i)
+        expected += "</a>";
+    expected += "</r>";
+    EXPECT_EQ(repaired.xml, expected);
+    EXPECT_EQ(repaired.fixes, stray + 1); // each stray </b>, and </r> closing the <a>s
+    EXPECT_EQ(repaired.first_problem, "a stray end tag </b>");
+}
+
+TEST(FeedIllformed, RepairClosesToTheNearestMatchingStartTag)
+{
+    const auto repaired = parse::repair_xml("<r><a><b><a><c></a>t</b></q></r>");
+    EXPECT_EQ(repaired.xml, "<r><a><b><a><c></c></a>t</b></a></r>");
+    EXPECT_EQ(repaired.fixes, 3u); // <c> closed by </a>, stray </q>, <a> closed by </r>
+}
+
+TEST(FeedIllformed, RepairIsLinearInRepeatedAttributes)
+{
+    // Each attribute was compared with every earlier one of its tag: 500,000 took many minutes.
+    const std::size_t count = 500'000;
+    std::string xml = "<r";
+    std::string expected = "<r";
+    for (std::size_t i = 0; i < count; ++i) {
+        const std::string name = " a" + std::to_string(i);
+        xml += name + "=\"1\"" + name + "='2'";
+        expected += name + "=\"1\"";
+    }
+    xml += " a0=\"3\"/>";
+    expected += "/>";
+    const auto repaired = parse::repair_xml(xml);
+    EXPECT_EQ(repaired.xml, expected);
+    EXPECT_EQ(repaired.fixes, count + 1);
+    EXPECT_EQ(repaired.first_problem, "a repeated attribute");
+}
