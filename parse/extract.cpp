@@ -68,7 +68,10 @@ std::string first_image(const HtmlDocument& document, const PageBlocks& blocks, 
     for (std::uint32_t i = scope; i < document[scope].end; ++i) {
         if (document[i].is_text || document[i].tag != GUMBO_TAG_IMG || blocks.removed[i])
             continue;
-        if (auto resolved = resolve_url(base, document.attribute(i, "src")); resolved && is_http_url(*resolved))
+        const std::string_view source = document.attribute(i, "src");
+        if (trim(source).empty())
+            continue; // no image (a lazy loader's placeholder); resolved, "" would be the page itself
+        if (auto resolved = resolve_url(base, source); resolved && is_http_url(*resolved))
             return *resolved;
     }
     return {};

@@ -195,8 +195,8 @@ std::optional<Timestamp> first_date(std::initializer_list<std::string_view> cand
 
 std::string absolute(std::string_view base, std::string_view reference)
 {
-    if (reference.empty())
-        return {};
+    if (trim(reference).empty())
+        return {}; // resolved, "" would be the page itself
     auto resolved = resolve_url(base, trim(reference));
     return resolved && is_http_url(*resolved) ? *resolved : std::string();
 }

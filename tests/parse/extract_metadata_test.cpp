@@ -141,7 +141,7 @@ TEST(Extract, TakesLeadImageBesideTheTextWhenNoMetaNamesOne)
     parse::ExtractOptions options;
     options.url = "https://valley.example/news/bridge";
     const ExtractedPage page = extract("<html><body><header><img src=\"/logo.png\"></header><article>"
-        "<div class=\"thumb\"><img src=\"/img/lead.jpg\"></div><div class=\"entry-content\"><p>" + prose(1) + "</p><p>"
+        "<div class=\"thumb\"><img src=\"\"><img src=\" \"><img src=\"/img/lead.jpg\"></div><div class=\"entry-content\"><p>" + prose(1) + "</p><p>"
         + prose(2) + "</p></div></article></body></html>", options);
     EXPECT_EQ(page.lead_image, "https://valley.example/img/lead.jpg");
 }
