@@ -109,7 +109,7 @@ Result<ExtractedPage> extract_page(std::string_view bytes, const ExtractOptions&
     const HtmlDocument document(prescanned.html, options.limits.max_nodes);
     const PageBlocks blocks = segment_blocks(document);
 
-    PageMetadata metadata = extract_metadata(document, blocks, prescanned.json_ld, options.url, options.headers);
+    PageMetadata metadata = extract_metadata(document, blocks, prescanned.json_ld, options.url, options.headers, options.dates);
     ContentHints hints;
     hints.title = metadata.title;
     hints.site = options.site;
