@@ -107,6 +107,7 @@ Result<ExtractedPage> extract_page(std::string_view bytes, const ExtractOptions&
     prescan_limits.max_nodes = options.limits.max_nodes;
     const PrescannedHtml prescanned = prescan_html(decoded.utf8, prescan_limits);
     const HtmlDocument document(prescanned.html, options.limits.max_nodes);
+    page.truncated = prescanned.truncated || document.truncated(); // (depth caps flatten, they keep the text)
     const PageBlocks blocks = segment_blocks(document);
 
     PageMetadata metadata = extract_metadata(document, blocks, prescanned.json_ld, options.url, options.headers, options.dates);

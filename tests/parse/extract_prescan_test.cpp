@@ -105,6 +105,20 @@ TEST(Prescan, KeepsLegitimateUnclosedParagraphsAndListItems)
     EXPECT_EQ(result.dropped_start_tags, 0u);
 }
 
+TEST(Extract, ReportsAPageCutAtTheNodeCap)
+{
+    std::string html = "<html><body><article><p>" + prose(1) + "</p><p>" + prose(2) + "</p>";
+    for (int i = 0; i < 1'000; ++i)
+        html += "<p>" + prose(3 + i % 5, 1) + "</p>";
+    html += "</article></body></html>";
+    parse::ExtractOptions options;
+    options.limits.max_nodes = 200;
+    const ExtractedPage cut = extract(html, options);
+    EXPECT_TRUE(cut.truncated);
+    EXPECT_TRUE(contains(cut.body, prose(2)));
+    EXPECT_FALSE(extract(html).truncated);
+}
+
 TEST(Prescan, CutsTheInputAtTheNodeCap)
 {
     std::string html;
