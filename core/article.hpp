@@ -33,6 +33,7 @@ struct ExtractedPage {
     std::string encoding; // the charset the page was decoded from
     std::string body;      // text blocks in reading order, separated by one blank line
     std::string body_html; // sanitized HTML of the same blocks
+    bool truncated = false; // the page was cut at a cap (nodes) before extraction: the body may end early
     // Normalized fingerprints of every candidate text block of the page, for site-level
     // boilerplate learning (which blocks recur across pages of one host).
     std::vector<std::uint64_t> block_fingerprints;

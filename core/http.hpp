@@ -38,7 +38,8 @@ struct HttpResponse {
     std::string first_redirect_target;   // where the first hop pointed
 };
 
-// Parameters of the Content-Type header: "text/html; charset=ISO-8859-1" -> "iso-8859-1".
+// Parameters of the Content-Type header: "text/html; charset=ISO-8859-1" -> "iso-8859-1". Lenient:
+// spaces around '=', quotes (even unbalanced) and any parameter order; "" when there is none.
 std::string content_type_charset(std::string_view content_type);
 std::string content_type_mime(std::string_view content_type);
 

@@ -62,12 +62,15 @@ std::string content_type_mime(std::string_view content_type)
 std::string content_type_charset(std::string_view content_type)
 {
     for (std::string_view parameter : split(content_type, ';')) {
-        const std::string item = trim(parameter);
-        if (!istarts_with(item, "charset="))
+        const std::size_t equals = parameter.find('=');
+        if (equals == std::string_view::npos || !iequals(trim(parameter.substr(0, equals)), "charset"))
             continue;
-        std::string value = trim(std::string_view(item).substr(8));
-        if (value.size() >= 2 && (value.front() == '"' || value.front() == '\''))
-            value = value.substr(1, value.size() - 2);
+        std::string value = trim(parameter.substr(equals + 1));
+        // Quotes, balanced or not ("\"utf-8" is common enough): a charset name never contains one.
+        if (!value.empty() && (value.front() == '"' || value.front() == '\''))
+            value.erase(0, 1);
+        if (const std::size_t quote = value.find_first_of("\"'"); quote != std::string::npos)
+            value.erase(quote);
         return ascii_lower(trim(value));
     }
     return {};

@@ -50,6 +50,26 @@ bool is_tracking_parameter(std::string_view name)
     return false;
 }
 
+// A fragment encoded the way libcurl encodes one in a reference: spaces, controls and non-ASCII
+// bytes become %XX, the rest (an existing "%20" too) stays. CURLU_URLENCODE would encode '%' again.
+std::string encode_fragment(std::string_view fragment)
+{
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(fragment.size());
+    for (char c : fragment) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte <= 0x20 || byte >= 0x7f) {
+            out += '%';
+            out += hex[byte >> 4];
+            out += hex[byte & 0xf];
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
 } // namespace
 
 std::optional<std::string> resolve_url(std::string_view base, std::string_view reference)
@@ -61,6 +81,14 @@ std::optional<std::string> resolve_url(std::string_view base, std::string_view r
     if (!url) {
         url = parse(target);
         if (!url)
+            return std::nullopt;
+        return get_part(url.get(), CURLUPART_URL);
+    }
+    if (target.empty() || target.front() == '#') {
+        // RFC 3986 5.2.2: the empty reference is the base without its fragment, "#s" the base with
+        // fragment s. libcurl 7.88 resolves both like a relative path ("http://a/b/c/#s").
+        const std::string fragment = encode_fragment(std::string_view(target).substr(target.empty() ? 0 : 1));
+        if (curl_url_set(url.get(), CURLUPART_FRAGMENT, fragment.empty() ? nullptr : fragment.c_str(), 0) != CURLUE_OK)
             return std::nullopt;
         return get_part(url.get(), CURLUPART_URL);
     }

@@ -8,8 +8,9 @@
 
 namespace feedkeeper {
 
-// `reference` resolved against `base`. An absolute reference is returned normalised; a relative
-// one without a usable base, or anything libcurl refuses, yields nullopt.
+// `reference` resolved against `base` (RFC 3986 section 5). An absolute reference is returned
+// normalised; a relative one without a usable base, or anything libcurl refuses (including a
+// scheme without "//" such as "g:h"), yields nullopt. "" is the base without its fragment.
 std::optional<std::string> resolve_url(std::string_view base, std::string_view reference);
 
 // Lower-case host without port, or "" when `url` is not absolute.

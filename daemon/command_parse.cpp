@@ -44,6 +44,7 @@ int run_extract(const GlobalOptions&, const ExtractArguments& arguments)
     parse::ExtractOptions options;
     options.url = arguments.url;
     options.captions = arguments.captions ? parse::CaptionText::body_too : parse::CaptionText::html_only;
+    options.dates.zones = &system_zone_offsets();
     auto headers = parse_header_arguments(arguments.headers);
     if (!headers)
         return report(headers.error(), "command line");

@@ -267,6 +267,7 @@ asio::awaitable<Result<ExtractedPage>> Crawler::extract(const HttpResponse& resp
     parse::ExtractOptions options;
     options.url = page_url;
     options.headers = response.headers;
+    options.dates.zones = &system_zone_offsets();
     if (profile)
         options.site = &*profile;
     co_return co_await run_on(m_runtime.cpu, [&] { return parse::extract_page(response.body, options); });

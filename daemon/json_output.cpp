@@ -60,7 +60,7 @@ nlohmann::ordered_json feed_to_json(const FeedDocument& feed)
 
 nlohmann::ordered_json page_to_json(const ExtractedPage& page)
 {
-    return {
+    nlohmann::ordered_json json = {
         { "url", json_text(page.url) },
         { "status", to_string(page.status) },
         { "title", json_text(page.title) },
@@ -77,6 +77,9 @@ nlohmann::ordered_json page_to_json(const ExtractedPage& page)
         { "body", page.body },
         { "body_html", page.body_html },
     };
+    if (page.truncated) // only then: the documented object (INTERFACE.md) stays as it was for every other page
+        json["truncated"] = true;
+    return json;
 }
 
 nlohmann::ordered_json feed_json(const store::FeedRecord& feed)

@@ -71,7 +71,7 @@ private:
 
 std::string Renderer::absolute(std::string_view reference) const
 {
-    if (reference.empty() || reference.substr(0, 5) == "data:")
+    if (trim(reference).empty() || reference.substr(0, 5) == "data:")
         return {};
     if (istarts_with(reference, "mailto:"))
         return std::string(reference);

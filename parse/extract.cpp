@@ -68,7 +68,10 @@ std::string first_image(const HtmlDocument& document, const PageBlocks& blocks, 
     for (std::uint32_t i = scope; i < document[scope].end; ++i) {
         if (document[i].is_text || document[i].tag != GUMBO_TAG_IMG || blocks.removed[i])
             continue;
-        if (auto resolved = resolve_url(base, document.attribute(i, "src")); resolved && is_http_url(*resolved))
+        const std::string_view source = document.attribute(i, "src");
+        if (trim(source).empty())
+            continue; // no image (a lazy loader's placeholder); resolved, "" would be the page itself
+        if (auto resolved = resolve_url(base, source); resolved && is_http_url(*resolved))
             return *resolved;
     }
     return {};
@@ -104,9 +107,10 @@ Result<ExtractedPage> extract_page(std::string_view bytes, const ExtractOptions&
     prescan_limits.max_nodes = options.limits.max_nodes;
     const PrescannedHtml prescanned = prescan_html(decoded.utf8, prescan_limits);
     const HtmlDocument document(prescanned.html, options.limits.max_nodes);
+    page.truncated = prescanned.truncated || document.truncated(); // (depth caps flatten, they keep the text)
     const PageBlocks blocks = segment_blocks(document);
 
-    PageMetadata metadata = extract_metadata(document, blocks, prescanned.json_ld, options.url, options.headers);
+    PageMetadata metadata = extract_metadata(document, blocks, prescanned.json_ld, options.url, options.headers, options.dates);
     ContentHints hints;
     hints.title = metadata.title;
     hints.site = options.site;

@@ -6,6 +6,7 @@
 #include "core/article.hpp"
 #include "core/error.hpp"
 #include "core/http.hpp"
+#include "parse/feed_date.hpp"
 
 #include <cstddef>
 #include <string>
@@ -29,6 +30,7 @@ struct ExtractOptions {
     const SiteProfile* site = nullptr; // learned boilerplate of this host, if any
     CaptionText captions = CaptionText::html_only;
     ExtractLimits limits;
+    DateParseOptions dates;            // lends a time-zone database for IANA zone names, if the caller has one
 };
 
 // Errors: Errc::too_large for input over the cap; every other page yields a status.

@@ -184,10 +184,10 @@ std::string meta_value(const Sources& sources, std::initializer_list<const char*
     return {};
 }
 
-std::optional<Timestamp> first_date(std::initializer_list<std::string_view> candidates)
+std::optional<Timestamp> first_date(std::initializer_list<std::string_view> candidates, const DateParseOptions& dates)
 {
     for (std::string_view candidate : candidates) {
-        if (auto time = parse_html_date(candidate))
+        if (auto time = parse_html_date(candidate, dates))
             return time;
     }
     return std::nullopt;
@@ -195,8 +195,8 @@ std::optional<Timestamp> first_date(std::initializer_list<std::string_view> cand
 
 std::string absolute(std::string_view base, std::string_view reference)
 {
-    if (reference.empty())
-        return {};
+    if (trim(reference).empty())
+        return {}; // resolved, "" would be the page itself
     auto resolved = resolve_url(base, trim(reference));
     return resolved && is_http_url(*resolved) ? *resolved : std::string();
 }
@@ -239,12 +239,12 @@ std::string strip_site_name(std::string_view title, std::string_view site_name)
 }
 
 PageMetadata extract_metadata(const HtmlDocument& document, const PageBlocks& page,
-    const std::vector<std::string>& json_ld, std::string_view url, const HttpHeaders& headers)
+    const std::vector<std::string>& json_ld, std::string_view url, const HttpHeaders& headers, const DateParseOptions& dates)
 {
     PageMetadata metadata;
     Sources sources;
     collect_sources(document, page, sources);
-    metadata.json_ld = read_json_ld(json_ld);
+    metadata.json_ld = read_json_ld(json_ld, dates);
     const JsonLdFacts& facts = metadata.json_ld;
 
     metadata.base_url = url;
@@ -290,13 +290,13 @@ PageMetadata extract_metadata(const HtmlDocument& document, const PageBlocks& pa
             meta_value(sources, { "og:published_time", "datepublished", "pubdate", "publishdate", "publish-date",
                 "article.published", "dc.date.issued", "dcterms.issued", "dc.date", "date", "sailthru.date",
                 "parsely-pub-date", "dcterms.created" }),
-            sources.time_published, sources.time_first });
+            sources.time_published, sources.time_first }, dates);
     if (!metadata.published)
         metadata.published = date_from_url(url);
     metadata.modified = facts.modified;
     if (!metadata.modified)
         metadata.modified = first_date({ meta_value(sources, { "article:modified_time", "og:updated_time",
-            "datemodified", "last-modified", "dcterms.modified" }), sources.time_modified });
+            "datemodified", "last-modified", "dcterms.modified" }), sources.time_modified }, dates);
 
     metadata.language = primary_language(sources.html_lang);
     if (metadata.language.empty())

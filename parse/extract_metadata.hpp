@@ -34,7 +34,7 @@ struct PageMetadata {
 };
 
 PageMetadata extract_metadata(const HtmlDocument&, const PageBlocks&, const std::vector<std::string>& json_ld,
-    std::string_view url, const HttpHeaders& headers);
+    std::string_view url, const HttpHeaders& headers, const DateParseOptions& dates = {});
 
 // "Title – Site", "Site | Title": the title without the part that names the site.
 std::string strip_site_name(std::string_view title, std::string_view site_name);

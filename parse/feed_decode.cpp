@@ -2,6 +2,7 @@
 // charset.cpp. Pure; safe on any thread.
 #include "parse/feed_decode.hpp"
 
+#include "core/http.hpp"
 #include "core/text.hpp"
 #include "parse/charset.hpp"
 
@@ -154,20 +155,6 @@ void convert_detected(DecodedFeed& out, std::string_view bytes, std::string_view
 
 } // namespace
 
-std::string content_type_charset_parameter(std::string_view content_type)
-{
-    for (std::string_view parameter : split(content_type, ';')) {
-        const std::size_t equals = parameter.find('=');
-        if (equals == std::string_view::npos || !iequals(trim(parameter.substr(0, equals)), "charset"))
-            continue;
-        std::string value = trim(parameter.substr(equals + 1));
-        if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front())
-            value = value.substr(1, value.size() - 2);
-        return ascii_lower(trim(value));
-    }
-    return {};
-}
-
 std::string xml_declared_encoding(std::string_view text)
 {
     std::size_t start = 0;
@@ -196,7 +183,7 @@ DecodedFeed decode_feed_bytes(std::string_view bytes, std::string_view content_t
 {
     DecodedFeed out;
     const std::string mime = ascii_lower(trim(content_type.substr(0, content_type.find(';'))));
-    const std::string http_label = content_type_charset_parameter(content_type);
+    const std::string http_label = content_type_charset(content_type);
     if (!mime.empty() && !is_xml_media_type(mime))
         mark_bozo(out, "served as " + mime + ", not an XML media type");
 

@@ -27,7 +27,4 @@ DecodedFeed decode_feed_bytes(std::string_view bytes, std::string_view content_t
 // The encoding named by an XML declaration at the start of `text` ("" when none).
 std::string xml_declared_encoding(std::string_view text);
 
-// The charset parameter of a Content-Type value, tolerant of spaces and quotes ("" when none).
-std::string content_type_charset_parameter(std::string_view content_type);
-
 } // namespace feedkeeper::parse

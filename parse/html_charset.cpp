@@ -123,6 +123,14 @@ std::string html_charset_label(std::string_view label)
     std::string name = canonical_charset(label);
     if (name == "iso-8859-1" || name == "us-ascii")
         return "windows-1252";
+    if (name == "utf-16") // WHATWG: the label "utf-16" is UTF-16LE; iconv would assume big-endian
+        return "utf-16le";
+    return name;
+}
+
+std::string meta_charset_label(std::string_view label)
+{
+    std::string name = html_charset_label(label);
     if (name.starts_with("utf-16") || name.starts_with("utf-32"))
         return "utf-8";
     return name;
@@ -143,7 +151,7 @@ DecodedText decode_html(std::string_view bytes, std::string_view content_type)
             encoding = "utf-8";
     }
     if (encoding.empty())
-        encoding = html_charset_label(sniff_meta_charset(bytes));
+        encoding = meta_charset_label(sniff_meta_charset(bytes));
     if (encoding.empty())
         encoding = detect_charset(bytes);
     if (encoding.empty())

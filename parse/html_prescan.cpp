@@ -137,6 +137,33 @@ std::size_t find_end_tag(std::string_view s, std::size_t from, std::string_view 
     return std::string_view::npos;
 }
 
+// find_end_tag() remembered per element name. Without it every unclosed <svg> or <template>
+// rescans to the end of the page, and a page of them is quadratic. Invariant: no "</name" lies
+// in [searched_from, found), so a later search from any point in that range has the same answer.
+class EndTagFinder {
+public:
+    std::size_t find(std::string_view s, std::size_t from, std::string_view name)
+    {
+        for (Search& search : searches_) {
+            if (search.name != name)
+                continue;
+            if (from < search.searched_from || (search.found != std::string_view::npos && search.found < from))
+                search = { std::string(name), from, find_end_tag(s, from, name) };
+            return search.found;
+        }
+        searches_.push_back({ std::string(name), from, find_end_tag(s, from, name) });
+        return searches_.back().found;
+    }
+
+private:
+    struct Search {
+        std::string name;
+        std::size_t searched_from = 0;
+        std::size_t found = std::string_view::npos;
+    };
+    std::vector<Search> searches_; // one per name asked about: two in practice
+};
+
 std::size_t skip_past(std::string_view s, std::size_t from, char c)
 {
     const std::size_t found = s.find(c, from);
@@ -214,6 +241,7 @@ PrescannedHtml prescan_html(std::string_view s, const PrescanLimits& limits)
     NestingModel nesting(limits.max_depth, limits.max_formatting_depth);
     std::size_t nodes = 0;
     std::size_t json_ld_bytes = 0;
+    EndTagFinder foreign_end_tags;
     Tag tag;
     std::size_t i = 0;
     const std::size_t n = s.size();
@@ -285,7 +313,7 @@ PrescannedHtml prescan_html(std::string_view s, const PrescanLimits& limits)
                 continue;
             }
             if ((tag.name == "svg" || tag.name == "template") && !tag.self_closing) {
-                const std::size_t close = find_end_tag(s, i, tag.name);
+                const std::size_t close = foreign_end_tags.find(s, i, tag.name);
                 if (close != std::string_view::npos)
                     i = skip_past(s, close + 2, '>');
                 continue; // unclosed: drop only the start tag

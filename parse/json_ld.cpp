@@ -128,7 +128,7 @@ void collect(const Json& value, std::vector<const Json*>& items, int depth)
         collect(*entity, items, depth + 1);
 }
 
-void read_item(const Json& item, JsonLdFacts& facts)
+void read_item(const Json& item, JsonLdFacts& facts, const DateParseOptions& dates)
 {
     const auto field = [&](const char* key) -> const Json* {
         const auto found = item.find(key);
@@ -155,9 +155,9 @@ void read_item(const Json& item, JsonLdFacts& facts)
         }
     }
     if (const Json* value = field("datePublished"); value && !facts.published)
-        facts.published = parse_html_date(first_text(*value));
+        facts.published = parse_html_date(first_text(*value), dates);
     if (const Json* value = field("dateModified"); value && !facts.modified)
-        facts.modified = parse_html_date(first_text(*value));
+        facts.modified = parse_html_date(first_text(*value), dates);
     if (const Json* value = field("publisher"))
         fill(facts.publisher, first_text(*value));
     if (const Json* value = field("inLanguage"))
@@ -190,7 +190,7 @@ void read_item(const Json& item, JsonLdFacts& facts)
 
 } // namespace
 
-JsonLdFacts read_json_ld(const std::vector<std::string>& scripts)
+JsonLdFacts read_json_ld(const std::vector<std::string>& scripts, const DateParseOptions& dates)
 {
     JsonLdFacts facts;
     std::vector<Json> documents;
@@ -208,12 +208,12 @@ JsonLdFacts read_json_ld(const std::vector<std::string>& scripts)
     for (const Json* item : items) { // article-like items first
         if (is_article(*item)) {
             facts.article = true;
-            read_item(*item, facts);
+            read_item(*item, facts, dates);
         }
     }
     for (const Json* item : items) {
         if (!is_article(*item))
-            read_item(*item, facts);
+            read_item(*item, facts, dates);
     }
     return facts;
 }

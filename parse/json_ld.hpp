@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/time.hpp"
+#include "parse/feed_date.hpp"
 
 #include <optional>
 #include <string>
@@ -30,7 +31,7 @@ struct JsonLdFacts {
 
 // Facts from the bodies of a page's <script type="application/ld+json"> elements. Article-like
 // items win over WebPage items; the first value found wins within each.
-JsonLdFacts read_json_ld(const std::vector<std::string>& scripts);
+JsonLdFacts read_json_ld(const std::vector<std::string>& scripts, const DateParseOptions& dates = {});
 
 // Decodes the HTML character references that show up in JSON-LD and meta values.
 std::string decode_entities(std::string_view);

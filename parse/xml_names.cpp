@@ -95,6 +95,13 @@ QualifiedName split_name(std::string_view name)
     return { name.substr(0, colon), name.substr(colon + 1) };
 }
 
+NamespaceScope NamespaceScope::nested_in(const NamespaceScope& outer)
+{
+    NamespaceScope scope;
+    scope.outer_ = &outer;
+    return scope;
+}
+
 std::size_t NamespaceScope::enter(pugi::xml_node element)
 {
     const std::size_t mark = bindings_.size();
@@ -104,16 +111,36 @@ std::size_t NamespaceScope::enter(pugi::xml_node element)
             continue;
         const std::string_view prefix = name[5] == ':' ? std::string_view(name + 6) : std::string_view();
         const std::string_view uri = attribute.value();
-        bindings_.push_back({ prefix, uri, vocabulary_of_uri(uri) });
+        const auto [innermost, first] = innermost_.try_emplace(prefix, bindings_.size());
+        bindings_.push_back({ prefix, uri, vocabulary_of_uri(uri), first ? none : innermost->second });
+        innermost->second = bindings_.size() - 1;
     }
     return mark;
 }
 
+void NamespaceScope::leave(std::size_t mark)
+{
+    while (bindings_.size() > mark) {
+        const Binding& binding = bindings_.back();
+        if (binding.shadowed == none)
+            innermost_.erase(binding.prefix);
+        else
+            innermost_[binding.prefix] = binding.shadowed;
+        bindings_.pop_back();
+    }
+}
+
+const NamespaceScope::Binding* NamespaceScope::find(std::string_view prefix) const
+{
+    if (const auto innermost = innermost_.find(prefix); innermost != innermost_.end())
+        return &bindings_[innermost->second];
+    return outer_ ? outer_->find(prefix) : nullptr;
+}
+
 Vocabulary NamespaceScope::resolve(std::string_view prefix) const
 {
-    for (auto binding = bindings_.rbegin(); binding != bindings_.rend(); ++binding)
-        if (binding->prefix == prefix)
-            return binding->vocabulary;
+    if (const Binding* binding = find(prefix))
+        return binding->vocabulary;
     if (prefix.empty())
         return Vocabulary::none;
     if (prefix == "xml")
@@ -123,10 +150,8 @@ Vocabulary NamespaceScope::resolve(std::string_view prefix) const
 
 std::string_view NamespaceScope::resolve_uri(std::string_view prefix) const
 {
-    for (auto binding = bindings_.rbegin(); binding != bindings_.rend(); ++binding)
-        if (binding->prefix == prefix)
-            return binding->uri;
-    return {};
+    const Binding* binding = find(prefix);
+    return binding ? binding->uri : std::string_view();
 }
 
 } // namespace feedkeeper::parse

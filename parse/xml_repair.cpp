@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace feedkeeper::parse {
@@ -21,6 +23,36 @@ bool is_name_start(char c)
 }
 bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.'; }
 
+// The attribute names of one start tag. A handful is the norm and a linear search is quickest;
+// past that a hash set, so a tag with hostile numbers of attributes costs linear time, not quadratic.
+class AttributeNames {
+public:
+    void clear()
+    {
+        few_.clear();
+        if (!many_.empty())
+            many_ = {}; // not clear(): that would keep (and wipe, every tag) a huge bucket array
+    }
+
+    // False if the name is already there.
+    bool insert(std::string_view name)
+    {
+        if (few_.size() < few_limit) {
+            if (std::find(few_.begin(), few_.end(), name) != few_.end())
+                return false;
+            few_.push_back(name);
+            return true;
+        }
+        if (many_.empty())
+            many_.insert(few_.begin(), few_.end());
+        return many_.insert(name).second;
+    }
+
+private:
+    static constexpr std::size_t few_limit = 16;
+    std::vector<std::string_view> few_;
+    std::unordered_set<std::string_view> many_;
+};
 
 class Repairer {
 public:
@@ -226,11 +258,20 @@ private:
         return text_.substr(start, i_ - start);
     }
 
+    void open(std::string_view name)
+    {
+        open_.push_back(name);
+        ++open_count_[name];
+    }
+
     void close_top()
     {
         out() += "</";
         out() += open_.back();
         out() += '>';
+        auto count = open_count_.find(open_.back());
+        if (--count->second == 0)
+            open_count_.erase(count);
         open_.pop_back();
     }
 
@@ -240,11 +281,13 @@ private:
         const std::string_view name = read_name();
         const std::size_t close = text_.find('>', i_);
         i_ = close == std::string_view::npos ? text_.size() : close + 1;
-        const auto match = std::find(open_.rbegin(), open_.rend(), name);
-        if (name.empty() || match == open_.rend()) {
+        // The count answers "is it open at all?" without walking the stack, so stray end tags cost
+        // nothing; the search below stops at the match, and everything it passes gets closed.
+        if (name.empty() || !open_count_.contains(name)) {
             fix("a stray end tag </" + std::string(name) + ">");
             return;
         }
+        const auto match = std::find(open_.rbegin(), open_.rend(), name);
         if (match != open_.rbegin())
             fix("<" + std::string(open_.back()) + "> closed by </" + std::string(name) + ">");
         const std::size_t keep = static_cast<std::size_t>(open_.rend() - match) - 1;
@@ -283,7 +326,7 @@ private:
             attribute();
         }
         out() += '>';
-        open_.push_back(name);
+        open(name);
     }
 
     void attribute()
@@ -321,11 +364,10 @@ private:
         }
         if (!has_value)
             fix("an attribute without a value");
-        if (std::find(attribute_names_.begin(), attribute_names_.end(), name) != attribute_names_.end()) {
+        if (!attribute_names_.insert(name)) {
             fix("a repeated attribute");
             return;
         }
-        attribute_names_.push_back(name);
         out() += ' ';
         out() += name;
         out() += "=\"";
@@ -357,7 +399,8 @@ private:
     std::size_t i_ = 0;
     RepairedDocument out_;
     std::vector<std::string_view> open_;
-    std::vector<std::string_view> attribute_names_;
+    std::unordered_map<std::string_view, std::size_t> open_count_; // how many of open_ have each name
+    AttributeNames attribute_names_;
 };
 
 } // namespace

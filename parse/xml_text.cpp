@@ -7,6 +7,7 @@
 #include "parse/html_urls.hpp"
 
 #include <cstring>
+#include <unordered_set>
 #include <vector>
 
 namespace feedkeeper::parse {
@@ -52,7 +53,8 @@ void append_raw_attribute(std::string& out, std::string_view raw)
 
 class MarkupWriter {
 public:
-    MarkupWriter(const NamespaceScope& scope, const MarkupOptions& options) : scope_(scope), options_(options), base_(options.base) { }
+    MarkupWriter(const NamespaceScope& scope, const MarkupOptions& options)
+        : scope_(NamespaceScope::nested_in(scope)), options_(options), base_(options.base) { }
 
     void children(pugi::xml_node element, Vocabulary output_default, std::size_t depth)
     {
@@ -109,7 +111,10 @@ public:
             out_ += '>';
         }
         base_ = saved_base;
-        declared_.resize(declared_mark);
+        while (declared_.size() > declared_mark) {
+            declared_set_.erase(declared_.back());
+            declared_.pop_back();
+        }
         scope_.leave(mark);
     }
 
@@ -160,15 +165,15 @@ private:
 
     void declare_prefix(std::string_view prefix)
     {
-        for (std::string_view declared : declared_)
-            if (declared == prefix)
-                return;
+        if (declared_set_.contains(prefix))
+            return;
         std::string_view uri = scope_.resolve_uri(prefix);
         if (uri.empty())
             uri = uri_of(vocabulary_of_prefix(prefix));
         if (uri.empty())
             return;
         declared_.push_back(prefix);
+        declared_set_.insert(prefix);
         out_ += " xmlns:";
         out_ += prefix;
         out_ += "=\"";
@@ -176,11 +181,12 @@ private:
         out_ += '"';
     }
 
-    NamespaceScope scope_; // a copy: the fragment's own declarations come and go as we descend
+    NamespaceScope scope_; // the fragment's own declarations come and go as we descend
     const MarkupOptions& options_;
     std::string base_;
     std::string out_;
     std::vector<std::string_view> declared_; // prefixes declared in the output so far, innermost last
+    std::unordered_set<std::string_view> declared_set_; // the same, for lookups
 };
 
 } // namespace

@@ -14,6 +14,36 @@ TEST(Url, ResolvesRelativeReferencesPerRfc3986)
     EXPECT_EQ(resolve_url("", "relative/only"), std::nullopt);
 }
 
+TEST(Url, ResolvesTheNormalExamplesOfRfc3986)
+{
+    // RFC 3986 section 5.4.1, all but "g:h": libcurl parses no scheme without "//", and we say so.
+    const std::string base = "http://a/b/c/d;p?q";
+    const std::pair<const char*, const char*> examples[] = {
+        { "g", "http://a/b/c/g" }, { "./g", "http://a/b/c/g" }, { "g/", "http://a/b/c/g/" }, { "/g", "http://a/g" },
+        { "//g", "http://g/" }, // "http://g" in the RFC; libcurl writes the empty path as "/" (6.2.3)
+        { "?y", "http://a/b/c/d;p?y" }, { "g?y", "http://a/b/c/g?y" }, { "#s", "http://a/b/c/d;p?q#s" },
+        { "g#s", "http://a/b/c/g#s" }, { "g?y#s", "http://a/b/c/g?y#s" }, { ";x", "http://a/b/c/;x" },
+        { "g;x", "http://a/b/c/g;x" }, { "g;x?y#s", "http://a/b/c/g;x?y#s" }, { "", "http://a/b/c/d;p?q" },
+        { ".", "http://a/b/c/" }, { "./", "http://a/b/c/" }, { "..", "http://a/b/" }, { "../", "http://a/b/" },
+        { "../g", "http://a/b/g" }, { "../..", "http://a/" }, { "../../", "http://a/" }, { "../../g", "http://a/g" },
+    };
+    for (const auto& [reference, expected] : examples)
+        EXPECT_EQ(resolve_url(base, reference), std::string(expected)) << "reference \"" << reference << '"';
+    EXPECT_EQ(resolve_url(base, "g:h"), std::nullopt);
+}
+
+TEST(Url, EmptyAndFragmentOnlyReferencesKeepTheWholeBase)
+{
+    EXPECT_EQ(resolve_url("http://a/b/c/d;p?q#f", ""), "http://a/b/c/d;p?q");
+    EXPECT_EQ(resolve_url("http://a/b/c/d;p?q#f", "  "), "http://a/b/c/d;p?q");
+    EXPECT_EQ(resolve_url("http://a/b/c/d;p?q#f", "#s"), "http://a/b/c/d;p?q#s");
+    // Encoded as in any other reference: what must be, and only that.
+    EXPECT_EQ(resolve_url("https://example.com/a?b", "#fn 1"), "https://example.com/a?b#fn%201");
+    EXPECT_EQ(resolve_url("https://example.com/a?b", "#x%20y\xC3\xA9"), "https://example.com/a?b#x%20y%c3%a9");
+    EXPECT_EQ(resolve_url("https://example.com/a?b", "#fn%201"), resolve_url("https://example.com/a?b", "a?b#fn%201"));
+    EXPECT_EQ(resolve_url("", "#s"), std::nullopt);
+}
+
 TEST(Url, NormalizationDropsFragmentTrackersAndDefaultPort)
 {
     EXPECT_EQ(normalize_url("HTTPS://Example.COM:443/a?utm_source=x&id=7&fbclid=abc#top"), "https://example.com/a?id=7");

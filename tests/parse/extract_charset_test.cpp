@@ -33,7 +33,48 @@ TEST(HtmlCharset, SniffsMetaCharsetAndHttpEquiv)
     EXPECT_EQ(parse::sniff_meta_charset("<!-- <meta charset=\"big5\"> --><meta charset=utf-8>"), "utf-8");
     EXPECT_EQ(parse::sniff_meta_charset(std::string(5000, ' ') + "<meta charset=\"koi8-r\">"), "");
     EXPECT_EQ(parse::html_charset_label("latin1"), "windows-1252");
-    EXPECT_EQ(parse::html_charset_label("UTF-16LE"), "utf-8");
+    EXPECT_EQ(parse::html_charset_label("UTF-16LE"), "utf-16le");
+    EXPECT_EQ(parse::html_charset_label("utf-16"), "utf-16le");
+    EXPECT_EQ(parse::meta_charset_label("latin1"), "windows-1252");
+    EXPECT_EQ(parse::meta_charset_label("UTF-16LE"), "utf-8"); // bytes read as ASCII to find it were not UTF-16
+}
+
+namespace {
+
+std::string utf16le(std::string_view ascii_or_latin1)
+{
+    std::string out;
+    for (char c : ascii_or_latin1) {
+        out += c;
+        out += '\0';
+    }
+    return out;
+}
+
+} // namespace
+
+TEST(Extract, HonoursAUtf16CharsetInTheHttpHeader)
+{
+    // The HTTP charset once went through the <meta> rule "UTF-16 means UTF-8", which is only for
+    // labels found by reading the bytes as ASCII.
+    const std::string html = utf16le("<html><head><meta charset=\"utf-8\"></head><body><div>" + paragraphs(latin1_sentence)
+        + "</div></body></html>");
+    parse::ExtractOptions options;
+    options.headers = { { "Content-Type", "text/html; charset=utf-16le" } };
+    const ExtractedPage page = extract(html, options);
+    EXPECT_EQ(page.encoding, "utf-16le");
+    EXPECT_TRUE(contains(page.body, utf8_sentence));
+}
+
+TEST(Extract, ReadsAnHttpCharsetWithAnUnbalancedQuote)
+{
+    const std::string html = "<html><head><meta charset=\"windows-1252\"></head><body><div>" + paragraphs(utf8_sentence)
+        + "</div></body></html>";
+    parse::ExtractOptions options;
+    options.headers = { { "Content-Type", "text/html; charset=\"utf-8" } };
+    const ExtractedPage page = extract(html, options);
+    EXPECT_EQ(page.encoding, "utf-8");
+    EXPECT_TRUE(contains(page.body, utf8_sentence));
 }
 
 TEST(Extract, DecodesWindows1252PageDeclaredInMeta)

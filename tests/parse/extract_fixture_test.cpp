@@ -11,6 +11,8 @@
 #include <memory>
 #include <sstream>
 
+#include <unistd.h>
+
 using namespace feedkeeper;
 using namespace feedkeeper::test;
 
@@ -42,6 +44,23 @@ std::string without_final_newline(std::string text)
 }
 
 nlohmann::json articles() { return nlohmann::json::parse(read_file(fixture / "expected" / "articles.json")); }
+
+// `feedkeeper extract --jsonl FILE`, parsed.
+nlohmann::json extract_with_binary(const std::filesystem::path& file)
+{
+    const std::string command = std::string(FEEDKEEPER_BINARY) + " extract --jsonl '" + file.string() + "'";
+    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), &pclose);
+    EXPECT_TRUE(pipe);
+    std::string output;
+    std::array<char, 65536> buffer;
+    while (pipe) {
+        const std::size_t read = std::fread(buffer.data(), 1, buffer.size(), pipe.get());
+        if (read == 0)
+            break;
+        output.append(buffer.data(), read);
+    }
+    return nlohmann::json::parse(output, nullptr, false);
+}
 
 } // namespace
 
@@ -90,15 +109,27 @@ TEST(ExtractFixture, CommandLinePrintsTheSeedArticlesBody)
 {
     const std::string page = "news/20871-jeyhun-bayramov-trifft-sergej-lawrow-in-moskau-ilham-alijew-empfaengt-putins-"
                              "berater-in-baku.html";
-    const std::string command = std::string(FEEDKEEPER_BINARY) + " extract --jsonl '" + (fixture / page).string() + "'";
-    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), &pclose);
-    ASSERT_TRUE(pipe);
-    std::string output;
-    std::array<char, 65536> buffer;
-    while (std::size_t read = std::fread(buffer.data(), 1, buffer.size(), pipe.get()))
-        output.append(buffer.data(), read);
-    const nlohmann::json record = nlohmann::json::parse(output);
+    const nlohmann::json record = extract_with_binary(fixture / page);
+    ASSERT_TRUE(record.is_object());
     EXPECT_EQ(record["status"], "article");
     EXPECT_EQ(record["body"].get<std::string>(),
         without_final_newline(read_file(fixture / ("expected/" + std::filesystem::path(page).stem().string() + ".txt"))));
+    EXPECT_FALSE(record.contains("truncated")); // said only of pages that were
+}
+
+TEST(ExtractFixture, CommandLineSaysWhenAPageWasCutAtACap)
+{
+    // Over the default node cap (500,000): two nodes a paragraph, 300,000 paragraphs, 2.7 MB.
+    std::string html = "<html><body><article><p>" + prose(1) + "</p><p>" + prose(2) + "</p>";
+    for (int i = 0; i < 300'000; ++i)
+        html += "<p>x</p>";
+    html += "</article></body></html>";
+    const std::filesystem::path file = std::filesystem::temp_directory_path()
+        / ("feedkeeper-truncated-" + std::to_string(::getpid()) + ".html");
+    std::ofstream(file, std::ios::binary) << html;
+    const nlohmann::json record = extract_with_binary(file);
+    std::filesystem::remove(file);
+    ASSERT_TRUE(record.is_object());
+    EXPECT_EQ(record["truncated"], true);
+    EXPECT_TRUE(contains(record["body"].get<std::string>(), prose(2)));
 }

@@ -121,6 +121,39 @@ TEST(HtmlDates, ReadsTheFormatsPagesUse)
     EXPECT_FALSE(parse::date_from_url("https://x.example/2022/13/06/story"));
 }
 
+TEST(HtmlDates, ReadsEveryDateTheFeedReaderReads)
+{
+    // One grammar for feeds and pages: the extractor once had its own reader, which lost these.
+    for (const char* text : { "Fri, 31 Mar 2023 20:19:00 MESZ", "5. Januar 2006", "Sun Jan  4 16:29:06 2004",
+             "01:38:07 PM IST Nov 20, 2019", "Thu Aug 30 2012 17:26:16 +0200", "2003-335", "20221206T091400Z" }) {
+        SCOPED_TRACE(text);
+        ASSERT_TRUE(parse::parse_feed_date(text));
+        EXPECT_EQ(parse::parse_html_date(text), parse::parse_feed_date(text));
+    }
+    EXPECT_EQ(format_rfc3339(parse::parse_html_date("01:38:07 PM IST Nov 20, 2019")), "2019-11-20T08:08:07Z");
+}
+
+TEST(HtmlDates, RefusesPlaceholderYears)
+{
+    EXPECT_FALSE(parse::parse_html_date("0001-01-01T00:00:00Z")); // Go's zero time.Time
+    EXPECT_FALSE(parse::parse_html_date("9999-12-31"));
+    EXPECT_TRUE(parse::parse_feed_date("0001-01-01T00:00:00Z")); // a feed may say so; a page's metadata does not mean it
+}
+
+TEST(Extract, ReadsIanaZonesInPageDatesWithTheCallersZoneDatabase)
+{
+    const parse::ZoneOffsetLookup lookup = [](std::string_view zone, Timestamp) -> std::optional<std::chrono::seconds> {
+        if (zone == "America/Los_Angeles")
+            return std::chrono::hours(-7);
+        return std::nullopt;
+    };
+    const std::string html = with_head("<meta property=\"article:published_time\" content=\"Fri, 31 Mar 2023 20:19:00 America/Los_Angeles\">");
+    parse::ExtractOptions options;
+    options.dates.zones = &lookup;
+    EXPECT_EQ(format_rfc3339(extract(html, options).published), "2023-04-01T03:19:00Z");
+    EXPECT_EQ(format_rfc3339(extract(html).published), "2023-03-31T20:19:00Z"); // without a database: as UTC
+}
+
 TEST(Metadata, StripsSiteNameOnEitherSide)
 {
     EXPECT_EQ(parse::strip_site_name("Bridge plan delayed – Valley Times", "Valley Times"), "Bridge plan delayed");
@@ -141,7 +174,7 @@ TEST(Extract, TakesLeadImageBesideTheTextWhenNoMetaNamesOne)
     parse::ExtractOptions options;
     options.url = "https://valley.example/news/bridge";
     const ExtractedPage page = extract("<html><body><header><img src=\"/logo.png\"></header><article>"
-        "<div class=\"thumb\"><img src=\"/img/lead.jpg\"></div><div class=\"entry-content\"><p>" + prose(1) + "</p><p>"
+        "<div class=\"thumb\"><img src=\"\"><img src=\" \"><img src=\"/img/lead.jpg\"></div><div class=\"entry-content\"><p>" + prose(1) + "</p><p>"
         + prose(2) + "</p></div></article></body></html>", options);
     EXPECT_EQ(page.lead_image, "https://valley.example/img/lead.jpg");
 }

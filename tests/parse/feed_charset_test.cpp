@@ -31,11 +31,14 @@ TEST(FeedCharset, HttpCharsetOverridesTheXmlDeclaration)
     EXPECT_FALSE(feed.bozo);
 }
 
-TEST(FeedCharset, ReadsTheCharsetParameterLeniently)
+TEST(FeedCharset, ReadsAHttpCharsetWithAnUnbalancedQuote)
 {
-    EXPECT_EQ(parse::content_type_charset_parameter("application/xml;charset= \"us-ascii\""), "us-ascii");
-    EXPECT_EQ(parse::content_type_charset_parameter("text/xml; charset='ISO-8859-1'"), "iso-8859-1");
-    EXPECT_EQ(parse::content_type_charset_parameter("text/xml; charset:iso-8859-1"), "");
+    // The label was once kept with its quote ("\"windows-1251"), unknown, and the feed was bozo.
+    const std::string feed_bytes = "<rss><channel><title>\xCC\xEE\xF1\xF2</title></channel></rss>"; // "Мост" in windows-1251
+    const FeedDocument feed = parse_ok(feed_bytes, options_with("http://example.com/feed", { { "Content-Type", "text/xml; charset=\"windows-1251" } }));
+    EXPECT_EQ(feed.title, "Мост");
+    EXPECT_EQ(feed.encoding, "windows-1251");
+    EXPECT_FALSE(feed.bozo) << feed.bozo_message;
 }
 
 TEST(FeedCharset, DecodesTheDeclaredLegacyEncoding)
