@@ -35,6 +35,9 @@ struct TransferState {
     bool content_type_refused = false;
     std::string blocked_address;
     AddressPolicy address_policy = AddressPolicy::public_only;
+    std::string private_host; // AddressPolicy::private_origin: the one host that may be private
+    CURL* easy = nullptr;     // to learn which hop of a redirect chain is connecting
+    bool guard_addresses = true; // off through a proxy: the connection is to the proxy the user chose
     std::string request_head; // the last request's header block as sent
     std::array<char, CURL_ERROR_SIZE> error_buffer {};
 };
@@ -113,35 +116,54 @@ int on_debug(CURL*, curl_infotype type, char* data, std::size_t size, void* user
     return 0;
 }
 
+// Whether the hop being connected may reach a private address.
+bool private_allowed(const TransferState& state)
+{
+    switch (state.address_policy) {
+    case AddressPolicy::allow_private: return true;
+    case AddressPolicy::public_only: return false;
+    case AddressPolicy::private_origin: break;
+    }
+    char* url = nullptr; // libcurl moves it to each redirect target before connecting there
+    if (curl_easy_getinfo(state.easy, CURLINFO_EFFECTIVE_URL, &url) != CURLE_OK || !url)
+        return false;
+    // By host, lower-cased, port ignored on purpose: http://nas.lan/feed -> https://nas.lan/feed is
+    // the same subscribed host; the scheme's port is not what makes another host internal.
+    return !state.private_host.empty() && url_host(url) == state.private_host;
+}
+
+bool refuse_address(TransferState& state, const char* address)
+{
+    if (!state.guard_addresses || private_allowed(state) || !is_private_address(address))
+        return false;
+    state.address_blocked = true;
+    state.blocked_address = address;
+    return true;
+}
+
 curl_socket_t on_open_socket(void* user, curlsocktype purpose, curl_sockaddr* address)
 {
     auto& state = *static_cast<TransferState*>(user);
-    if (purpose == CURLSOCKTYPE_IPCXN && state.address_policy == AddressPolicy::public_only) {
+    if (purpose == CURLSOCKTYPE_IPCXN) {
         char text[INET6_ADDRSTRLEN] = {};
         if (address->family == AF_INET)
             inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&address->addr)->sin_addr, text, sizeof text);
         else if (address->family == AF_INET6)
             inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(&address->addr)->sin6_addr, text, sizeof text);
-        if (is_private_address(text)) {
-            state.address_blocked = true;
-            state.blocked_address = text;
+        if (refuse_address(state, text))
             return CURL_SOCKET_BAD;
-        }
     }
     return socket(address->family, address->socktype, address->protocol);
 }
 
 // Runs before every request, also on a reused connection, which the open-socket guard never sees
-// (another transfer may have opened it with private addresses allowed).
+// (another transfer may have opened it with private addresses allowed), and on every hop.
 int on_request_ready(void* user, char* remote_ip, char*, int, int)
 {
     auto& state = *static_cast<TransferState*>(user);
-    if (state.address_policy == AddressPolicy::public_only && remote_ip && is_private_address(remote_ip)) {
-        state.address_blocked = true;
-        state.blocked_address = remote_ip;
-        return CURL_PREREQFUNC_ABORT;
-    }
-    return CURL_PREREQFUNC_OK;
+    if (state.response.first_remote_ip.empty() && remote_ip)
+        state.response.first_remote_ip = remote_ip;
+    return remote_ip && refuse_address(state, remote_ip) ? CURL_PREREQFUNC_ABORT : CURL_PREREQFUNC_OK;
 }
 
 HttpHeaders parse_request_head(std::string_view head)
@@ -231,6 +253,8 @@ boost::asio::awaitable<Result<HttpResponse>> HttpClient::fetch(FetchRequest requ
     state.accepted_content_types = &request.accepted_content_types;
     state.current_url = request.url;
     state.address_policy = request.address_policy;
+    state.private_host = request.private_host.empty() ? url_host(request.url) : ascii_lower(request.private_host);
+    state.easy = easy.get();
     state.response.url = request.url;
     state.response.fetched_at = now_utc();
 
@@ -279,12 +303,11 @@ boost::asio::awaitable<Result<HttpResponse>> HttpClient::fetch(FetchRequest requ
     curl_easy_setopt(handle, CURLOPT_VERBOSE, 1L); // only feeds on_debug; nothing is printed
     // The private-address guard sees the address actually connected to (no DNS-rebinding gap).
     // Through a proxy the connection is to the proxy, which the user chose, so the guard stays off.
-    if (request.proxy.empty()) {
-        curl_easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, &on_open_socket);
-        curl_easy_setopt(handle, CURLOPT_OPENSOCKETDATA, &state);
-        curl_easy_setopt(handle, CURLOPT_PREREQFUNCTION, &on_request_ready);
-        curl_easy_setopt(handle, CURLOPT_PREREQDATA, &state);
-    }
+    state.guard_addresses = request.proxy.empty();
+    curl_easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, &on_open_socket);
+    curl_easy_setopt(handle, CURLOPT_OPENSOCKETDATA, &state);
+    curl_easy_setopt(handle, CURLOPT_PREREQFUNCTION, &on_request_ready);
+    curl_easy_setopt(handle, CURLOPT_PREREQDATA, &state);
     curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, state.error_buffer.data());
 
     const CURLcode code = co_await m_multi.async_perform(handle, boost::asio::use_awaitable);

@@ -24,7 +24,15 @@ struct FetchLimits {
     std::size_t max_header_bytes = 64 * 1024;
 };
 
-enum class AddressPolicy { public_only, allow_private };
+// Which addresses a request may connect to. The guard judges the address actually connected to
+// (no DNS-rebinding gap), on every hop of a redirect chain.
+enum class AddressPolicy {
+    public_only,    // public addresses only (links found in public feeds)
+    allow_private,  // any address, on every hop: explicit configuration or a URL the user typed
+    private_origin, // private addresses only for hops to the origin host (FetchRequest::private_host), public
+                    // elsewhere: a feed the user subscribed to may live on the LAN, but a redirect to another
+                    // host never unlocks internal addresses (302 -> http://169.254.169.254/)
+};
 
 struct FetchRequest {
     std::string url;
@@ -35,6 +43,7 @@ struct FetchRequest {
     std::string user_agent;
     std::string proxy;          // libcurl proxy URL; empty: libcurl's environment defaults
     AddressPolicy address_policy = AddressPolicy::public_only;
+    std::string private_host;   // AddressPolicy::private_origin: the host that may be private; empty: url's host
     // MIME types (lower case; "text/*" matches a whole type) a 2xx body may have; empty accepts
     // any. A mismatch aborts at the first body byte with Errc::unsupported (no 16 MiB videos).
     std::vector<std::string> accepted_content_types;
