@@ -104,6 +104,7 @@ fetch::FetchRequest Crawler::request_for(const std::string& url, const store::Fe
     request.url = url;
     request.user_agent = config.fetch.user_agent;
     request.proxy = config.fetch.proxy;
+    request.environment_proxy = config.fetch.proxy_from_environment ? fetch::EnvironmentProxy::honoured : fetch::EnvironmentProxy::ignored;
     request.limits = config.fetch.limits;
     if (feed) {
         request.headers = feed->headers;

@@ -292,8 +292,17 @@ boost::asio::awaitable<Result<HttpResponse>> HttpClient::fetch(FetchRequest requ
     curl_easy_setopt(handle, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(limits.max_body_bytes));
     curl_easy_setopt(handle, CURLOPT_USERAGENT, request.user_agent.empty() ? default_user_agent().c_str() : request.user_agent.c_str());
     curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.get());
-    if (!request.proxy.empty())
+    // The private-address guard sees the address actually connected to (no DNS-rebinding gap).
+    // Through a proxy the connection is to the proxy, which the user chose, so the guard stands aside;
+    // then every request must go through it. Without one, "" keeps libcurl from reading proxy
+    // variables: the guard would judge a proxy nobody configured instead of the site.
+    state.guard_addresses = request.proxy.empty() && request.environment_proxy == EnvironmentProxy::ignored;
+    if (!request.proxy.empty()) {
         curl_easy_setopt(handle, CURLOPT_PROXY, request.proxy.c_str());
+        curl_easy_setopt(handle, CURLOPT_NOPROXY, ""); // not the environment's no_proxy
+    } else if (request.environment_proxy == EnvironmentProxy::ignored) {
+        curl_easy_setopt(handle, CURLOPT_PROXY, "");
+    }
     curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, &on_body);
     curl_easy_setopt(handle, CURLOPT_WRITEDATA, &state);
     curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, &on_header);
@@ -301,9 +310,6 @@ boost::asio::awaitable<Result<HttpResponse>> HttpClient::fetch(FetchRequest requ
     curl_easy_setopt(handle, CURLOPT_DEBUGFUNCTION, &on_debug);
     curl_easy_setopt(handle, CURLOPT_DEBUGDATA, &state);
     curl_easy_setopt(handle, CURLOPT_VERBOSE, 1L); // only feeds on_debug; nothing is printed
-    // The private-address guard sees the address actually connected to (no DNS-rebinding gap).
-    // Through a proxy the connection is to the proxy, which the user chose, so the guard stays off.
-    state.guard_addresses = request.proxy.empty();
     curl_easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, &on_open_socket);
     curl_easy_setopt(handle, CURLOPT_OPENSOCKETDATA, &state);
     curl_easy_setopt(handle, CURLOPT_PREREQFUNCTION, &on_request_ready);

@@ -34,6 +34,11 @@ enum class AddressPolicy {
                     // host never unlocks internal addresses (302 -> http://169.254.169.254/)
 };
 
+// Whether libcurl may take a proxy from http_proxy, https_proxy, all_proxy and no_proxy. Ignored by
+// default: the guard cannot tell which connection then goes to a proxy, it would judge the proxy's
+// address, not the site's. Honoured (an explicit opt-in) the guard stands aside, as for `proxy`.
+enum class EnvironmentProxy { ignored, honoured };
+
 struct FetchRequest {
     std::string url;
     HttpHeaders headers; // extra request headers (per feed)
@@ -41,7 +46,10 @@ struct FetchRequest {
     std::string last_modified;  // sent as If-Modified-Since
     std::string cookies;        // "name=value; other=value"; never sent to another host after a redirect
     std::string user_agent;
-    std::string proxy;          // libcurl proxy URL; empty: libcurl's environment defaults
+    // A proxy URL every request goes through (no_proxy is not consulted: the private-address guard
+    // stands aside for proxied requests, so none may go direct unguarded); empty: no proxy.
+    std::string proxy;
+    EnvironmentProxy environment_proxy = EnvironmentProxy::ignored; // used only when `proxy` is empty
     AddressPolicy address_policy = AddressPolicy::public_only;
     std::string private_host;   // AddressPolicy::private_origin: the host that may be private; empty: url's host
     // MIME types (lower case; "text/*" matches a whole type) a 2xx body may have; empty accepts

@@ -6,6 +6,9 @@
 #include <boost/asio.hpp>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <optional>
+
 using namespace feedkeeper;
 using namespace feedkeeper::fetch;
 using feedkeeper::testing::Fault;
@@ -210,6 +213,95 @@ TEST_F(HttpClientTest, GoesThroughTheConfiguredProxy)
     EXPECT_EQ(response->body, "via proxy for http://feeds.example.invalid/rss");
 }
 
+namespace {
+
+// Runs one HttpClient fetch on `client`'s io_context to completion.
+Result<HttpResponse> fetch_on(boost::asio::io_context& io, HttpClient& client, FetchRequest request)
+{
+    auto outcome = feedkeeper::testing::spawn(io, client.fetch(std::move(request)));
+    feedkeeper::testing::run_for_at_most(io);
+    if (!outcome->value)
+        return Error(Errc::io, "the fetch did not complete");
+    return std::move(*outcome->value);
+}
+
+
+// Sets environment variables for one test and restores what was there before.
+class ScopedEnvironment {
+public:
+    explicit ScopedEnvironment(std::vector<std::pair<std::string, std::string>> variables)
+    {
+        for (auto& [name, value] : variables) {
+            const char* before = std::getenv(name.c_str());
+            m_saved.emplace_back(name, before ? std::optional<std::string>(before) : std::nullopt);
+            setenv(name.c_str(), value.c_str(), 1);
+        }
+    }
+    ~ScopedEnvironment()
+    {
+        for (auto& [name, value] : m_saved)
+            value ? setenv(name.c_str(), value->c_str(), 1) : unsetenv(name.c_str());
+    }
+    ScopedEnvironment(const ScopedEnvironment&) = delete;
+    ScopedEnvironment& operator=(const ScopedEnvironment&) = delete;
+
+private:
+    std::vector<std::pair<std::string, std::optional<std::string>>> m_saved;
+};
+
+// 127.0.0.1 plays the site, 127.0.0.2 a proxy: the answer says where a request arrived and for what.
+TestResponse where_it_arrived(const feedkeeper::testing::RecordedRequest& seen)
+{
+    return TestResponse { .body = seen.host_address + " " + seen.target };
+}
+
+} // namespace
+
+// An environment proxy would be what the private-address guard judges (and a proxy on the LAN would
+// make every public fetch look private), so without an opt-in the fetch goes direct.
+TEST(HttpClientProxy, IgnoresProxyVariablesFromTheEnvironmentUnlessAskedTo)
+{
+    HttpTestServer server(std::vector<std::string> { "127.0.0.1", "127.0.0.2" });
+    server.fallback(where_it_arrived);
+    ScopedEnvironment environment({ { "http_proxy", server.base_url(1) }, { "all_proxy", server.base_url(1) }, { "ALL_PROXY", server.base_url(1) },
+        { "no_proxy", "" }, { "NO_PROXY", "" } });
+    boost::asio::io_context io;
+    CurlMulti multi(io.get_executor());
+    HttpClient client(multi);
+    FetchRequest request;
+    request.url = server.base_url(0) + "/page";
+    request.address_policy = AddressPolicy::allow_private;
+    request.limits.total_timeout = 10s;
+
+    auto direct = fetch_on(io, client, request);
+    ASSERT_TRUE(direct) << direct.error().message;
+    EXPECT_EQ(direct->body, "127.0.0.1 /page");
+
+    request.environment_proxy = EnvironmentProxy::honoured;
+    auto proxied = fetch_on(io, client, request);
+    ASSERT_TRUE(proxied) << proxied.error().message;
+    EXPECT_EQ(proxied->body, "127.0.0.2 " + server.base_url(0) + "/page");
+}
+
+// With a configured proxy the guard stands aside, so no request may bypass the proxy: no_proxy from
+// the environment would send it direct and unguarded.
+TEST(HttpClientProxy, SendsEveryRequestThroughAConfiguredProxyWhateverNoProxySays)
+{
+    HttpTestServer server(std::vector<std::string> { "127.0.0.1", "127.0.0.2" });
+    server.fallback(where_it_arrived);
+    ScopedEnvironment environment({ { "no_proxy", "*" }, { "NO_PROXY", "*" } });
+    boost::asio::io_context io;
+    CurlMulti multi(io.get_executor());
+    HttpClient client(multi);
+    FetchRequest request;
+    request.url = server.base_url(0) + "/page";
+    request.proxy = server.base_url(1);
+    request.limits.total_timeout = 10s;
+    auto response = fetch_on(io, client, request);
+    ASSERT_TRUE(response) << response.error().message;
+    EXPECT_EQ(response->body, "127.0.0.2 " + server.base_url(0) + "/page");
+}
+
 TEST_F(HttpClientTest, RecordsEveryHopOfARedirectChainForTheCrawlersMoveDecision)
 {
     server.route("/a", TestResponse { .status = 301, .headers = { { "Location", "/b" } } });
@@ -224,19 +316,6 @@ TEST_F(HttpClientTest, RecordsEveryHopOfARedirectChainForTheCrawlersMoveDecision
     EXPECT_EQ(response->final_url, server.base_url() + "/d");
 }
 
-namespace {
-
-// Runs one HttpClient fetch on `client`'s io_context to completion.
-Result<HttpResponse> fetch_on(boost::asio::io_context& io, HttpClient& client, FetchRequest request)
-{
-    auto outcome = feedkeeper::testing::spawn(io, client.fetch(std::move(request)));
-    feedkeeper::testing::run_for_at_most(io);
-    if (!outcome->value)
-        return Error(Errc::io, "the fetch did not complete");
-    return std::move(*outcome->value);
-}
-
-} // namespace
 
 // 127.0.0.1 plays the feed the user subscribed to, 127.0.0.2 an internal host (a metadata service).
 TEST(HttpClientGuard, PrivateOriginAllowsTheSubscribedHostButNoHostARedirectLeadsTo)
