@@ -14,8 +14,10 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <array>
-#include <cstring>
+#include <cstdint>
+#include <initializer_list>
 #include <utility>
 
 namespace feedkeeper::fetch {
@@ -353,31 +355,53 @@ bool content_type_accepted(std::string_view content_type, const std::vector<std:
     return false;
 }
 
+namespace {
+
+bool is_private_ipv4(std::uint32_t a)
+{
+    const auto in = [a](std::uint32_t network, int bits) { return (a >> (32 - bits)) == (network >> (32 - bits)); };
+    return in(0x00000000, 8) || in(0x0A000000, 8) || in(0x7F000000, 8) || in(0xA9FE0000, 16) || in(0xAC100000, 12)
+        || in(0xC0A80000, 16) || in(0x64400000, 10) || in(0xC0000000, 24) || in(0xC6120000, 15) || a >= 0xE0000000;
+}
+
+std::uint32_t ipv4_at(const unsigned char* bytes)
+{
+    return std::uint32_t(bytes[0]) << 24 | std::uint32_t(bytes[1]) << 16 | std::uint32_t(bytes[2]) << 8 | bytes[3];
+}
+
+bool starts_with_bytes(const unsigned char* address, std::initializer_list<unsigned char> prefix)
+{
+    return std::equal(prefix.begin(), prefix.end(), address);
+}
+
+bool is_private_ipv6(const in6_addr& v6)
+{
+    const unsigned char* b = v6.s6_addr;
+    // Forms that carry an IPv4 address reach it (through the kernel, a NAT64 gateway or a 6to4
+    // relay): they are as private as the address they carry.
+    if (IN6_IS_ADDR_V4MAPPED(&v6) || starts_with_bytes(b, { 0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0 })) // ::ffff:0:0/96, 64:ff9b::/96
+        return is_private_ipv4(ipv4_at(b + 12));
+    if (starts_with_bytes(b, { 0x20, 0x02 })) // 2002::/16, 6to4: the IPv4 address follows the prefix
+        return is_private_ipv4(ipv4_at(b + 2));
+    return starts_with_bytes(b, { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }) // ::/96: ::, ::1, deprecated IPv4-compatible
+        || starts_with_bytes(b, { 0x00, 0x64, 0xff, 0x9b, 0x00, 0x01 })   // 64:ff9b:1::/48, local-use NAT64 (RFC 8215)
+        || (b[0] & 0xFE) == 0xFC                                         // fc00::/7 unique local
+        || (b[0] == 0xFE && (b[1] & 0xC0) == 0x80)                       // fe80::/10 link-local
+        || (b[0] == 0xFE && (b[1] & 0xC0) == 0xC0)                       // fec0::/10 deprecated site-local
+        || b[0] == 0xFF;                                                 // multicast
+}
+
+} // namespace
+
 bool is_private_address(std::string_view text)
 {
     const std::string ip(text);
     in_addr v4 {};
-    if (inet_pton(AF_INET, ip.c_str(), &v4) == 1) {
-        const std::uint32_t a = ntohl(v4.s_addr);
-        const auto in = [a](std::uint32_t network, int bits) { return (a >> (32 - bits)) == (network >> (32 - bits)); };
-        return in(0x00000000, 8) || in(0x0A000000, 8) || in(0x7F000000, 8) || in(0xA9FE0000, 16) || in(0xAC100000, 12)
-            || in(0xC0A80000, 16) || in(0x64400000, 10) || in(0xC0000000, 24) || in(0xC6120000, 15) || a >= 0xE0000000;
-    }
+    if (inet_pton(AF_INET, ip.c_str(), &v4) == 1)
+        return is_private_ipv4(ntohl(v4.s_addr));
     in6_addr v6 {};
-    if (inet_pton(AF_INET6, ip.c_str(), &v6) == 1) {
-        const unsigned char* b = v6.s6_addr;
-        static constexpr unsigned char zero[16] = {};
-        if (std::memcmp(b, zero, 15) == 0 && (b[15] == 0 || b[15] == 1))
-            return true; // :: and ::1
-        if (IN6_IS_ADDR_V4MAPPED(&v6)) {
-            char mapped[INET_ADDRSTRLEN] = {};
-            inet_ntop(AF_INET, b + 12, mapped, sizeof mapped);
-            return is_private_address(mapped);
-        }
-        return (b[0] & 0xFE) == 0xFC          // fc00::/7 unique local
-            || (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) // fe80::/10 link-local
-            || b[0] == 0xFF;                  // multicast
-    }
+    if (inet_pton(AF_INET6, ip.c_str(), &v6) == 1)
+        return is_private_ipv6(v6);
     return true; // not an address we can judge: refuse
 }
 

@@ -138,6 +138,30 @@ TEST(PrivateAddress, ClassifiesCommonRanges)
     EXPECT_FALSE(is_private_address("172.32.0.1"));
 }
 
+// IPv6 forms that carry an IPv4 address are judged by it: a NAT64 gateway or a 6to4 relay would
+// forward them to the embedded (private) address.
+TEST(PrivateAddress, JudgesTheIpv4AddressInsideNat64And6to4)
+{
+    EXPECT_TRUE(is_private_address("64:ff9b::10.0.0.1"));
+    EXPECT_TRUE(is_private_address("64:ff9b::a9fe:a9fe")); // 169.254.169.254, the metadata service
+    EXPECT_TRUE(is_private_address("64:ff9b::127.0.0.1"));
+    EXPECT_FALSE(is_private_address("64:ff9b::93.184.216.34"));
+    EXPECT_TRUE(is_private_address("64:ff9b:1::a00:1")); // RFC 8215 local-use NAT64: never global
+    EXPECT_TRUE(is_private_address("2002:c0a8:0101::1")); // 6to4 of 192.168.1.1
+    EXPECT_TRUE(is_private_address("2002:7f00:1::"));     // 6to4 of 127.0.0.1
+    EXPECT_FALSE(is_private_address("2002:5db8:d822::1")); // 6to4 of 93.184.216.34
+}
+
+TEST(PrivateAddress, RefusesIpv4CompatibleAndSiteLocalIpv6)
+{
+    EXPECT_TRUE(is_private_address("::10.0.0.1"));     // ::/96, deprecated IPv4-compatible
+    EXPECT_TRUE(is_private_address("::93.184.216.34")); // deprecated whatever it embeds: never a real destination
+    EXPECT_TRUE(is_private_address("fec0::1"));        // fec0::/10, deprecated site-local
+    EXPECT_TRUE(is_private_address("feff::1"));
+    EXPECT_FALSE(is_private_address("fe00::1"));        // outside fe80::/10 and fec0::/10
+    EXPECT_FALSE(is_private_address("::1:0:0:1"));      // outside ::/96
+}
+
 TEST(HttpClientCookies, AreSentToTheFeedsHostButNotToAnotherHostAfterARedirect)
 {
     HttpTestServer server(std::vector<std::string> { "127.0.0.1", "127.0.0.2" });
