@@ -30,6 +30,7 @@ struct HttpResponse {
     HttpHeaders request_headers;
     HttpHeaders headers;       // of the final response
     std::string body;          // decoded (Content-Encoding removed)
+    bool body_truncated = false; // cut at the body limit (only when the request asked for that)
     Timestamp fetched_at {};
     double total_seconds = 0;
     std::string remote_ip;       // address of the final response's server

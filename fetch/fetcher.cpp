@@ -140,6 +140,7 @@ asio::awaitable<Result<void>> Fetcher::check_robots(const FetchRequest& page)
     request.address_policy = page.address_policy;
     request.limits = page.limits;
     request.limits.max_body_bytes = std::min(request.limits.max_body_bytes, robots_body_bytes);
+    request.oversized_body = OversizedBody::truncate; // a larger file is read that far (RFC 9309 2.5)
     auto response = co_await fetch_politely(std::move(request));
     if (!response && (response.error().code == Errc::blocked || response.error().code == Errc::cancelled))
         co_return response.error(); // says nothing about the site's rules: not cached

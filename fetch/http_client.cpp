@@ -30,6 +30,7 @@ struct TransferState {
     std::string current_url;
     std::size_t header_bytes = 0;
     bool body_too_large = false;
+    OversizedBody oversized_body = OversizedBody::fail;
     bool headers_too_large = false;
     bool address_blocked = false;
     bool body_started = false;
@@ -62,8 +63,13 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
         return 0; // before any byte is kept: libcurl fails with CURLE_WRITE_ERROR
     }
     if (state.response.body.size() + bytes > state.limits->max_body_bytes) {
-        state.body_too_large = true;
-        return 0; // libcurl fails the transfer with CURLE_WRITE_ERROR
+        if (state.oversized_body == OversizedBody::truncate) {
+            state.response.body.append(data, state.limits->max_body_bytes - state.response.body.size());
+            state.response.body_truncated = true; // the CURLE_WRITE_ERROR that follows is this, not a failure
+        } else {
+            state.body_too_large = true;
+        }
+        return 0; // libcurl ends the transfer with CURLE_WRITE_ERROR
     }
     state.response.body.append(data, bytes);
     return bytes;
@@ -255,6 +261,7 @@ boost::asio::awaitable<Result<HttpResponse>> HttpClient::fetch(FetchRequest requ
     state.accepted_content_types = &request.accepted_content_types;
     state.current_url = request.url;
     state.address_policy = request.address_policy;
+    state.oversized_body = request.oversized_body;
     state.private_host = request.private_host.empty() ? url_host(request.url) : ascii_lower(request.private_host);
     state.easy = easy.get();
     state.response.url = request.url;
@@ -291,7 +298,8 @@ boost::asio::awaitable<Result<HttpResponse>> HttpClient::fetch(FetchRequest requ
     curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(limits.total_timeout.count()));
     curl_easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, limits.low_speed_bytes_per_second);
     curl_easy_setopt(handle, CURLOPT_LOW_SPEED_TIME, static_cast<long>(limits.low_speed_time.count()));
-    curl_easy_setopt(handle, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(limits.max_body_bytes));
+    if (request.oversized_body == OversizedBody::fail) // refused before the body when Content-Length says so
+        curl_easy_setopt(handle, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(limits.max_body_bytes));
     curl_easy_setopt(handle, CURLOPT_USERAGENT, request.user_agent.empty() ? default_user_agent().c_str() : request.user_agent.c_str());
     curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.get());
     // The private-address guard sees the address actually connected to (no DNS-rebinding gap).
@@ -318,7 +326,9 @@ boost::asio::awaitable<Result<HttpResponse>> HttpClient::fetch(FetchRequest requ
     curl_easy_setopt(handle, CURLOPT_PREREQDATA, &state);
     curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, state.error_buffer.data());
 
-    const CURLcode code = co_await m_multi.async_perform(handle, boost::asio::use_awaitable);
+    CURLcode code = co_await m_multi.async_perform(handle, boost::asio::use_awaitable);
+    if (code == CURLE_WRITE_ERROR && state.response.body_truncated)
+        code = CURLE_OK; // ended by on_body on purpose, with what the request wanted kept
 
     HttpResponse& response = state.response;
     char* effective = nullptr;

@@ -34,6 +34,11 @@ enum class AddressPolicy {
                     // host never unlocks internal addresses (302 -> http://169.254.169.254/)
 };
 
+// What a body longer than FetchLimits::max_body_bytes does: fail the fetch (Errc::too_large), or end
+// the transfer there and keep what fits (HttpResponse::body_truncated; robots.txt, of which RFC 9309
+// reads the first 500 KiB).
+enum class OversizedBody { fail, truncate };
+
 // Whether libcurl may take a proxy from http_proxy, https_proxy, all_proxy and no_proxy. Ignored by
 // default: the guard cannot tell which connection then goes to a proxy, it would judge the proxy's
 // address, not the site's. Honoured (an explicit opt-in) the guard stands aside, as for `proxy`.
@@ -55,6 +60,7 @@ struct FetchRequest {
     // MIME types (lower case; "text/*" matches a whole type) a 2xx body may have; empty accepts
     // any. A mismatch aborts at the first body byte with Errc::unsupported (no 16 MiB videos).
     std::vector<std::string> accepted_content_types;
+    OversizedBody oversized_body = OversizedBody::fail;
     FetchLimits limits;
 };
 

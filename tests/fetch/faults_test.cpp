@@ -163,6 +163,25 @@ TEST_F(FaultTest, OversizedBodyWithoutContentLengthStopsAtTheCap)
     expect_error(fetch(request("/chunked")), Errc::too_large, "byte limit");
 }
 
+TEST_F(FaultTest, ABodyPastTheCapIsCutThereWhenTheRequestAsksForIt)
+{
+    std::string body;
+    for (int i = 0; body.size() < 200 * 1024; ++i)
+        body += std::to_string(i) + "\n";
+    server.route("/big", TestResponse { .body = body });
+    server.route("/chunked", TestResponse { .body = body, .chunked = true });
+    server.route("/small", TestResponse { .body = "small" });
+    for (const char* path : { "/big", "/chunked", "/small" }) {
+        auto req = request(path);
+        req.oversized_body = OversizedBody::truncate;
+        auto response = fetch(req);
+        ASSERT_TRUE(response) << path << ": " << response.error().message;
+        const bool small = std::string_view(path) == "/small";
+        EXPECT_EQ(response->body, small ? "small" : body.substr(0, 64 * 1024)) << path;
+        EXPECT_EQ(response->body_truncated, !small) << path;
+    }
+}
+
 TEST_F(FaultTest, WrongContentTypeIsRefusedWhenTheCallerNamesTheTypes)
 {
     server.route("/feed", TestResponse { .headers = { { "Content-Type", "image/png" } }, .body = std::string(50'000, 'p') });
