@@ -99,7 +99,7 @@ asio::awaitable<Result<void>> Fetcher::check_robots(const FetchRequest& page)
     const std::string host = url_host(page.url);
     auto verdict = [&](const RobotsCache::Entry& entry) -> Result<void> {
         if (auto delay = entry.rules.crawl_delay())
-            m_politeness.set_crawl_delay(host, *delay); // again each time: idle hosts are forgotten
+            m_politeness.set_crawl_delay(host, *delay, entry.expires);
         if (entry.rules.allowed(path_and_query(page.url)))
             return {};
         if (!entry.unavailable.empty()) // transient, unlike a rule: a network-class error, retried later
