@@ -27,7 +27,6 @@ struct TransferState {
     const FetchLimits* limits = nullptr;
     const std::vector<std::string>* accepted_content_types = nullptr;
     HttpResponse response;
-    std::string current_url;
     std::size_t header_bytes = 0;
     bool body_too_large = false;
     OversizedBody oversized_body = OversizedBody::fail;
@@ -37,10 +36,8 @@ struct TransferState {
     bool header_block_ended = false; // the final response's empty line arrived
     bool content_type_refused = false;
     std::string blocked_address;
-    AddressPolicy address_policy = AddressPolicy::public_only;
-    std::string private_host; // AddressPolicy::private_origin: the one host that may be private
-    CURL* easy = nullptr;     // to learn which hop of a redirect chain is connecting
-    bool guard_addresses = true; // off through a proxy: the connection is to the proxy the user chose
+    bool private_allowed = false; // by the request's AddressPolicy for this URL's host
+    bool guard_addresses = true;  // off through a proxy: the connection is to the proxy the user chose
     std::string request_head; // the last request's header block as sent
     std::array<char, CURL_ERROR_SIZE> error_buffer {};
 };
@@ -75,7 +72,7 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
     return bytes;
 }
 
-// Called once per header line of every response in a redirect chain, status lines included.
+// Called once per header line, status lines included (interim 1xx responses too).
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user)
 {
     auto& state = *static_cast<TransferState*>(user);
@@ -95,17 +92,6 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
         const long status = space == std::string_view::npos ? 0 : std::atol(std::string(line.substr(space + 1, 3)).c_str());
         if (status >= 100 && status < 200)
             return bytes; // interim response; its headers are not the final ones
-        if (response.status >= 300 && response.status < 400) {
-            // The previous response was a redirect being followed: record the hop.
-            response.redirect_statuses.push_back(response.status);
-            if (auto location = find_header(response.headers, "location")) {
-                if (auto next = resolve_url(state.current_url, *location)) {
-                    if (response.first_redirect_target.empty())
-                        response.first_redirect_target = *next;
-                    state.current_url = *next;
-                }
-            }
-        }
         response.status = status;
         response.http_version = std::string(line.substr(0, space));
         response.headers.clear();
@@ -124,25 +110,9 @@ int on_debug(CURL*, curl_infotype type, char* data, std::size_t size, void* user
     return 0;
 }
 
-// Whether the hop being connected may reach a private address.
-bool private_allowed(const TransferState& state)
-{
-    switch (state.address_policy) {
-    case AddressPolicy::allow_private: return true;
-    case AddressPolicy::public_only: return false;
-    case AddressPolicy::private_origin: break;
-    }
-    char* url = nullptr; // libcurl moves it to each redirect target before connecting there
-    if (curl_easy_getinfo(state.easy, CURLINFO_EFFECTIVE_URL, &url) != CURLE_OK || !url)
-        return false;
-    // By host, lower-cased, port ignored on purpose: http://nas.lan/feed -> https://nas.lan/feed is
-    // the same subscribed host; the scheme's port is not what makes another host internal.
-    return !state.private_host.empty() && url_host(url) == state.private_host;
-}
-
 bool refuse_address(TransferState& state, const char* address)
 {
-    if (!state.guard_addresses || private_allowed(state) || !is_private_address(address))
+    if (!state.guard_addresses || state.private_allowed || !is_private_address(address))
         return false;
     state.address_blocked = true;
     state.blocked_address = address;
@@ -164,13 +134,11 @@ curl_socket_t on_open_socket(void* user, curlsocktype purpose, curl_sockaddr* ad
     return socket(address->family, address->socktype, address->protocol);
 }
 
-// Runs before every request, also on a reused connection, which the open-socket guard never sees
-// (another transfer may have opened it with private addresses allowed), and on every hop.
+// Runs before the request, also on a reused connection, which the open-socket guard never sees
+// (another transfer may have opened it with private addresses allowed).
 int on_request_ready(void* user, char* remote_ip, char*, int, int)
 {
     auto& state = *static_cast<TransferState*>(user);
-    if (state.response.first_remote_ip.empty() && remote_ip)
-        state.response.first_remote_ip = remote_ip;
     return remote_ip && refuse_address(state, remote_ip) ? CURL_PREREQFUNC_ABORT : CURL_PREREQFUNC_OK;
 }
 
@@ -210,8 +178,7 @@ std::string describe_failure(CURLcode code, const TransferState& state, const Fe
     case CURLE_COULDNT_RESOLVE_HOST: return "could not resolve host";
     case CURLE_COULDNT_CONNECT: return "could not connect (connection refused or host unreachable)";
     case CURLE_OPERATION_TIMEDOUT: return fmt::format("timed out ({})", state.error_buffer[0] ? state.error_buffer.data() : "no progress");
-    case CURLE_TOO_MANY_REDIRECTS: return fmt::format("more than {} redirects", limits.max_redirects);
-    case CURLE_UNSUPPORTED_PROTOCOL: return "redirect or URL to a scheme other than http/https refused";
+    case CURLE_UNSUPPORTED_PROTOCOL: return "URL to a scheme other than http/https refused";
     case CURLE_RECV_ERROR: return "connection reset while receiving";
     case CURLE_SEND_ERROR: return "connection reset while sending";
     case CURLE_GOT_NOTHING: return "server closed the connection without a response";
@@ -259,11 +226,12 @@ boost::asio::awaitable<Result<HttpResponse>> HttpClient::fetch(FetchRequest requ
     TransferState state;
     state.limits = &request.limits;
     state.accepted_content_types = &request.accepted_content_types;
-    state.current_url = request.url;
-    state.address_policy = request.address_policy;
     state.oversized_body = request.oversized_body;
-    state.private_host = request.private_host.empty() ? url_host(request.url) : ascii_lower(request.private_host);
-    state.easy = easy.get();
+    // The origin is a host, not host:port: a LAN feed moving from http to https (another port) or
+    // a Location spelled in capitals still leads to the subscribed host.
+    const std::string host = url_host(request.url);
+    state.private_allowed = request.address_policy == AddressPolicy::allow_private
+        || (request.address_policy == AddressPolicy::private_origin && host == (request.private_host.empty() ? host : ascii_lower(request.private_host)));
     state.response.url = request.url;
     state.response.fetched_at = now_utc();
 
@@ -276,8 +244,7 @@ boost::asio::awaitable<Result<HttpResponse>> HttpClient::fetch(FetchRequest requ
         add_header("If-Modified-Since: " + request.last_modified);
     for (const HttpHeader& header : request.headers)
         add_header(header.name + ": " + header.value);
-    // As a custom header, not CURLOPT_COOKIE: libcurl drops a custom Cookie (and Authorization)
-    // when a redirect leaves the host, but sends CURLOPT_COOKIE to every host in the chain.
+    // Redirects are the Fetcher's: it drops cookies when a hop leaves the host.
     if (!request.cookies.empty())
         add_header("Cookie: " + request.cookies);
     if (!headers_ok)
@@ -290,9 +257,7 @@ boost::asio::awaitable<Result<HttpResponse>> HttpClient::fetch(FetchRequest requ
     curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, 1L); // libcurl's defaults, stated: TLS is verified
     curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(handle, CURLOPT_MAXREDIRS, limits.max_redirects);
+    curl_easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 0L); // the Fetcher follows, hop by hop (robots.txt, politeness)
     curl_easy_setopt(handle, CURLOPT_ACCEPT_ENCODING, ""); // every encoding this libcurl can decode
     curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(limits.connect_timeout.count()));
     curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(limits.total_timeout.count()));
@@ -337,9 +302,7 @@ boost::asio::awaitable<Result<HttpResponse>> HttpClient::fetch(FetchRequest requ
     char* ip = nullptr;
     if (curl_easy_getinfo(handle, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip)
         response.remote_ip = ip;
-    long redirects = 0;
-    curl_easy_getinfo(handle, CURLINFO_REDIRECT_COUNT, &redirects);
-    response.redirects = static_cast<int>(redirects);
+    response.first_remote_ip = response.remote_ip; // one hop; the Fetcher keeps its chain's first
     curl_easy_getinfo(handle, CURLINFO_TOTAL_TIME, &response.total_seconds);
     response.request_headers = parse_request_head(state.request_head);
 

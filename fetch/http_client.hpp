@@ -19,7 +19,7 @@ struct FetchLimits {
     std::chrono::milliseconds total_timeout { 60'000 };
     long low_speed_bytes_per_second = 64; // slower than this for `low_speed_time` aborts
     std::chrono::seconds low_speed_time { 15 };
-    long max_redirects = 5;
+    long max_redirects = 5; // followed by Fetcher
     std::size_t max_body_bytes = 16 * 1024 * 1024; // on decoded bytes too (decompression bombs)
     std::size_t max_header_bytes = 64 * 1024;
 };
@@ -57,6 +57,7 @@ struct FetchRequest {
     EnvironmentProxy environment_proxy = EnvironmentProxy::ignored; // used only when `proxy` is empty
     AddressPolicy address_policy = AddressPolicy::public_only;
     std::string private_host;   // AddressPolicy::private_origin: the host that may be private; empty: url's host
+                                // (Fetcher fills it in, so every hop of a redirect chain is judged by the first URL's host)
     // MIME types (lower case; "text/*" matches a whole type) a 2xx body may have; empty accepts
     // any. A mismatch aborts at the first body byte with Errc::unsupported (no 16 MiB videos).
     std::vector<std::string> accepted_content_types;
@@ -64,7 +65,9 @@ struct FetchRequest {
     FetchLimits limits;
 };
 
-// Transport failures are errors (with a readable cause); any HTTP status is a response.
+// One request, one hop: a 3xx comes back as it is (Fetcher follows redirects, each hop through
+// politeness and robots.txt). Transport failures are errors (with a readable cause); any HTTP
+// status is a response.
 class HttpClient {
 public:
     explicit HttpClient(CurlMulti&);
