@@ -179,12 +179,17 @@ asio::awaitable<Result<HttpResponse>> Fetcher::follow_redirects(FetchRequest req
     HttpResponse chain; // what the hops before the last one contribute
     chain.url = request.url;
     chain.fetched_at = now_utc();
+    const auto time_budget = request.limits.total_timeout; // for the chain's transfers, not one hop's
     for (long hop = 0;; ++hop) {
         const std::string host = url_host(request.url);
         if (robots == RobotsCheck::every_hop && m_politeness.policy(host).obey_robots) {
             if (auto allowed = co_await check_robots(request); !allowed)
                 co_return allowed.error();
         }
+        const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::duration<double>(chain.total_seconds));
+        if (spent >= time_budget)
+            co_return Error(Errc::timeout, fmt::format("timed out ({} ms for {} redirects)", spent.count(), chain.redirects));
+        request.limits.total_timeout = time_budget - spent;
         auto response = co_await fetch_politely(request);
         if (!response)
             co_return response.error();

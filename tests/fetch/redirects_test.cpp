@@ -289,6 +289,19 @@ TEST(Redirects, ARedirectWaitsForTheTargetHostsPause)
     }
 }
 
+// The total timeout bounds the whole chain, as it did when libcurl followed, not each hop.
+TEST_F(RedirectTest, TheTotalTimeoutCoversTheWholeChain)
+{
+    server.route("/a", TestResponse { .status = 302, .headers = { { "Location", "/b" } }, .delay = 300ms });
+    server.route("/b", TestResponse { .status = 302, .headers = { { "Location", "/c" } }, .delay = 300ms });
+    server.route("/c", TestResponse { .body = "end", .delay = 300ms });
+    auto slow = request("/a");
+    slow.limits.total_timeout = 700ms;
+    auto response = fetch(slow);
+    ASSERT_FALSE(response);
+    EXPECT_EQ(response.error().code, Errc::timeout) << response.error().message;
+}
+
 TEST(Redirects, AuthorizationStaysWithItsHostLikeCookies)
 {
     HttpTestServer server(std::vector<std::string> { "127.0.0.1", "127.0.0.2" });
