@@ -5,7 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
-#include <functional>
+#include <cstring>
 
 namespace feedkeeper::fetch {
 namespace {
@@ -15,7 +15,6 @@ constexpr std::size_t max_robots_bytes = 500 * 1024;
 // the longest pattern kept (after percent-encoding; longer than any URL we would request).
 constexpr std::size_t max_rules = 10'000;
 constexpr std::size_t max_pattern_bytes = 2048;
-constexpr std::size_t long_piece_bytes = 32;
 
 bool is_unreserved(unsigned char c)
 {
@@ -55,15 +54,15 @@ std::string normalize_encoding(std::string_view text, Encode mode)
     return out;
 }
 
-// Finds `piece` in `path` from `from` on. Long pieces use Boyer-Moore, linear in the path even when
-// the path repeats most of the piece ("aaa...ab" in "aaa...a"), where a naive search is quadratic.
+// Finds `piece` in `path` from `from` on. glibc's memmem (two-way algorithm) is linear in the path
+// even when the path repeats most of the piece ("aaa...ab" in "aaa...a"), where string_view::find
+// compares the piece again at every offset.
 std::size_t find_piece(std::string_view path, std::string_view piece, std::size_t from)
 {
-    if (piece.size() < long_piece_bytes)
-        return path.find(piece, from);
-    const auto rest = path.substr(from);
-    const auto found = std::search(rest.begin(), rest.end(), std::boyer_moore_searcher(piece.begin(), piece.end()));
-    return found == rest.end() ? std::string_view::npos : from + static_cast<std::size_t>(found - rest.begin());
+    if (piece.empty())
+        return from;
+    const void* found = memmem(path.data() + from, path.size() - from, piece.data(), piece.size());
+    return found ? static_cast<std::size_t>(static_cast<const char*>(found) - path.data()) : std::string_view::npos;
 }
 
 // Matches `path` against a robots pattern: '*' any run, '$' at the end anchors (RFC 9309 2.2.3).
