@@ -75,9 +75,8 @@ void Fetcher::set_options(FetcherOptions options)
     m_politeness.set_options(m_options.politeness);
 }
 
-asio::awaitable<Result<HttpResponse>> Fetcher::fetch_politely(FetchRequest request)
+asio::awaitable<Result<HttpResponse>> Fetcher::fetch_politely(FetchRequest request, std::string host)
 {
-    const std::string host = url_host(request.url);
     auto permit = co_await m_politeness.acquire(host);
     if (!permit)
         co_return permit.error();
@@ -174,14 +173,14 @@ asio::awaitable<Result<HttpResponse>> Fetcher::fetch(FetchRequest request, Fetch
 
 asio::awaitable<Result<HttpResponse>> Fetcher::follow_redirects(FetchRequest request, RobotsCheck robots)
 {
-    if (request.private_host.empty())
-        request.private_host = url_host(request.url); // every hop is judged by the first URL's host
     HttpResponse chain; // what the hops before the last one contribute
     chain.url = request.url;
     chain.fetched_at = now_utc();
     const auto time_budget = request.limits.total_timeout; // for the chain's transfers, not one hop's
     for (long hop = 0;; ++hop) {
         const std::string host = url_host(request.url);
+        if (request.private_host.empty())
+            request.private_host = host; // every hop is judged by the first URL's host
         if (robots == RobotsCheck::every_hop && m_politeness.policy(host).obey_robots) {
             if (auto allowed = co_await check_robots(request); !allowed)
                 co_return allowed.error();
@@ -190,7 +189,7 @@ asio::awaitable<Result<HttpResponse>> Fetcher::follow_redirects(FetchRequest req
         if (spent >= time_budget)
             co_return Error(Errc::timeout, fmt::format("timed out ({} ms for {} redirects)", spent.count(), chain.redirects));
         request.limits.total_timeout = time_budget - spent;
-        auto response = co_await fetch_politely(request);
+        auto response = co_await fetch_politely(request, host);
         if (!response)
             co_return response.error();
         chain.total_seconds += response->total_seconds;

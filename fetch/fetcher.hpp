@@ -44,7 +44,7 @@ private:
     enum class RobotsCheck { none, every_hop };
     asio::awaitable<Result<void>> check_robots(const FetchRequest&);
     asio::awaitable<Result<HttpResponse>> follow_redirects(FetchRequest, RobotsCheck);
-    asio::awaitable<Result<HttpResponse>> fetch_politely(FetchRequest);
+    asio::awaitable<Result<HttpResponse>> fetch_politely(FetchRequest, std::string host);
 
     HttpClient m_client;
     FetcherOptions m_options;

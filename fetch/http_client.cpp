@@ -229,9 +229,9 @@ boost::asio::awaitable<Result<HttpResponse>> HttpClient::fetch(FetchRequest requ
     state.oversized_body = request.oversized_body;
     // The origin is a host, not host:port: a LAN feed moving from http to https (another port) or
     // a Location spelled in capitals still leads to the subscribed host.
-    const std::string host = url_host(request.url);
     state.private_allowed = request.address_policy == AddressPolicy::allow_private
-        || (request.address_policy == AddressPolicy::private_origin && host == (request.private_host.empty() ? host : ascii_lower(request.private_host)));
+        || (request.address_policy == AddressPolicy::private_origin
+            && (request.private_host.empty() || url_host(request.url) == ascii_lower(request.private_host)));
     state.response.url = request.url;
     state.response.fetched_at = now_utc();
 
