@@ -30,9 +30,11 @@ struct HttpResponse {
     HttpHeaders request_headers;
     HttpHeaders headers;       // of the final response
     std::string body;          // decoded (Content-Encoding removed)
+    bool body_truncated = false; // cut at the body limit (only when the request asked for that)
     Timestamp fetched_at {};
     double total_seconds = 0;
-    std::string remote_ip;
+    std::string remote_ip;       // address of the final response's server
+    std::string first_remote_ip; // address of the first hop's server (the requested URL's host)
     int redirects = 0;
     std::vector<long> redirect_statuses; // status of each hop, e.g. {301} for a moved feed
     std::string first_redirect_target;   // where the first hop pointed

@@ -177,11 +177,14 @@ void read_config(const Reader& reader, const toml::table& root, Config& config)
         }
     }
     if (const auto* fetch = reader.table(root, "fetch")) {
-        reader.check_keys(*fetch, "fetch.", { "user_agent", "proxy", "allow_private_addresses", "connect_timeout", "total_timeout",
+        reader.check_keys(*fetch, "fetch.", { "user_agent", "proxy", "proxy_from_environment", "allow_private_addresses", "connect_timeout", "total_timeout",
             "low_speed_limit", "low_speed_time", "max_redirects", "max_body_bytes", "max_header_bytes", "max_in_flight" });
         auto& f = config.fetch;
         f.user_agent = reader.text(*fetch, "fetch.", "user_agent", f.user_agent);
         f.proxy = reader.text(*fetch, "fetch.", "proxy", f.proxy);
+        f.proxy_from_environment = reader.boolean(*fetch, "fetch.", "proxy_from_environment", f.proxy_from_environment);
+        if (f.proxy_from_environment && !f.proxy.empty())
+            reader.fail(*fetch->get("proxy_from_environment"), "fetch.proxy_from_environment", "conflicts with fetch.proxy: set one of them");
         f.allow_private_addresses = reader.boolean(*fetch, "fetch.", "allow_private_addresses", f.allow_private_addresses);
         f.limits.connect_timeout = reader.milliseconds(*fetch, "fetch.", "connect_timeout", f.limits.connect_timeout);
         f.limits.total_timeout = reader.milliseconds(*fetch, "fetch.", "total_timeout", f.limits.total_timeout);

@@ -36,7 +36,8 @@ struct ScheduleConfig {
 
 struct FetchConfig {
     std::string user_agent;                         // default: feedkeeper/VERSION (+contact URL)
-    std::string proxy;
+    std::string proxy;                              // every request through it; empty: direct
+    bool proxy_from_environment = false;            // honour http_proxy & co. instead (the guard then stands aside)
     bool allow_private_addresses = false;           // article links to loopback/private hosts
     fetch::FetchLimits limits;
     std::size_t max_in_flight = 32;                 // concurrent transfers overall

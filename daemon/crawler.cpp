@@ -144,15 +144,22 @@ fetch::FetchRequest Crawler::request_for(const std::string& url, const store::Fe
     request.url = url;
     request.user_agent = config.fetch.user_agent;
     request.proxy = config.fetch.proxy;
+    request.environment_proxy = config.fetch.proxy_from_environment ? fetch::EnvironmentProxy::honoured : fetch::EnvironmentProxy::ignored;
     request.limits = config.fetch.limits;
     if (feed) {
         request.headers = feed->headers;
         request.cookies = feed->cookies;
     }
-    // Private addresses: allowed by configuration, or when the feed itself lives on one (then its
-    // articles are expected there too); never because a public feed points there.
+    // Private addresses: allowed by configuration, or, on the feed's own host only, when the feed
+    // itself lives on one (its first hop's address: then its articles are expected there too); never
+    // because a public feed points there, never for other hosts a private feed links to (a local
+    // feed proxy such as RSS-Bridge relays third-party links), never for hosts a redirect leads to.
     const bool feed_private = feed && !feed->remote_ip.empty() && fetch::is_private_address(feed->remote_ip);
-    request.address_policy = config.fetch.allow_private_addresses || feed_private ? fetch::AddressPolicy::allow_private : fetch::AddressPolicy::public_only;
+    request.address_policy = config.fetch.allow_private_addresses ? fetch::AddressPolicy::allow_private
+        : feed_private                                            ? fetch::AddressPolicy::private_origin
+                                                                  : fetch::AddressPolicy::public_only;
+    if (feed)
+        request.private_host = url_host(feed->url);
     return request;
 }
 
@@ -163,7 +170,8 @@ asio::awaitable<Result<std::size_t>> Crawler::poll_feed(store::FeedRecord feed)
         co_return std::size_t { 0 }; // another crawl is polling it right now and records the outcome
     const ScheduleConfig& schedule = m_runtime.config.schedule;
     fetch::FetchRequest request = request_for(feed.url, &feed);
-    request.address_policy = fetch::AddressPolicy::allow_private; // the user subscribed to this address
+    if (request.address_policy != fetch::AddressPolicy::allow_private) // the user subscribed to this host, not to where it redirects
+        request.address_policy = fetch::AddressPolicy::private_origin;
     request.etag = feed.etag;
     request.last_modified = feed.last_modified;
     auto response = co_await m_runtime.fetcher.fetch(std::move(request), fetch::FetchPurpose::feed);
@@ -191,7 +199,7 @@ asio::awaitable<Result<std::size_t>> Crawler::poll_feed(store::FeedRecord feed)
         co_return response.error(); // shutting down: not the feed's failure, nothing to record
     if (!response)
         co_return co_await fail(response.error(), std::nullopt, false);
-    outcome.remote_ip = response->remote_ip;
+    outcome.remote_ip = response->first_remote_ip; // the subscribed host's address decides whether the feed is private
     const long status = response->status;
     if (status == 410)
         co_return co_await fail(Error(Errc::http_status, "HTTP 410 Gone: the feed was retired by its publisher; feedkeeper stops polling it"), std::nullopt, true);

@@ -9,7 +9,6 @@
 #include <boost/asio/post.hpp>
 
 #include <stdexcept>
-#include <vector>
 
 namespace feedkeeper::fetch {
 
@@ -39,18 +38,6 @@ void CurlMulti::abandon_transfers()
             slot.clear();
     }
     m_transfers.clear();
-}
-
-void CurlMulti::abort_all()
-{
-    std::vector<CURL*> handles;
-    handles.reserve(m_transfers.size());
-    for (const auto& [easy, transfer] : m_transfers)
-        handles.push_back(easy);
-    for (CURL* easy : handles) {
-        curl_multi_remove_handle(m_multi.get(), easy);
-        complete(easy, CURLE_ABORTED_BY_CALLBACK);
-    }
 }
 
 void CurlMulti::start(CURL* easy, asio::any_completion_handler<void(CURLcode)> handler)

@@ -31,8 +31,8 @@ public:
     // to completion. Completes with libcurl's result; cancellation (per-operation slot, any type)
     // removes the transfer and completes with CURLE_ABORTED_BY_CALLBACK. Never completes inline.
     // Shutdown: destroying the CurlMulti destroys the handlers of unfinished transfers without
-    // invoking them (their coroutines are destroyed with the io_context); call abort_all() and
-    // keep running the io_context first for a graceful stop.
+    // invoking them (their coroutines are destroyed with the io_context). For a graceful stop,
+    // cancel the operations (per-operation slots) and keep running the io_context first.
     template <asio::completion_token_for<void(CURLcode)> Token>
     auto async_perform(CURL* easy, Token&& token)
     {
@@ -40,9 +40,6 @@ public:
             [this](asio::any_completion_handler<void(CURLcode)> handler, CURL* handle) { start(handle, std::move(handler)); },
             token, easy);
     }
-
-    // Completes every unfinished transfer with CURLE_ABORTED_BY_CALLBACK (posted, as always).
-    void abort_all();
 
     std::size_t in_flight() const { return m_transfers.size(); }
 

@@ -3,6 +3,8 @@
 #include "fetch/fetcher.hpp"
 
 #include "core/log.hpp"
+#include "core/text.hpp"
+#include "core/time.hpp"
 #include "core/url.hpp"
 #include "fetch/http_cache.hpp"
 
@@ -28,6 +30,8 @@ std::string origin_of(const std::string& url)
     const auto port = url_port(url);
     return fmt::format("{}://{}:{}", url_scheme(url), url_host(url), port.value_or(0));
 }
+
+bool is_redirect(long status) { return status == 301 || status == 302 || status == 303 || status == 307 || status == 308; }
 
 std::string path_and_query(const std::string& url)
 {
@@ -71,9 +75,8 @@ void Fetcher::set_options(FetcherOptions options)
     m_politeness.set_options(m_options.politeness);
 }
 
-asio::awaitable<Result<HttpResponse>> Fetcher::fetch_politely(FetchRequest request)
+asio::awaitable<Result<HttpResponse>> Fetcher::fetch_politely(FetchRequest request, std::string host)
 {
-    const std::string host = url_host(request.url);
     auto permit = co_await m_politeness.acquire(host);
     if (!permit)
         co_return permit.error();
@@ -99,7 +102,7 @@ asio::awaitable<Result<void>> Fetcher::check_robots(const FetchRequest& page)
     const std::string host = url_host(page.url);
     auto verdict = [&](const RobotsCache::Entry& entry) -> Result<void> {
         if (auto delay = entry.rules.crawl_delay())
-            m_politeness.set_crawl_delay(host, *delay); // again each time: idle hosts are forgotten
+            m_politeness.set_crawl_delay(host, *delay, entry.expires);
         if (entry.rules.allowed(path_and_query(page.url)))
             return {};
         if (!entry.unavailable.empty()) // transient, unlike a rule: a network-class error, retried later
@@ -137,10 +140,13 @@ asio::awaitable<Result<void>> Fetcher::check_robots(const FetchRequest& page)
     request.url = resolve_url(page.url, "/robots.txt").value_or(page.url);
     request.user_agent = page.user_agent;
     request.proxy = page.proxy;
+    request.environment_proxy = page.environment_proxy;
     request.address_policy = page.address_policy;
+    request.private_host = page.private_host;
     request.limits = page.limits;
     request.limits.max_body_bytes = std::min(request.limits.max_body_bytes, robots_body_bytes);
-    auto response = co_await fetch_politely(std::move(request));
+    request.oversized_body = OversizedBody::truncate; // a larger file is read that far (RFC 9309 2.5)
+    auto response = co_await follow_redirects(std::move(request), RobotsCheck::none); // RFC 9309 2.3.1.2: follow 5
     if (!response && (response.error().code == Errc::blocked || response.error().code == Errc::cancelled))
         co_return response.error(); // says nothing about the site's rules: not cached
 
@@ -162,11 +168,59 @@ asio::awaitable<Result<HttpResponse>> Fetcher::fetch(FetchRequest request, Fetch
 {
     if (request.user_agent.empty())
         request.user_agent = m_options.user_agent;
-    if (purpose == FetchPurpose::article && m_politeness.policy(url_host(request.url)).obey_robots && is_http_url(request.url)) {
-        if (auto allowed = co_await check_robots(request); !allowed)
-            co_return allowed.error();
+    co_return co_await follow_redirects(std::move(request), purpose == FetchPurpose::article ? RobotsCheck::every_hop : RobotsCheck::none);
+}
+
+asio::awaitable<Result<HttpResponse>> Fetcher::follow_redirects(FetchRequest request, RobotsCheck robots)
+{
+    HttpResponse chain; // what the hops before the last one contribute
+    chain.url = request.url;
+    chain.fetched_at = now_utc();
+    const auto time_budget = request.limits.total_timeout; // for the chain's transfers, not one hop's
+    for (long hop = 0;; ++hop) {
+        const std::string host = url_host(request.url);
+        if (request.private_host.empty())
+            request.private_host = host; // every hop is judged by the first URL's host
+        if (robots == RobotsCheck::every_hop && m_politeness.policy(host).obey_robots) {
+            if (auto allowed = co_await check_robots(request); !allowed)
+                co_return allowed.error();
+        }
+        const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::duration<double>(chain.total_seconds));
+        if (spent >= time_budget)
+            co_return Error(Errc::timeout, fmt::format("timed out ({} ms for {} redirects)", spent.count(), chain.redirects));
+        request.limits.total_timeout = time_budget - spent;
+        auto response = co_await fetch_politely(request, host);
+        if (!response)
+            co_return response.error();
+        chain.total_seconds += response->total_seconds;
+        if (hop == 0)
+            chain.first_remote_ip = response->remote_ip;
+        const auto location = find_header(response->headers, "location");
+        if (!is_redirect(response->status) || !location) {
+            response->url = std::move(chain.url);
+            response->fetched_at = chain.fetched_at;
+            response->total_seconds = chain.total_seconds;
+            response->first_remote_ip = std::move(chain.first_remote_ip);
+            response->redirects = chain.redirects;
+            response->redirect_statuses = std::move(chain.redirect_statuses);
+            response->first_redirect_target = std::move(chain.first_redirect_target);
+            co_return response;
+        }
+        if (hop >= request.limits.max_redirects)
+            co_return Error(Errc::network, fmt::format("more than {} redirects (the last to {})", request.limits.max_redirects, *location));
+        auto next = resolve_url(request.url, *location);
+        if (!next || !is_http_url(*next))
+            co_return Error(Errc::unsupported, fmt::format("redirect to \"{}\" refused: only http/https URLs are followed", *location));
+        ++chain.redirects;
+        chain.redirect_statuses.push_back(response->status);
+        if (chain.first_redirect_target.empty())
+            chain.first_redirect_target = *next;
+        if (url_host(*next) != host) { // what libcurl does too: credentials stay with their host
+            request.cookies.clear();
+            std::erase_if(request.headers, [](const HttpHeader& header) { return ascii_lower(header.name) == "authorization"; });
+        }
+        request.url = std::move(*next);
     }
-    co_return co_await fetch_politely(std::move(request));
 }
 
 } // namespace feedkeeper::fetch

@@ -1,5 +1,5 @@
 // fetch/fetcher.hpp — the polite HTTP client the crawler uses: host slots and delays, Retry-After
-// pauses, robots.txt for article pages, then HttpClient.
+// pauses, robots.txt for article pages, then HttpClient; redirects followed hop by hop.
 // Threading: the io_context's one thread only.
 #pragma once
 
@@ -30,6 +30,10 @@ public:
     // Errc::blocked without contacting the page; while its robots.txt is unreachable (5xx, 429,
     // network: "complete disallow", RFC 9309 2.3.1.4) they fail with Errc::network, to be retried.
     // Cancellation (per-operation) yields Errc::cancelled wherever it is waiting.
+    // Redirects (at most limits.max_redirects, http/https only) are followed here, not by libcurl,
+    // so each hop goes through its own host's slot, pause and, for articles, robots.txt; cookies
+    // and Authorization are not sent to another host. The response records the chain (redirects,
+    // redirect_statuses, first_redirect_target, final_url, first_remote_ip).
     asio::awaitable<Result<HttpResponse>> fetch(FetchRequest, FetchPurpose);
 
     Politeness& politeness() { return m_politeness; }
@@ -37,8 +41,10 @@ public:
 
 private:
     struct RobotsCache; // shared with suspended robots.txt fetches, which may outlive the Fetcher
+    enum class RobotsCheck { none, every_hop };
     asio::awaitable<Result<void>> check_robots(const FetchRequest&);
-    asio::awaitable<Result<HttpResponse>> fetch_politely(FetchRequest);
+    asio::awaitable<Result<HttpResponse>> follow_redirects(FetchRequest, RobotsCheck);
+    asio::awaitable<Result<HttpResponse>> fetch_politely(FetchRequest, std::string host);
 
     HttpClient m_client;
     FetcherOptions m_options;

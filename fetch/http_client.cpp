@@ -14,8 +14,10 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <array>
-#include <cstring>
+#include <cstdint>
+#include <initializer_list>
 #include <utility>
 
 namespace feedkeeper::fetch {
@@ -25,16 +27,17 @@ struct TransferState {
     const FetchLimits* limits = nullptr;
     const std::vector<std::string>* accepted_content_types = nullptr;
     HttpResponse response;
-    std::string current_url;
     std::size_t header_bytes = 0;
     bool body_too_large = false;
+    OversizedBody oversized_body = OversizedBody::fail;
     bool headers_too_large = false;
     bool address_blocked = false;
     bool body_started = false;
     bool header_block_ended = false; // the final response's empty line arrived
     bool content_type_refused = false;
     std::string blocked_address;
-    AddressPolicy address_policy = AddressPolicy::public_only;
+    bool private_allowed = false; // by the request's AddressPolicy for this URL's host
+    bool guard_addresses = true;  // off through a proxy: the connection is to the proxy the user chose
     std::string request_head; // the last request's header block as sent
     std::array<char, CURL_ERROR_SIZE> error_buffer {};
 };
@@ -57,14 +60,19 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
         return 0; // before any byte is kept: libcurl fails with CURLE_WRITE_ERROR
     }
     if (state.response.body.size() + bytes > state.limits->max_body_bytes) {
-        state.body_too_large = true;
-        return 0; // libcurl fails the transfer with CURLE_WRITE_ERROR
+        if (state.oversized_body == OversizedBody::truncate) {
+            state.response.body.append(data, state.limits->max_body_bytes - state.response.body.size());
+            state.response.body_truncated = true; // the CURLE_WRITE_ERROR that follows is this, not a failure
+        } else {
+            state.body_too_large = true;
+        }
+        return 0; // libcurl ends the transfer with CURLE_WRITE_ERROR
     }
     state.response.body.append(data, bytes);
     return bytes;
 }
 
-// Called once per header line of every response in a redirect chain, status lines included.
+// Called once per header line, status lines included (interim 1xx responses too).
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user)
 {
     auto& state = *static_cast<TransferState*>(user);
@@ -84,17 +92,6 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
         const long status = space == std::string_view::npos ? 0 : std::atol(std::string(line.substr(space + 1, 3)).c_str());
         if (status >= 100 && status < 200)
             return bytes; // interim response; its headers are not the final ones
-        if (response.status >= 300 && response.status < 400) {
-            // The previous response was a redirect being followed: record the hop.
-            response.redirect_statuses.push_back(response.status);
-            if (auto location = find_header(response.headers, "location")) {
-                if (auto next = resolve_url(state.current_url, *location)) {
-                    if (response.first_redirect_target.empty())
-                        response.first_redirect_target = *next;
-                    state.current_url = *next;
-                }
-            }
-        }
         response.status = status;
         response.http_version = std::string(line.substr(0, space));
         response.headers.clear();
@@ -113,35 +110,36 @@ int on_debug(CURL*, curl_infotype type, char* data, std::size_t size, void* user
     return 0;
 }
 
+bool refuse_address(TransferState& state, const char* address)
+{
+    if (!state.guard_addresses || state.private_allowed || !is_private_address(address))
+        return false;
+    state.address_blocked = true;
+    state.blocked_address = address;
+    return true;
+}
+
 curl_socket_t on_open_socket(void* user, curlsocktype purpose, curl_sockaddr* address)
 {
     auto& state = *static_cast<TransferState*>(user);
-    if (purpose == CURLSOCKTYPE_IPCXN && state.address_policy == AddressPolicy::public_only) {
+    if (purpose == CURLSOCKTYPE_IPCXN) {
         char text[INET6_ADDRSTRLEN] = {};
         if (address->family == AF_INET)
             inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&address->addr)->sin_addr, text, sizeof text);
         else if (address->family == AF_INET6)
             inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(&address->addr)->sin6_addr, text, sizeof text);
-        if (is_private_address(text)) {
-            state.address_blocked = true;
-            state.blocked_address = text;
+        if (refuse_address(state, text))
             return CURL_SOCKET_BAD;
-        }
     }
     return socket(address->family, address->socktype, address->protocol);
 }
 
-// Runs before every request, also on a reused connection, which the open-socket guard never sees
+// Runs before the request, also on a reused connection, which the open-socket guard never sees
 // (another transfer may have opened it with private addresses allowed).
 int on_request_ready(void* user, char* remote_ip, char*, int, int)
 {
     auto& state = *static_cast<TransferState*>(user);
-    if (state.address_policy == AddressPolicy::public_only && remote_ip && is_private_address(remote_ip)) {
-        state.address_blocked = true;
-        state.blocked_address = remote_ip;
-        return CURL_PREREQFUNC_ABORT;
-    }
-    return CURL_PREREQFUNC_OK;
+    return remote_ip && refuse_address(state, remote_ip) ? CURL_PREREQFUNC_ABORT : CURL_PREREQFUNC_OK;
 }
 
 HttpHeaders parse_request_head(std::string_view head)
@@ -180,8 +178,7 @@ std::string describe_failure(CURLcode code, const TransferState& state, const Fe
     case CURLE_COULDNT_RESOLVE_HOST: return "could not resolve host";
     case CURLE_COULDNT_CONNECT: return "could not connect (connection refused or host unreachable)";
     case CURLE_OPERATION_TIMEDOUT: return fmt::format("timed out ({})", state.error_buffer[0] ? state.error_buffer.data() : "no progress");
-    case CURLE_TOO_MANY_REDIRECTS: return fmt::format("more than {} redirects", limits.max_redirects);
-    case CURLE_UNSUPPORTED_PROTOCOL: return "redirect or URL to a scheme other than http/https refused";
+    case CURLE_UNSUPPORTED_PROTOCOL: return "URL to a scheme other than http/https refused";
     case CURLE_RECV_ERROR: return "connection reset while receiving";
     case CURLE_SEND_ERROR: return "connection reset while sending";
     case CURLE_GOT_NOTHING: return "server closed the connection without a response";
@@ -229,8 +226,12 @@ boost::asio::awaitable<Result<HttpResponse>> HttpClient::fetch(FetchRequest requ
     TransferState state;
     state.limits = &request.limits;
     state.accepted_content_types = &request.accepted_content_types;
-    state.current_url = request.url;
-    state.address_policy = request.address_policy;
+    state.oversized_body = request.oversized_body;
+    // The origin is a host, not host:port: a LAN feed moving from http to https (another port) or
+    // a Location spelled in capitals still leads to the subscribed host.
+    state.private_allowed = request.address_policy == AddressPolicy::allow_private
+        || (request.address_policy == AddressPolicy::private_origin
+            && (request.private_host.empty() || url_host(request.url) == ascii_lower(request.private_host)));
     state.response.url = request.url;
     state.response.fetched_at = now_utc();
 
@@ -243,8 +244,7 @@ boost::asio::awaitable<Result<HttpResponse>> HttpClient::fetch(FetchRequest requ
         add_header("If-Modified-Since: " + request.last_modified);
     for (const HttpHeader& header : request.headers)
         add_header(header.name + ": " + header.value);
-    // As a custom header, not CURLOPT_COOKIE: libcurl drops a custom Cookie (and Authorization)
-    // when a redirect leaves the host, but sends CURLOPT_COOKIE to every host in the chain.
+    // Redirects are the Fetcher's: it drops cookies when a hop leaves the host.
     if (!request.cookies.empty())
         add_header("Cookie: " + request.cookies);
     if (!headers_ok)
@@ -257,19 +257,27 @@ boost::asio::awaitable<Result<HttpResponse>> HttpClient::fetch(FetchRequest requ
     curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, 1L); // libcurl's defaults, stated: TLS is verified
     curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(handle, CURLOPT_MAXREDIRS, limits.max_redirects);
+    curl_easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 0L); // the Fetcher follows, hop by hop (robots.txt, politeness)
     curl_easy_setopt(handle, CURLOPT_ACCEPT_ENCODING, ""); // every encoding this libcurl can decode
     curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(limits.connect_timeout.count()));
     curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(limits.total_timeout.count()));
     curl_easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, limits.low_speed_bytes_per_second);
     curl_easy_setopt(handle, CURLOPT_LOW_SPEED_TIME, static_cast<long>(limits.low_speed_time.count()));
-    curl_easy_setopt(handle, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(limits.max_body_bytes));
+    if (request.oversized_body == OversizedBody::fail) // refused before the body when Content-Length says so
+        curl_easy_setopt(handle, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(limits.max_body_bytes));
     curl_easy_setopt(handle, CURLOPT_USERAGENT, request.user_agent.empty() ? default_user_agent().c_str() : request.user_agent.c_str());
     curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.get());
-    if (!request.proxy.empty())
+    // The private-address guard sees the address actually connected to (no DNS-rebinding gap).
+    // Through a proxy the connection is to the proxy, which the user chose, so the guard stands aside;
+    // then every request must go through it. Without one, "" keeps libcurl from reading proxy
+    // variables: the guard would judge a proxy nobody configured instead of the site.
+    state.guard_addresses = request.proxy.empty() && request.environment_proxy == EnvironmentProxy::ignored;
+    if (!request.proxy.empty()) {
         curl_easy_setopt(handle, CURLOPT_PROXY, request.proxy.c_str());
+        curl_easy_setopt(handle, CURLOPT_NOPROXY, ""); // not the environment's no_proxy
+    } else if (request.environment_proxy == EnvironmentProxy::ignored) {
+        curl_easy_setopt(handle, CURLOPT_PROXY, "");
+    }
     curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, &on_body);
     curl_easy_setopt(handle, CURLOPT_WRITEDATA, &state);
     curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, &on_header);
@@ -277,17 +285,15 @@ boost::asio::awaitable<Result<HttpResponse>> HttpClient::fetch(FetchRequest requ
     curl_easy_setopt(handle, CURLOPT_DEBUGFUNCTION, &on_debug);
     curl_easy_setopt(handle, CURLOPT_DEBUGDATA, &state);
     curl_easy_setopt(handle, CURLOPT_VERBOSE, 1L); // only feeds on_debug; nothing is printed
-    // The private-address guard sees the address actually connected to (no DNS-rebinding gap).
-    // Through a proxy the connection is to the proxy, which the user chose, so the guard stays off.
-    if (request.proxy.empty()) {
-        curl_easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, &on_open_socket);
-        curl_easy_setopt(handle, CURLOPT_OPENSOCKETDATA, &state);
-        curl_easy_setopt(handle, CURLOPT_PREREQFUNCTION, &on_request_ready);
-        curl_easy_setopt(handle, CURLOPT_PREREQDATA, &state);
-    }
+    curl_easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, &on_open_socket);
+    curl_easy_setopt(handle, CURLOPT_OPENSOCKETDATA, &state);
+    curl_easy_setopt(handle, CURLOPT_PREREQFUNCTION, &on_request_ready);
+    curl_easy_setopt(handle, CURLOPT_PREREQDATA, &state);
     curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, state.error_buffer.data());
 
-    const CURLcode code = co_await m_multi.async_perform(handle, boost::asio::use_awaitable);
+    CURLcode code = co_await m_multi.async_perform(handle, boost::asio::use_awaitable);
+    if (code == CURLE_WRITE_ERROR && state.response.body_truncated)
+        code = CURLE_OK; // ended by on_body on purpose, with what the request wanted kept
 
     HttpResponse& response = state.response;
     char* effective = nullptr;
@@ -296,9 +302,7 @@ boost::asio::awaitable<Result<HttpResponse>> HttpClient::fetch(FetchRequest requ
     char* ip = nullptr;
     if (curl_easy_getinfo(handle, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip)
         response.remote_ip = ip;
-    long redirects = 0;
-    curl_easy_getinfo(handle, CURLINFO_REDIRECT_COUNT, &redirects);
-    response.redirects = static_cast<int>(redirects);
+    response.first_remote_ip = response.remote_ip; // one hop; the Fetcher keeps its chain's first
     curl_easy_getinfo(handle, CURLINFO_TOTAL_TIME, &response.total_seconds);
     response.request_headers = parse_request_head(state.request_head);
 
@@ -324,31 +328,53 @@ bool content_type_accepted(std::string_view content_type, const std::vector<std:
     return false;
 }
 
+namespace {
+
+bool is_private_ipv4(std::uint32_t a)
+{
+    const auto in = [a](std::uint32_t network, int bits) { return (a >> (32 - bits)) == (network >> (32 - bits)); };
+    return in(0x00000000, 8) || in(0x0A000000, 8) || in(0x7F000000, 8) || in(0xA9FE0000, 16) || in(0xAC100000, 12)
+        || in(0xC0A80000, 16) || in(0x64400000, 10) || in(0xC0000000, 24) || in(0xC6120000, 15) || a >= 0xE0000000;
+}
+
+std::uint32_t ipv4_at(const unsigned char* bytes)
+{
+    return std::uint32_t(bytes[0]) << 24 | std::uint32_t(bytes[1]) << 16 | std::uint32_t(bytes[2]) << 8 | bytes[3];
+}
+
+bool starts_with_bytes(const unsigned char* address, std::initializer_list<unsigned char> prefix)
+{
+    return std::equal(prefix.begin(), prefix.end(), address);
+}
+
+bool is_private_ipv6(const in6_addr& v6)
+{
+    const unsigned char* b = v6.s6_addr;
+    // Forms that carry an IPv4 address reach it (through the kernel, a NAT64 gateway or a 6to4
+    // relay): they are as private as the address they carry.
+    if (IN6_IS_ADDR_V4MAPPED(&v6) || starts_with_bytes(b, { 0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0 })) // ::ffff:0:0/96, 64:ff9b::/96
+        return is_private_ipv4(ipv4_at(b + 12));
+    if (starts_with_bytes(b, { 0x20, 0x02 })) // 2002::/16, 6to4: the IPv4 address follows the prefix
+        return is_private_ipv4(ipv4_at(b + 2));
+    return starts_with_bytes(b, { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }) // ::/96: ::, ::1, deprecated IPv4-compatible
+        || starts_with_bytes(b, { 0x00, 0x64, 0xff, 0x9b, 0x00, 0x01 })   // 64:ff9b:1::/48, local-use NAT64 (RFC 8215)
+        || (b[0] & 0xFE) == 0xFC                                         // fc00::/7 unique local
+        || (b[0] == 0xFE && (b[1] & 0xC0) == 0x80)                       // fe80::/10 link-local
+        || (b[0] == 0xFE && (b[1] & 0xC0) == 0xC0)                       // fec0::/10 deprecated site-local
+        || b[0] == 0xFF;                                                 // multicast
+}
+
+} // namespace
+
 bool is_private_address(std::string_view text)
 {
     const std::string ip(text);
     in_addr v4 {};
-    if (inet_pton(AF_INET, ip.c_str(), &v4) == 1) {
-        const std::uint32_t a = ntohl(v4.s_addr);
-        const auto in = [a](std::uint32_t network, int bits) { return (a >> (32 - bits)) == (network >> (32 - bits)); };
-        return in(0x00000000, 8) || in(0x0A000000, 8) || in(0x7F000000, 8) || in(0xA9FE0000, 16) || in(0xAC100000, 12)
-            || in(0xC0A80000, 16) || in(0x64400000, 10) || in(0xC0000000, 24) || in(0xC6120000, 15) || a >= 0xE0000000;
-    }
+    if (inet_pton(AF_INET, ip.c_str(), &v4) == 1)
+        return is_private_ipv4(ntohl(v4.s_addr));
     in6_addr v6 {};
-    if (inet_pton(AF_INET6, ip.c_str(), &v6) == 1) {
-        const unsigned char* b = v6.s6_addr;
-        static constexpr unsigned char zero[16] = {};
-        if (std::memcmp(b, zero, 15) == 0 && (b[15] == 0 || b[15] == 1))
-            return true; // :: and ::1
-        if (IN6_IS_ADDR_V4MAPPED(&v6)) {
-            char mapped[INET_ADDRSTRLEN] = {};
-            inet_ntop(AF_INET, b + 12, mapped, sizeof mapped);
-            return is_private_address(mapped);
-        }
-        return (b[0] & 0xFE) == 0xFC          // fc00::/7 unique local
-            || (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) // fe80::/10 link-local
-            || b[0] == 0xFF;                  // multicast
-    }
+    if (inet_pton(AF_INET6, ip.c_str(), &v6) == 1)
+        return is_private_ipv6(v6);
     return true; // not an address we can judge: refuse
 }
 

@@ -19,12 +19,30 @@ struct FetchLimits {
     std::chrono::milliseconds total_timeout { 60'000 };
     long low_speed_bytes_per_second = 64; // slower than this for `low_speed_time` aborts
     std::chrono::seconds low_speed_time { 15 };
-    long max_redirects = 5;
+    long max_redirects = 5; // followed by Fetcher
     std::size_t max_body_bytes = 16 * 1024 * 1024; // on decoded bytes too (decompression bombs)
     std::size_t max_header_bytes = 64 * 1024;
 };
 
-enum class AddressPolicy { public_only, allow_private };
+// Which addresses a request may connect to. The guard judges the address actually connected to
+// (no DNS-rebinding gap), on every hop of a redirect chain.
+enum class AddressPolicy {
+    public_only,    // public addresses only (links found in public feeds)
+    allow_private,  // any address, on every hop: explicit configuration or a URL the user typed
+    private_origin, // private addresses only for hops to the origin host (FetchRequest::private_host), public
+                    // elsewhere: a feed the user subscribed to may live on the LAN, but a redirect to another
+                    // host never unlocks internal addresses (302 -> http://169.254.169.254/)
+};
+
+// What a body longer than FetchLimits::max_body_bytes does: fail the fetch (Errc::too_large), or end
+// the transfer there and keep what fits (HttpResponse::body_truncated; robots.txt, of which RFC 9309
+// reads the first 500 KiB).
+enum class OversizedBody { fail, truncate };
+
+// Whether libcurl may take a proxy from http_proxy, https_proxy, all_proxy and no_proxy. Ignored by
+// default: the guard cannot tell which connection then goes to a proxy, it would judge the proxy's
+// address, not the site's. Honoured (an explicit opt-in) the guard stands aside, as for `proxy`.
+enum class EnvironmentProxy { ignored, honoured };
 
 struct FetchRequest {
     std::string url;
@@ -33,15 +51,23 @@ struct FetchRequest {
     std::string last_modified;  // sent as If-Modified-Since
     std::string cookies;        // "name=value; other=value"; never sent to another host after a redirect
     std::string user_agent;
-    std::string proxy;          // libcurl proxy URL; empty: libcurl's environment defaults
+    // A proxy URL every request goes through (no_proxy is not consulted: the private-address guard
+    // stands aside for proxied requests, so none may go direct unguarded); empty: no proxy.
+    std::string proxy;
+    EnvironmentProxy environment_proxy = EnvironmentProxy::ignored; // used only when `proxy` is empty
     AddressPolicy address_policy = AddressPolicy::public_only;
+    std::string private_host;   // AddressPolicy::private_origin: the host that may be private; empty: url's host
+                                // (Fetcher fills it in, so every hop of a redirect chain is judged by the first URL's host)
     // MIME types (lower case; "text/*" matches a whole type) a 2xx body may have; empty accepts
     // any. A mismatch aborts at the first body byte with Errc::unsupported (no 16 MiB videos).
     std::vector<std::string> accepted_content_types;
+    OversizedBody oversized_body = OversizedBody::fail;
     FetchLimits limits;
 };
 
-// Transport failures are errors (with a readable cause); any HTTP status is a response.
+// One request, one hop: a 3xx comes back as it is (Fetcher follows redirects, each hop through
+// politeness and robots.txt). Transport failures are errors (with a readable cause); any HTTP
+// status is a response.
 class HttpClient {
 public:
     explicit HttpClient(CurlMulti&);

@@ -29,6 +29,7 @@ struct PolitenessState {
         Clock::time_point next_allowed {};
         Clock::time_point paused_until {};
         std::chrono::milliseconds crawl_delay { 0 };
+        Clock::time_point crawl_delay_until {}; // when the robots.txt it came from expires
         std::string domain;
         std::deque<Waiter> waiters; // FIFO: only the front may take a slot
     };
@@ -43,6 +44,12 @@ struct PolitenessState {
     std::unordered_map<std::string, HostState> hosts;
     std::unordered_map<std::string, DomainState> domains;
     std::size_t acquisitions_since_prune = 0;
+
+    // The spacing floor: the configured minimum, or the host's robots.txt Crawl-delay while it lasts.
+    static std::chrono::milliseconds min_delay(const HostPolicy& rules, const HostState& state, Clock::time_point now)
+    {
+        return state.crawl_delay_until > now ? std::max(rules.min_delay, state.crawl_delay) : rules.min_delay;
+    }
 
     const HostPolicy& policy(const std::string& host) const
     {
@@ -91,7 +98,7 @@ struct PolitenessState {
         state.active -= state.active > 0 ? 1 : 0;
         domain.active -= domain.active > 0 ? 1 : 0;
         const auto adaptive = std::chrono::duration_cast<std::chrono::milliseconds>(response_time * rules.response_time_factor);
-        const auto floor = std::max(rules.min_delay, state.crawl_delay);
+        const auto floor = min_delay(rules, state, Clock::now());
         const auto delay = std::clamp(adaptive, floor, std::max(floor, rules.max_delay));
         state.next_allowed = std::max(state.next_allowed, Clock::now() + delay);
         wake_front(state);
@@ -101,15 +108,15 @@ struct PolitenessState {
                     wake_front(hosts.at(other));
     }
 
-    // Forgets hosts nobody waits for whose delays and pauses have passed, so a long-running
-    // daemon does not keep every host it ever saw. A forgotten Crawl-delay is set again by the
-    // next robots.txt check.
+    // Forgets hosts nobody waits for whose delays, pauses and Crawl-delay have passed, so a
+    // long-running daemon does not keep every host it ever saw. A Crawl-delay is kept as long as
+    // the robots.txt it came from is cached: a feed poll between two article checks obeys it too.
     void prune_idle_hosts()
     {
         const auto now = Clock::now();
         for (auto it = hosts.begin(); it != hosts.end();) {
             const HostState& state = it->second;
-            if (state.active > 0 || !state.waiters.empty() || state.next_allowed > now || state.paused_until > now) {
+            if (state.active > 0 || !state.waiters.empty() || state.next_allowed > now || state.paused_until > now || state.crawl_delay_until > now) {
                 ++it;
                 continue;
             }
@@ -159,7 +166,7 @@ asio::awaitable<Result<HostPermit>> acquire_slot(std::shared_ptr<PolitenessState
             ++state.active;
             ++domain.active;
             // Provisional spacing between starts; release() moves it past the end of this request.
-            state.next_allowed = now + std::max(rules.min_delay, state.crawl_delay);
+            state.next_allowed = now + PolitenessState::min_delay(rules, state, now);
             co_return HostPermit(shared, host); // ~Leave wakes the next in line
         }
         // The front waits for its time; everyone else (or a front without a free slot) waits to be woken.
@@ -222,9 +229,11 @@ void Politeness::pause(const std::string& host, Clock::time_point until)
     state.paused_until = std::max(state.paused_until, until);
 }
 
-void Politeness::set_crawl_delay(const std::string& host, std::chrono::milliseconds delay)
+void Politeness::set_crawl_delay(const std::string& host, std::chrono::milliseconds delay, Clock::time_point until)
 {
-    m_state->host_state(host).crawl_delay = std::min(delay, std::chrono::milliseconds(std::chrono::minutes(10)));
+    auto& state = m_state->host_state(host);
+    state.crawl_delay = std::min(delay, std::chrono::milliseconds(std::chrono::minutes(10)));
+    state.crawl_delay_until = until;
 }
 
 Clock::time_point Politeness::paused_until(const std::string& host) const

@@ -63,8 +63,9 @@ public:
     // No request to `host` starts before `until` (429/503 Retry-After).
     void pause(const std::string& host, std::chrono::steady_clock::time_point until);
     std::chrono::steady_clock::time_point paused_until(const std::string& host) const;
-    // robots.txt Crawl-delay: raises the host's minimum delay (never lowers the configured one).
-    void set_crawl_delay(const std::string& host, std::chrono::milliseconds);
+    // robots.txt Crawl-delay: raises the host's minimum delay (never lowers the configured one)
+    // until `until`, when the robots.txt it came from expires; the host is remembered that long.
+    void set_crawl_delay(const std::string& host, std::chrono::milliseconds, std::chrono::steady_clock::time_point until);
     const HostPolicy& policy(const std::string& host) const;
     void set_options(PolitenessOptions);
 

@@ -5,11 +5,16 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 
 namespace feedkeeper::fetch {
 namespace {
 
 constexpr std::size_t max_robots_bytes = 500 * 1024;
+// Rules kept for our group (a real file has dozens; each path is matched against all of them) and
+// the longest pattern kept (after percent-encoding; longer than any URL we would request).
+constexpr std::size_t max_rules = 10'000;
+constexpr std::size_t max_pattern_bytes = 2048;
 
 bool is_unreserved(unsigned char c)
 {
@@ -49,33 +54,64 @@ std::string normalize_encoding(std::string_view text, Encode mode)
     return out;
 }
 
-// Matches `path` against a robots pattern: '*' any run, '$' at the end anchors. Iterative
-// backtracking over the last '*' (linear in practice, no recursion).
+// Finds `piece` in `path` from `from` on. glibc's memmem (two-way algorithm) is linear in the path
+// even when the path repeats most of the piece ("aaa...ab" in "aaa...a"), where string_view::find
+// compares the piece again at every offset.
+std::size_t find_piece(std::string_view path, std::string_view piece, std::size_t from)
+{
+    if (piece.empty())
+        return from;
+    const void* found = memmem(path.data() + from, path.size() - from, piece.data(), piece.size());
+    return found ? static_cast<std::size_t>(static_cast<const char*>(found) - path.data()) : std::string_view::npos;
+}
+
+// Matches `path` against a robots pattern: '*' any run, '$' at the end anchors (RFC 9309 2.2.3).
+// The pieces between '*'s must appear in order without overlapping; the leftmost place of each
+// leaves the most room for the rest, so one left-to-right pass decides (no backtracking).
 bool matches(std::string_view pattern, std::string_view path)
 {
-    bool anchored = !pattern.empty() && pattern.back() == '$';
+    const bool anchored = !pattern.empty() && pattern.back() == '$';
     if (anchored)
         pattern.remove_suffix(1);
-    std::size_t p = 0, s = 0, star = std::string_view::npos, mark = 0;
-    while (s < path.size()) {
-        if (p < pattern.size() && pattern[p] == '*') {
-            star = p++;
-            mark = s;
-        } else if (p < pattern.size() && pattern[p] == path[s]) {
-            ++p;
-            ++s;
-        } else if (p == pattern.size() && !anchored) {
-            return true; // prefix match
-        } else if (star != std::string_view::npos) {
-            p = star + 1;
-            s = ++mark;
-        } else {
+    const auto first_star = pattern.find('*');
+    if (first_star == std::string_view::npos)
+        return anchored ? path == pattern : path.starts_with(pattern);
+    if (!path.starts_with(pattern.substr(0, first_star)))
+        return false;
+    std::size_t at = first_star; // path[0, at) is consumed
+    pattern.remove_prefix(first_star + 1);
+    for (auto star = pattern.find('*'); star != std::string_view::npos; star = pattern.find('*')) {
+        const std::string_view piece = pattern.substr(0, star);
+        pattern.remove_prefix(star + 1);
+        const auto found = find_piece(path, piece, at);
+        if (found == std::string_view::npos)
             return false;
-        }
+        at = found + piece.size();
     }
-    while (p < pattern.size() && pattern[p] == '*')
-        ++p;
-    return p == pattern.size();
+    // The last piece: anywhere after `at`, or, anchored, exactly at the end.
+    if (anchored)
+        return path.size() - at >= pattern.size() && path.ends_with(pattern);
+    return find_piece(path, pattern, at) != std::string_view::npos;
+}
+
+// "**" means what "*" means; one star keeps the pieces between stars non-empty.
+std::string collapse_stars(std::string pattern)
+{
+    pattern.erase(std::unique(pattern.begin(), pattern.end(), [](char a, char b) { return a == '*' && b == '*'; }), pattern.end());
+    return pattern;
+}
+
+// Lines end at LF, CRLF or a lone CR (old Mac files); empty lines in between mean nothing.
+template <class Visit>
+void for_each_line(std::string_view text, Visit visit)
+{
+    while (!text.empty()) {
+        const auto end = text.find_first_of("\r\n");
+        visit(text.substr(0, end));
+        if (end == std::string_view::npos)
+            break;
+        text.remove_prefix(end + 1);
+    }
 }
 
 } // namespace
@@ -112,11 +148,11 @@ RobotsRules RobotsRules::parse(std::string_view text, std::string_view token)
     };
     std::vector<Group> groups;
     bool in_agents = false;
-    for (std::string_view raw : split(text, '\n')) {
+    for_each_line(text, [&](std::string_view raw) {
         std::string_view line = raw.substr(0, raw.find('#'));
         const auto colon = line.find(':');
         if (colon == std::string_view::npos)
-            continue;
+            return;
         const std::string key = ascii_lower(trim(line.substr(0, colon)));
         const std::string value = trim(line.substr(colon + 1));
         if (key == "user-agent") {
@@ -124,23 +160,25 @@ RobotsRules RobotsRules::parse(std::string_view text, std::string_view token)
                 groups.emplace_back();
             groups.back().agents.push_back(value == "*" ? value : product_token(value));
             in_agents = true;
-            continue;
+            return;
         }
         if (key != "allow" && key != "disallow" && key != "crawl-delay")
-            continue; // sitemap and unknown records belong to no group and do not end one
+            return; // sitemap and unknown records belong to no group and do not end one
         in_agents = false;
         if (groups.empty())
-            continue; // rules before any user-agent line
+            return; // rules before any user-agent line
         if (key == "allow" || key == "disallow") {
-            if (!value.empty()) // an empty Disallow allows everything: no rule at all
-                groups.back().rules.push_back({ normalize_encoding(value, Encode::pattern), key == "allow" });
+            std::string pattern = normalize_encoding(value, Encode::pattern);
+            // An empty Disallow allows everything: no rule at all.
+            if (!pattern.empty() && pattern.size() <= max_pattern_bytes && groups.back().rules.size() < max_rules)
+                groups.back().rules.push_back({ collapse_stars(pattern), pattern.size(), key == "allow" });
         } else if (key == "crawl-delay") {
             double seconds = 0;
             const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seconds);
             if (error == std::errc() && seconds >= 0 && seconds <= 86400)
                 groups.back().delay = std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
         }
-    }
+    });
     RobotsRules result;
     auto take = [&](auto&& wanted) {
         bool found = false;
@@ -148,7 +186,8 @@ RobotsRules RobotsRules::parse(std::string_view text, std::string_view token)
             if (std::none_of(group.agents.begin(), group.agents.end(), wanted))
                 continue;
             found = true;
-            result.m_rules.insert(result.m_rules.end(), group.rules.begin(), group.rules.end());
+            const std::size_t room = max_rules - std::min(max_rules, result.m_rules.size());
+            result.m_rules.insert(result.m_rules.end(), group.rules.begin(), group.rules.begin() + static_cast<std::ptrdiff_t>(std::min(room, group.rules.size())));
             if (group.delay)
                 result.m_crawl_delay = group.delay;
         }
@@ -172,7 +211,7 @@ bool RobotsRules::allowed(std::string_view raw_path) const
     for (const Rule& rule : m_rules) {
         if (!matches(rule.pattern, path))
             continue;
-        if (!best || rule.pattern.size() > best->pattern.size() || (rule.pattern.size() == best->pattern.size() && rule.allow))
+        if (!best || rule.length > best->length || (rule.length == best->length && rule.allow))
             best = &rule;
     }
     return !best || best->allow;

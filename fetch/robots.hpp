@@ -1,5 +1,6 @@
 // fetch/robots.hpp — robots.txt (RFC 9309): the group for our product token, longest-match
-// Allow/Disallow with * and $, and the non-standard Crawl-delay. Threading: plain values.
+// Allow/Disallow with * and $, and the non-standard Crawl-delay. Read: the first 500 KiB, at most
+// 10 000 rules for our group, patterns up to 2 KiB. Threading: plain values.
 #pragma once
 
 #include <chrono>
@@ -25,7 +26,8 @@ public:
 
 private:
     struct Rule {
-        std::string pattern;
+        std::string pattern;    // percent-encoding normalized, runs of '*' collapsed
+        std::size_t length = 0; // as written (normalized): the longest match wins
         bool allow = false;
     };
     std::vector<Rule> m_rules;

@@ -30,6 +30,7 @@ TEST(Config, TheExampleFileLoadsAndMatchesTheDefaults)
     EXPECT_EQ(config->politeness.defaults.min_delay, defaults.politeness.defaults.min_delay);
     EXPECT_EQ(config->fetch.limits.max_body_bytes, defaults.fetch.limits.max_body_bytes);
     EXPECT_EQ(config->fetch.limits.max_redirects, defaults.fetch.limits.max_redirects);
+    EXPECT_EQ(config->fetch.proxy_from_environment, defaults.fetch.proxy_from_environment);
     EXPECT_EQ(config->schedule.min_interval, defaults.schedule.min_interval);
     EXPECT_EQ(config->schedule.max_interval, defaults.schedule.max_interval);
     EXPECT_EQ(config->schedule.recheck_ages, defaults.schedule.recheck_ages);
@@ -82,6 +83,10 @@ TEST(Config, ErrorsNameFileLineAndKey)
     auto hammer = load("[schedule]\nmin_interval = 6\n");
     ASSERT_FALSE(hammer);
     EXPECT_NE(hammer.error().message.find("schedule.min_interval"), std::string::npos) << hammer.error().message;
+
+    auto two_proxies = load("[fetch]\nproxy = \"http://proxy.example:3128\"\nproxy_from_environment = true\n");
+    ASSERT_FALSE(two_proxies);
+    EXPECT_NE(two_proxies.error().message.find("fetch.proxy_from_environment"), std::string::npos) << two_proxies.error().message;
 
     auto not_a_url = load("[[feed]]\nurl = \"ftp://example.com/\"\n");
     ASSERT_FALSE(not_a_url);

@@ -107,29 +107,6 @@ TEST(CurlMulti, CancellationEndsATransferAtOnce)
     EXPECT_EQ((*next->value)->body, "after");
 }
 
-TEST(CurlMulti, AbortAllCompletesEveryTransferWithCancelled)
-{
-    HttpTestServer server;
-    boost::asio::io_context io;
-    CurlMulti multi(io.get_executor());
-    HttpClient client(multi);
-    int arrived = 0;
-    route_stall_and_notify(server, io, [&] {
-        if (++arrived == 3)
-            multi.abort_all();
-    });
-    std::vector<std::shared_ptr<Outcome<Result<HttpResponse>>>> outcomes;
-    for (int i = 0; i < 3; ++i)
-        outcomes.push_back(spawn(io, client.fetch(request_for(server.base_url() + "/stall"))));
-    run_for_at_most(io);
-    for (const auto& outcome : outcomes) {
-        ASSERT_TRUE(outcome->value);
-        ASSERT_FALSE(*outcome->value);
-        EXPECT_EQ(outcome->value->error().code, Errc::cancelled);
-    }
-    EXPECT_EQ(multi.in_flight(), 0u);
-}
-
 TEST(CurlMulti, DestroyingItMidTransferInvokesNoHandlerAndLeaksNothing)
 {
     HttpTestServer server;

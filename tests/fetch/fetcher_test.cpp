@@ -144,6 +144,27 @@ TEST_F(FetcherTest, ObeysRobotsTxtForArticlesButNotForFeeds)
     EXPECT_EQ(server.request_count("/private/page"), 1u); // only the feed fetch
 }
 
+// RFC 9309 2.5: crawlers parse at least the first 500 KiB; a larger file is read that far, not
+// treated as unreachable (which would disallow the whole site for as long as it stays large).
+TEST_F(FetcherTest, AnOversizedRobotsTxtIsReadUpToItsFirst500Kibibytes)
+{
+    std::string robots = "User-agent: *\nDisallow: /private/\n";
+    while (robots.size() < 700 * 1024)
+        robots += "# padding padding padding padding padding padding padding padding\n";
+    robots += "Disallow: /\n";
+    server.route("/robots.txt", TestResponse { .body = robots });
+    server.route("/public/page", TestResponse { .body = "hello" });
+    Fetcher fetcher(multi, options_with(1ms));
+    auto allowed = spawn(io, fetcher.fetch(request_for(server.base_url() + "/public/page"), FetchPurpose::article));
+    auto refused = spawn(io, fetcher.fetch(request_for(server.base_url() + "/private/page"), FetchPurpose::article));
+    run_for_at_most(io);
+    ASSERT_TRUE(allowed->value && refused->value);
+    ASSERT_TRUE(*allowed->value) << allowed->value->error().message;
+    EXPECT_EQ((*allowed->value)->body, "hello");
+    ASSERT_FALSE(*refused->value);
+    EXPECT_EQ(refused->value->error().code, Errc::blocked);
+}
+
 TEST_F(FetcherTest, AnUnreachableRobotsTxtHoldsArticlesBackWithARetryableReason)
 {
     server.route("/robots.txt", TestResponse { .status = 500 });

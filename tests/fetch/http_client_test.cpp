@@ -6,6 +6,9 @@
 #include <boost/asio.hpp>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <optional>
+
 using namespace feedkeeper;
 using namespace feedkeeper::fetch;
 using feedkeeper::testing::Fault;
@@ -73,19 +76,6 @@ TEST_F(HttpClientTest, SendsConditionalHeadersAndReportsNotModified)
     EXPECT_NE(seen[0].headers["user-agent"].find("feedkeeper/"), std::string::npos);
 }
 
-TEST_F(HttpClientTest, FollowsRedirectsAndRecordsTheHops)
-{
-    server.route("/old", TestResponse { .status = 301, .headers = { { "Location", "/new" } } });
-    server.route("/new", TestResponse { .status = 200, .body = "moved here" });
-    auto response = fetch(request("/old"));
-    ASSERT_TRUE(response) << response.error().message;
-    EXPECT_EQ(response->body, "moved here");
-    EXPECT_EQ(response->final_url, server.base_url() + "/new");
-    ASSERT_EQ(response->redirect_statuses.size(), 1u);
-    EXPECT_EQ(response->redirect_statuses[0], 301);
-    EXPECT_EQ(response->first_redirect_target, server.base_url() + "/new");
-}
-
 TEST_F(HttpClientTest, DecodesGzipBodies)
 {
     server.route("/gz", TestResponse { .headers = { { "Content-Encoding", "gzip" } }, .body = feedkeeper::testing::gzip(std::string(5000, 'x')) });
@@ -135,26 +125,28 @@ TEST(PrivateAddress, ClassifiesCommonRanges)
     EXPECT_FALSE(is_private_address("172.32.0.1"));
 }
 
-TEST(HttpClientCookies, AreSentToTheFeedsHostButNotToAnotherHostAfterARedirect)
+// IPv6 forms that carry an IPv4 address are judged by it: a NAT64 gateway or a 6to4 relay would
+// forward them to the embedded (private) address.
+TEST(PrivateAddress, JudgesTheIpv4AddressInsideNat64And6to4)
 {
-    HttpTestServer server(std::vector<std::string> { "127.0.0.1", "127.0.0.2" });
-    server.route("/jump", TestResponse { .status = 302, .headers = { { "Location", server.base_url(1) + "/landed" } } });
-    server.route("/landed", TestResponse { .body = "elsewhere" });
-    boost::asio::io_context io;
-    CurlMulti multi(io.get_executor());
-    HttpClient client(multi);
-    FetchRequest request;
-    request.url = server.base_url(0) + "/jump";
-    request.address_policy = AddressPolicy::allow_private;
-    request.cookies = "consent=yes";
-    auto outcome = feedkeeper::testing::spawn(io, client.fetch(request));
-    feedkeeper::testing::run_for_at_most(io);
-    ASSERT_TRUE(outcome->value && *outcome->value);
-    EXPECT_EQ((*outcome->value)->body, "elsewhere");
-    auto seen = server.requests();
-    ASSERT_EQ(seen.size(), 2u);
-    EXPECT_EQ(seen[0].headers["cookie"], "consent=yes");
-    EXPECT_EQ(seen[1].headers.count("cookie"), 0u);
+    EXPECT_TRUE(is_private_address("64:ff9b::10.0.0.1"));
+    EXPECT_TRUE(is_private_address("64:ff9b::a9fe:a9fe")); // 169.254.169.254, the metadata service
+    EXPECT_TRUE(is_private_address("64:ff9b::127.0.0.1"));
+    EXPECT_FALSE(is_private_address("64:ff9b::93.184.216.34"));
+    EXPECT_TRUE(is_private_address("64:ff9b:1::a00:1")); // RFC 8215 local-use NAT64: never global
+    EXPECT_TRUE(is_private_address("2002:c0a8:0101::1")); // 6to4 of 192.168.1.1
+    EXPECT_TRUE(is_private_address("2002:7f00:1::"));     // 6to4 of 127.0.0.1
+    EXPECT_FALSE(is_private_address("2002:5db8:d822::1")); // 6to4 of 93.184.216.34
+}
+
+TEST(PrivateAddress, RefusesIpv4CompatibleAndSiteLocalIpv6)
+{
+    EXPECT_TRUE(is_private_address("::10.0.0.1"));     // ::/96, deprecated IPv4-compatible
+    EXPECT_TRUE(is_private_address("::93.184.216.34")); // deprecated whatever it embeds: never a real destination
+    EXPECT_TRUE(is_private_address("fec0::1"));        // fec0::/10, deprecated site-local
+    EXPECT_TRUE(is_private_address("feff::1"));
+    EXPECT_FALSE(is_private_address("fe00::1"));        // outside fe80::/10 and fec0::/10
+    EXPECT_FALSE(is_private_address("::1:0:0:1"));      // outside ::/96
 }
 
 TEST(HttpClientGuard, AlsoRefusesAConnectionThatAnotherTransferLeftOpen)
@@ -210,16 +202,92 @@ TEST_F(HttpClientTest, GoesThroughTheConfiguredProxy)
     EXPECT_EQ(response->body, "via proxy for http://feeds.example.invalid/rss");
 }
 
-TEST_F(HttpClientTest, RecordsEveryHopOfARedirectChainForTheCrawlersMoveDecision)
+namespace {
+
+// Runs one HttpClient fetch on `client`'s io_context to completion.
+Result<HttpResponse> fetch_on(boost::asio::io_context& io, HttpClient& client, FetchRequest request)
 {
-    server.route("/a", TestResponse { .status = 301, .headers = { { "Location", "/b" } } });
-    server.route("/b", TestResponse { .status = 308, .headers = { { "Location", "/c" } } });
-    server.route("/c", TestResponse { .status = 302, .headers = { { "Location", "/d" } } });
-    server.route("/d", TestResponse { .body = "end" });
-    auto response = fetch(request("/a"));
-    ASSERT_TRUE(response) << response.error().message;
-    EXPECT_EQ(response->redirect_statuses, (std::vector<long> { 301, 308, 302 }));
-    EXPECT_EQ(response->redirects, 3);
-    EXPECT_EQ(response->first_redirect_target, server.base_url() + "/b");
-    EXPECT_EQ(response->final_url, server.base_url() + "/d");
+    auto outcome = feedkeeper::testing::spawn(io, client.fetch(std::move(request)));
+    feedkeeper::testing::run_for_at_most(io);
+    if (!outcome->value)
+        return Error(Errc::io, "the fetch did not complete");
+    return std::move(*outcome->value);
 }
+
+
+// Sets environment variables for one test and restores what was there before.
+class ScopedEnvironment {
+public:
+    explicit ScopedEnvironment(std::vector<std::pair<std::string, std::string>> variables)
+    {
+        for (auto& [name, value] : variables) {
+            const char* before = std::getenv(name.c_str());
+            m_saved.emplace_back(name, before ? std::optional<std::string>(before) : std::nullopt);
+            setenv(name.c_str(), value.c_str(), 1);
+        }
+    }
+    ~ScopedEnvironment()
+    {
+        for (auto& [name, value] : m_saved)
+            value ? setenv(name.c_str(), value->c_str(), 1) : unsetenv(name.c_str());
+    }
+    ScopedEnvironment(const ScopedEnvironment&) = delete;
+    ScopedEnvironment& operator=(const ScopedEnvironment&) = delete;
+
+private:
+    std::vector<std::pair<std::string, std::optional<std::string>>> m_saved;
+};
+
+// 127.0.0.1 plays the site, 127.0.0.2 a proxy: the answer says where a request arrived and for what.
+TestResponse where_it_arrived(const feedkeeper::testing::RecordedRequest& seen)
+{
+    return TestResponse { .body = seen.host_address + " " + seen.target };
+}
+
+} // namespace
+
+// An environment proxy would be what the private-address guard judges (and a proxy on the LAN would
+// make every public fetch look private), so without an opt-in the fetch goes direct.
+TEST(HttpClientProxy, IgnoresProxyVariablesFromTheEnvironmentUnlessAskedTo)
+{
+    HttpTestServer server(std::vector<std::string> { "127.0.0.1", "127.0.0.2" });
+    server.fallback(where_it_arrived);
+    ScopedEnvironment environment({ { "http_proxy", server.base_url(1) }, { "all_proxy", server.base_url(1) }, { "ALL_PROXY", server.base_url(1) },
+        { "no_proxy", "" }, { "NO_PROXY", "" } });
+    boost::asio::io_context io;
+    CurlMulti multi(io.get_executor());
+    HttpClient client(multi);
+    FetchRequest request;
+    request.url = server.base_url(0) + "/page";
+    request.address_policy = AddressPolicy::allow_private;
+    request.limits.total_timeout = 10s;
+
+    auto direct = fetch_on(io, client, request);
+    ASSERT_TRUE(direct) << direct.error().message;
+    EXPECT_EQ(direct->body, "127.0.0.1 /page");
+
+    request.environment_proxy = EnvironmentProxy::honoured;
+    auto proxied = fetch_on(io, client, request);
+    ASSERT_TRUE(proxied) << proxied.error().message;
+    EXPECT_EQ(proxied->body, "127.0.0.2 " + server.base_url(0) + "/page");
+}
+
+// With a configured proxy the guard stands aside, so no request may bypass the proxy: no_proxy from
+// the environment would send it direct and unguarded.
+TEST(HttpClientProxy, SendsEveryRequestThroughAConfiguredProxyWhateverNoProxySays)
+{
+    HttpTestServer server(std::vector<std::string> { "127.0.0.1", "127.0.0.2" });
+    server.fallback(where_it_arrived);
+    ScopedEnvironment environment({ { "no_proxy", "*" }, { "NO_PROXY", "*" } });
+    boost::asio::io_context io;
+    CurlMulti multi(io.get_executor());
+    HttpClient client(multi);
+    FetchRequest request;
+    request.url = server.base_url(0) + "/page";
+    request.proxy = server.base_url(1);
+    request.limits.total_timeout = 10s;
+    auto response = fetch_on(io, client, request);
+    ASSERT_TRUE(response) << response.error().message;
+    EXPECT_EQ(response->body, "127.0.0.2 " + server.base_url(0) + "/page");
+}
+

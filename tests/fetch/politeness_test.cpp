@@ -163,7 +163,7 @@ TEST(Politeness, CrawlDelayRaisesTheSpacing)
 {
     asio::io_context io;
     Politeness politeness(io.get_executor(), options_with(1ms));
-    politeness.set_crawl_delay("example.org", 50ms);
+    politeness.set_crawl_delay("example.org", 50ms, Clock::now() + 1h);
     Grants grants;
     spawn(io, take(politeness, "example.org", 0, grants, false));
     spawn(io, take(politeness, "example.org", 1, grants, false));
@@ -225,6 +225,45 @@ TEST(Politeness, ForgetsIdleHostsSoItsMemoryStaysBounded)
     run_for_at_most(io);
     EXPECT_EQ(grants.order.size(), 3000u);
     EXPECT_LT(politeness.tracked_hosts(), 1100u);
+}
+
+// A Crawl-delay lives as long as the robots.txt it came from, not as long as the host stays busy:
+// after an idle spell and a sweep, the host is still spaced by it.
+TEST(Politeness, KeepsACrawlDelayThroughTheSweepOfIdleHosts)
+{
+    asio::io_context io;
+    Politeness politeness(io.get_executor(), options_with(0ms));
+    politeness.set_crawl_delay("slow.example", 200ms, Clock::now() + 1h);
+    Grants first;
+    spawn(io, take(politeness, "slow.example", 0, first, false));
+    run_for_at_most(io);
+    asio::steady_timer idle(io, 250ms); // past its delay: idle, a candidate for the sweep
+    idle.wait();
+    Grants others;
+    for (int i = 0; i < 1100; ++i) // more acquisitions than between two sweeps
+        spawn(io, take(politeness, "host" + std::to_string(i) + ".example", i, others, false));
+    run_for_at_most(io);
+    ASSERT_LT(politeness.tracked_hosts(), 1100u); // the sweep ran
+
+    Grants later;
+    spawn(io, take(politeness, "slow.example", 1, later, false));
+    spawn(io, take(politeness, "slow.example", 2, later, false));
+    run_for_at_most(io);
+    ASSERT_EQ(later.times.size(), 2u);
+    EXPECT_GE(later.times[1] - later.times[0], 200ms);
+}
+
+TEST(Politeness, ACrawlDelayEndsWithItsRobotsTxt)
+{
+    asio::io_context io;
+    Politeness politeness(io.get_executor(), options_with(0ms));
+    politeness.set_crawl_delay("slow.example", 200ms, Clock::now() - 1s); // its robots.txt expired
+    Grants grants;
+    spawn(io, take(politeness, "slow.example", 0, grants, false));
+    spawn(io, take(politeness, "slow.example", 1, grants, false));
+    run_for_at_most(io);
+    ASSERT_EQ(grants.times.size(), 2u);
+    EXPECT_LT(grants.times[1] - grants.times[0], 150ms);
 }
 
 TEST(Politeness, PermitsAndWaitersMayOutliveThePolitenessObject)

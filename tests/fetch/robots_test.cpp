@@ -177,6 +177,52 @@ TEST(Robots, ReadsOnlyTheFirst500KibibytesAndStaysFastOnHostileFiles)
     EXPECT_TRUE(rules.allowed("/" + std::string(200, 'a')));
 }
 
+TEST(Robots, OldMacLineEndingsEndLinesToo)
+{
+    const auto rules = RobotsRules::parse("User-agent: *\rDisallow: /private\r\rUser-agent: feedkeeper-other\rDisallow: /\r", "feedkeeper");
+    EXPECT_FALSE(rules.allowed("/private"));
+    EXPECT_TRUE(rules.allowed("/public"));
+}
+
+// A pattern of one '*' and a long literal against a long path made the old backtracking matcher
+// retry the literal at every offset: seconds on the io thread for one robots.txt.
+TEST(Robots, MatchingStaysFastOnPatternsThatMakeBacktrackingQuadratic)
+{
+    std::string text = "User-agent: *\n";
+    for (int i = 0; i < 450; ++i) // 450 KiB: within the 500 KiB that are read
+        text += "Disallow: /*" + std::string(1000, 'a') + "b" + std::to_string(i) + "\n";
+    const auto rules = RobotsRules::parse(text, "feedkeeper");
+    const std::string path = "/" + std::string(20'000, 'a');
+    const auto started = std::chrono::steady_clock::now();
+    EXPECT_TRUE(rules.allowed(path));
+    EXPECT_FALSE(rules.allowed(path + "b7"));
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 2s); // the backtracking matcher: 7 s (RelWithDebInfo)
+}
+
+TEST(Robots, TooLongPatternsAndRulesBeyondTheCapAreIgnored)
+{
+    std::string text = "User-agent: *\nDisallow: /" + std::string(3000, 'x') + "\n";
+    for (int i = 0; i < 20'000; ++i)
+        text += "Disallow: /r" + std::to_string(i) + "/\n";
+    const auto rules = RobotsRules::parse(text, "feedkeeper");
+    EXPECT_TRUE(rules.allowed("/" + std::string(3000, 'x')));
+    EXPECT_FALSE(rules.allowed("/r0/"));
+    EXPECT_FALSE(rules.allowed("/r9998/"));
+    EXPECT_TRUE(rules.allowed("/r19999/")); // past the 10 000 rules kept
+}
+
+TEST(Robots, PiecesBetweenWildcardsMatchInOrderWithoutOverlapping)
+{
+    const auto rules = RobotsRules::parse("User-agent: *\nDisallow: /a*bc*cd$\nDisallow: *x*\nDisallow: /only$\n", "feedkeeper");
+    EXPECT_FALSE(rules.allowed("/a-bc-cd"));
+    EXPECT_FALSE(rules.allowed("/abccd"));
+    EXPECT_TRUE(rules.allowed("/abcd"));     // "bc" and "cd" may not share the 'c'
+    EXPECT_TRUE(rules.allowed("/abc-cd-e")); // anchored: "cd" must end the path
+    EXPECT_FALSE(rules.allowed("/box"));
+    EXPECT_FALSE(rules.allowed("/only"));
+    EXPECT_TRUE(rules.allowed("/onlyme"));
+}
+
 TEST(Robots, ProductTokenIsTheLeadingNameOfTheUserAgent)
 {
     EXPECT_EQ(product_token("feedkeeper/0.1 (+https://example.com)"), "feedkeeper");

@@ -250,6 +250,25 @@ TEST_F(CrawlFixture, ArticleTimeoutIsReportedWithItsUrl)
     EXPECT_EQ(export_jsonl().size(), 1u);
 }
 
+// A feed on a private address may have its articles fetched from its own host, not from other
+// private hosts it links to (a local feed proxy relays third-party links).
+TEST_F(CrawlFixture, ALoopbackFeedsLinksToAnotherPrivateHostAreRefused)
+{
+    HttpTestServer internal(std::vector<std::string> { "127.0.0.2" });
+    internal.route("/admin.html", TestResponse { .body = "<html><body><article><p>internal</p></article></body></html>" });
+    const std::string feed = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title>"
+                             "<item><title>internal</title><link>" + internal.base_url() + "/admin.html</link><guid>internal</guid></item>"
+                             "<item><title>own</title><link>" + server.base_url() + "/news/20852-nordkaukasus-hochwasser-in-dagestan.html</link><guid>own</guid></item>"
+                             "</channel></rss>";
+    server.route("/lan/", TestResponse { .headers = { { "Content-Type", "application/rss+xml" } }, .body = feed });
+    ASSERT_EQ(feedkeeper({ "add", server.base_url() + "/lan/" }).exit_code, 0);
+    auto crawled = feedkeeper({ "crawl", "--once" });
+    EXPECT_EQ(crawled.exit_code, 1);
+    EXPECT_NE(crawled.err.find("private address 127.0.0.2"), std::string::npos) << crawled.err;
+    EXPECT_TRUE(internal.requests().empty());
+    EXPECT_EQ(export_jsonl().size(), 1u) << "the article on the feed's own host is archived";
+}
+
 TEST(Cli, UsageErrorsExitTwoWithOneLine)
 {
     TemporaryDirectory directory;
