@@ -215,9 +215,11 @@ asio::awaitable<Result<HttpResponse>> Fetcher::follow_redirects(FetchRequest req
         chain.redirect_statuses.push_back(response->status);
         if (chain.first_redirect_target.empty())
             chain.first_redirect_target = *next;
-        if (url_host(*next) != host) { // what libcurl does too: credentials stay with their host
+        if (url_host(*next) != host) {
+            // The feed's cookies and extra headers were configured for its own host: an API key in
+            // "X-Api-Key" is as much a credential as Authorization, so none of them go elsewhere.
             request.cookies.clear();
-            std::erase_if(request.headers, [](const HttpHeader& header) { return ascii_lower(header.name) == "authorization"; });
+            request.headers.clear();
         }
         request.url = std::move(*next);
     }

@@ -46,7 +46,7 @@ enum class EnvironmentProxy { ignored, honoured };
 
 struct FetchRequest {
     std::string url;
-    HttpHeaders headers; // extra request headers (per feed)
+    HttpHeaders headers; // extra request headers (per feed); never sent to another host after a redirect
     std::string etag;           // sent as If-None-Match
     std::string last_modified;  // sent as If-Modified-Since
     std::string cookies;        // "name=value; other=value"; never sent to another host after a redirect

@@ -302,7 +302,7 @@ TEST_F(RedirectTest, TheTotalTimeoutCoversTheWholeChain)
     EXPECT_EQ(response.error().code, Errc::timeout) << response.error().message;
 }
 
-TEST(Redirects, AuthorizationStaysWithItsHostLikeCookies)
+TEST(Redirects, TheFeedsHeadersStayWithItsHostLikeCookies)
 {
     HttpTestServer server(std::vector<std::string> { "127.0.0.1", "127.0.0.2" });
     server.route("/same", TestResponse { .status = 301, .headers = { { "Location", "/jump" } } });
@@ -314,11 +314,12 @@ TEST(Redirects, AuthorizationStaysWithItsHostLikeCookies)
     FetchRequest request;
     request.url = server.base_url(0) + "/same";
     request.address_policy = AddressPolicy::allow_private;
-    request.headers = { { "Authorization", "Bearer secret" }, { "Accept-Language", "de" } };
+    request.headers = { { "Authorization", "Bearer secret" }, { "X-Api-Key", "k3y" } };
     ASSERT_TRUE(fetch_on(io, fetcher, request));
     auto seen = server.requests();
     ASSERT_EQ(seen.size(), 3u);
     EXPECT_EQ(seen[1].headers["authorization"], "Bearer secret"); // /jump: the same host
-    EXPECT_EQ(seen[2].headers.count("authorization"), 0u);
-    EXPECT_EQ(seen[2].headers["accept-language"], "de");
+    EXPECT_EQ(seen[1].headers["x-api-key"], "k3y");
+    EXPECT_EQ(seen[2].headers.count("authorization"), 0u); // /landed: another host
+    EXPECT_EQ(seen[2].headers.count("x-api-key"), 0u);
 }
