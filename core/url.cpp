@@ -130,6 +130,20 @@ bool is_http_url(std::string_view text)
     return (scheme == "http" || scheme == "https") && !url_host(text).empty();
 }
 
+bool same_origin_or_https_upgrade(std::string_view from, std::string_view to)
+{
+    const std::string host = url_host(from);
+    if (host.empty() || host != url_host(to))
+        return false;
+    const std::string from_scheme = url_scheme(from); // lower case from libcurl
+    const std::string to_scheme = url_scheme(to);
+    const auto from_port = url_port(from);
+    const auto to_port = url_port(to);
+    if (from_scheme == to_scheme)
+        return from_port == to_port;
+    return from_scheme == "http" && to_scheme == "https" && from_port == 80 && to_port == 443;
+}
+
 std::string normalize_url(std::string_view text)
 {
     UrlHandle url = parse(text);

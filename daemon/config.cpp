@@ -188,6 +188,10 @@ void read_config(const Reader& reader, const toml::table& root, Config& config)
         f.allow_private_addresses = reader.boolean(*fetch, "fetch.", "allow_private_addresses", f.allow_private_addresses);
         f.limits.connect_timeout = reader.milliseconds(*fetch, "fetch.", "connect_timeout", f.limits.connect_timeout);
         f.limits.total_timeout = reader.milliseconds(*fetch, "fetch.", "total_timeout", f.limits.total_timeout);
+        // Zero would read as "no limit" to libcurl and as "already over" to a redirect chain: neither is a timeout.
+        for (auto [key, value] : { std::pair { "connect_timeout", f.limits.connect_timeout }, std::pair { "total_timeout", f.limits.total_timeout } })
+            if (value < std::chrono::seconds(1))
+                reader.fail(*fetch->get(key), std::string("fetch.") + key, "must be at least 1s");
         f.limits.low_speed_bytes_per_second = reader.integer(*fetch, "fetch.", "low_speed_limit", f.limits.low_speed_bytes_per_second, 0, 1 << 30);
         f.limits.low_speed_time = reader.duration(*fetch, "fetch.", "low_speed_time", f.limits.low_speed_time);
         f.limits.max_redirects = reader.integer(*fetch, "fetch.", "max_redirects", f.limits.max_redirects, 0, 20);

@@ -38,7 +38,7 @@ struct FetchConfig {
     std::string user_agent;                         // default: feedkeeper/VERSION (+contact URL)
     std::string proxy;                              // every request through it; empty: direct
     bool proxy_from_environment = false;            // honour http_proxy & co. instead (the guard then stands aside)
-    bool allow_private_addresses = false;           // article links to loopback/private hosts
+    bool allow_private_addresses = false;           // any link or redirect may reach loopback/private hosts
     fetch::FetchLimits limits;
     std::size_t max_in_flight = 32;                 // concurrent transfers overall
 };

@@ -159,7 +159,7 @@ fetch::FetchRequest Crawler::request_for(const std::string& url, const store::Fe
         : feed_private                                            ? fetch::AddressPolicy::private_origin
                                                                   : fetch::AddressPolicy::public_only;
     if (feed)
-        request.private_host = url_host(feed->url);
+        request.private_origin_url = feed->url;
     return request;
 }
 
@@ -308,8 +308,11 @@ asio::awaitable<Result<store::ArticleChange>> Crawler::process_job(store::Job jo
     };
 
     fetch::FetchRequest request = request_for(job.url, feed ? &*feed : nullptr);
-    if (job.kind == "manual") // a URL the user asked for by hand, not one a feed pointed at
-        request.address_policy = fetch::AddressPolicy::allow_private;
+    if (job.kind == "manual" && request.address_policy != fetch::AddressPolicy::allow_private) {
+        // A URL the user typed may be internal; where it redirects to is not what they typed.
+        request.address_policy = fetch::AddressPolicy::private_origin;
+        request.private_origin_url = job.url;
+    }
     // Pages, not PDFs or videos; a missing or text/* type is sniffed by the extractor.
     request.accepted_content_types = { "text/*", "application/xhtml+xml", "" };
     auto response = co_await m_runtime.fetcher.fetch(std::move(request), fetch::FetchPurpose::article);

@@ -24,14 +24,20 @@ constexpr std::chrono::seconds default_too_many_requests_pause { 60 };
 constexpr std::chrono::hours unreachable_robots_retry { 1 };
 constexpr std::size_t robots_body_bytes = 512 * 1024; // RFC 9309: parse at least 500 KiB
 constexpr std::size_t robots_cache_sweep_size = 4096;
+constexpr long robots_redirects = 5; // RFC 9309 2.3.1.2: follow at least five, whatever max_redirects says
+constexpr std::size_t max_location_in_message = 200;
+
+// A Location header for an error message: servers can send 64 KiB of it.
+std::string shown_location(std::string_view location)
+{
+    return location.size() <= max_location_in_message ? std::string(location) : std::string(location.substr(0, max_location_in_message)) + "…";
+}
 
 std::string origin_of(const std::string& url)
 {
     const auto port = url_port(url);
     return fmt::format("{}://{}:{}", url_scheme(url), url_host(url), port.value_or(0));
 }
-
-bool is_redirect(long status) { return status == 301 || status == 302 || status == 303 || status == 307 || status == 308; }
 
 std::string path_and_query(const std::string& url)
 {
@@ -142,16 +148,24 @@ asio::awaitable<Result<void>> Fetcher::check_robots(const FetchRequest& page)
     request.proxy = page.proxy;
     request.environment_proxy = page.environment_proxy;
     request.address_policy = page.address_policy;
-    request.private_host = page.private_host;
+    request.private_origin_url = page.private_origin_url;
     request.limits = page.limits;
+    request.limits.max_redirects = std::max(request.limits.max_redirects, robots_redirects);
     request.limits.max_body_bytes = std::min(request.limits.max_body_bytes, robots_body_bytes);
     request.oversized_body = OversizedBody::truncate; // a larger file is read that far (RFC 9309 2.5)
-    auto response = co_await follow_redirects(std::move(request), RobotsCheck::none); // RFC 9309 2.3.1.2: follow 5
+    auto response = co_await follow_redirects(std::move(request), RobotsCheck::none);
     if (!response && (response.error().code == Errc::blocked || response.error().code == Errc::cancelled))
         co_return response.error(); // says nothing about the site's rules: not cached
 
     RobotsCache::Entry entry { RobotsRules::allow_all(), Clock::now() + m_options.robots_cache_time, {} };
-    if (response && response->status >= 200 && response->status < 300) {
+    // A redirect chain that is too long or leaves http(s) (Errc::http_status, Errc::unsupported)
+    // leaves the file "unavailable" (RFC 9309 2.3.1.2): everything allowed, like a 404.
+    const bool redirect_failed = !response && (response.error().code == Errc::http_status || response.error().code == Errc::unsupported);
+    if (redirect_failed) {
+        log_event(LogLevel::info, "robots.unavailable", { { "url", key }, { "error", response.error().message } });
+    } else if (response && response->status >= 200 && response->status < 300) {
+        if (response->body_truncated) // the cut line could be a rule cut short: "Allow: /public-area" as "Allow: /p"
+            response->body.erase(std::min(response->body.size(), response->body.find_last_of("\r\n") + 1));
         entry.rules = RobotsRules::parse(response->body, product_token(m_options.user_agent.empty() ? default_user_agent() : m_options.user_agent));
     } else if (!response || response->status >= 500 || response->status == 429) {
         // RFC 9309 2.3.1.4: unreachable means "assume complete disallow"; ask again within the hour.
@@ -173,14 +187,23 @@ asio::awaitable<Result<HttpResponse>> Fetcher::fetch(FetchRequest request, Fetch
 
 asio::awaitable<Result<HttpResponse>> Fetcher::follow_redirects(FetchRequest request, RobotsCheck robots)
 {
+    if (!is_http_url(request.url))
+        co_return Error(Errc::invalid_argument, fmt::format("not an http(s) URL: \"{}\"", shown_location(request.url)));
     HttpResponse chain; // what the hops before the last one contribute
     chain.url = request.url;
     chain.fetched_at = now_utc();
     const auto time_budget = request.limits.total_timeout; // for the chain's transfers, not one hop's
+    if (request.private_origin_url.empty())
+        request.private_origin_url = request.url; // every hop is judged by the first URL's origin
     for (long hop = 0;; ++hop) {
+        // Cancelled between hops: say so as every wait does (a further co_await would throw instead).
+        if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none)
+            co_return Error(Errc::cancelled, "cancelled while following redirects from " + chain.url);
         const std::string host = url_host(request.url);
-        if (request.private_host.empty())
-            request.private_host = host; // every hop is judged by the first URL's host
+        // Once a chain leaves the private origin it never gets private addresses back: a public page
+        // redirecting to http://localhost:6379/ is no more the feed's than a link to it.
+        if (request.address_policy == AddressPolicy::private_origin && !same_origin_or_https_upgrade(request.private_origin_url, request.url))
+            request.address_policy = AddressPolicy::public_only;
         if (robots == RobotsCheck::every_hop && m_politeness.policy(host).obey_robots) {
             if (auto allowed = co_await check_robots(request); !allowed)
                 co_return allowed.error();
@@ -196,7 +219,7 @@ asio::awaitable<Result<HttpResponse>> Fetcher::follow_redirects(FetchRequest req
         if (hop == 0)
             chain.first_remote_ip = response->remote_ip;
         const auto location = find_header(response->headers, "location");
-        if (!is_redirect(response->status) || !location) {
+        if (!is_redirect_status(response->status) || !location) {
             response->url = std::move(chain.url);
             response->fetched_at = chain.fetched_at;
             response->total_seconds = chain.total_seconds;
@@ -207,17 +230,18 @@ asio::awaitable<Result<HttpResponse>> Fetcher::follow_redirects(FetchRequest req
             co_return response;
         }
         if (hop >= request.limits.max_redirects)
-            co_return Error(Errc::network, fmt::format("more than {} redirects (the last to {})", request.limits.max_redirects, *location));
+            co_return Error(Errc::http_status, fmt::format("more than {} redirects (the last to {})", request.limits.max_redirects, shown_location(*location)));
         auto next = resolve_url(request.url, *location);
         if (!next || !is_http_url(*next))
-            co_return Error(Errc::unsupported, fmt::format("redirect to \"{}\" refused: only http/https URLs are followed", *location));
+            co_return Error(Errc::unsupported, fmt::format("redirect to \"{}\" refused: only http/https URLs are followed", shown_location(*location)));
         ++chain.redirects;
         chain.redirect_statuses.push_back(response->status);
         if (chain.first_redirect_target.empty())
             chain.first_redirect_target = *next;
-        if (url_host(*next) != host) {
-            // The feed's cookies and extra headers were configured for its own host: an API key in
-            // "X-Api-Key" is as much a credential as Authorization, so none of them go elsewhere.
+        if (!same_origin_or_https_upgrade(request.url, *next)) {
+            // The feed's cookies and extra headers were configured for its own origin: an API key in
+            // "X-Api-Key" is as much a credential as Authorization, so none of them go to another
+            // host or port, nor over a downgrade to plain http (what libcurl did for its own two).
             request.cookies.clear();
             request.headers.clear();
         }

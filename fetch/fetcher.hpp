@@ -32,8 +32,9 @@ public:
     // Cancellation (per-operation) yields Errc::cancelled wherever it is waiting.
     // Redirects (at most limits.max_redirects, http/https only) are followed here, not by libcurl,
     // so each hop goes through its own host's slot, pause and, for articles, robots.txt; cookies
-    // and Authorization are not sent to another host. The response records the chain (redirects,
-    // redirect_statuses, first_redirect_target, final_url, first_remote_ip).
+    // and extra headers are not sent to another origin (host, port, or a downgrade to http), and a
+    // chain that leaves a private origin is public-only from there on. The response records the
+    // chain (redirects, redirect_statuses, first_redirect_target, final_url, first_remote_ip).
     asio::awaitable<Result<HttpResponse>> fetch(FetchRequest, FetchPurpose);
 
     Politeness& politeness() { return m_politeness; }

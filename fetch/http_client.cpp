@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstdint>
 #include <initializer_list>
 #include <utility>
@@ -33,6 +34,7 @@ struct TransferState {
     bool headers_too_large = false;
     bool address_blocked = false;
     bool body_started = false;
+    bool redirect_body_dropped = false; // a 3xx with Location: its body is not read
     bool header_block_ended = false; // the final response's empty line arrived
     bool content_type_refused = false;
     std::string blocked_address;
@@ -51,10 +53,35 @@ bool final_content_type_refused(const TransferState& state)
     return !content_type_accepted(type.value_or(""), *state.accepted_content_types);
 }
 
+bool is_followed_redirect(const TransferState& state)
+{
+    return is_redirect_status(state.response.status) && find_header(state.response.headers, "location");
+}
+
+// Content-Length over the cap, refused before the body. Not libcurl's CURLOPT_MAXFILESIZE: that
+// also refuses a redirect's body, which nobody reads, and a 304's announced size.
+bool body_announced_too_large(const TransferState& state)
+{
+    const long status = state.response.status;
+    if (state.oversized_body != OversizedBody::fail || status == 204 || status == 304 || is_followed_redirect(state))
+        return false;
+    const auto length = find_header(state.response.headers, "content-length");
+    std::uint64_t bytes = 0;
+    if (!length || std::from_chars(length->data(), length->data() + length->size(), bytes).ec != std::errc())
+        return false; // absent or unreadable: on_body counts what arrives
+    return bytes > state.limits->max_body_bytes;
+}
+
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
 {
     auto& state = *static_cast<TransferState*>(user);
     const std::size_t bytes = size * count;
+    if (is_followed_redirect(state)) {
+        // Nobody reads a redirect's body, and it must not count against the body cap or hold the
+        // slot: end the transfer here (the connection is then closed, not reused).
+        state.redirect_body_dropped = true;
+        return 0;
+    }
     if (!std::exchange(state.body_started, true) && final_content_type_refused(state)) {
         state.content_type_refused = true;
         return 0; // before any byte is kept: libcurl fails with CURLE_WRITE_ERROR
@@ -87,6 +114,10 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
         line.remove_suffix(1);
     HttpResponse& response = state.response;
     state.header_block_ended = line.empty() && response.status >= 200;
+    if (state.header_block_ended && body_announced_too_large(state)) {
+        state.body_too_large = true;
+        return 0; // libcurl ends the transfer before the body (CURLE_WRITE_ERROR)
+    }
     if (line.starts_with("HTTP/")) {
         const auto space = line.find(' ');
         const long status = space == std::string_view::npos ? 0 : std::atol(std::string(line.substr(space + 1, 3)).c_str());
@@ -163,7 +194,7 @@ bool header_line_too_long(CURLcode code, const TransferState& state)
 
 std::string describe_failure(CURLcode code, const TransferState& state, const FetchLimits& limits)
 {
-    if (state.body_too_large || code == CURLE_FILESIZE_EXCEEDED)
+    if (state.body_too_large)
         return fmt::format("response body larger than the {} byte limit", limits.max_body_bytes);
     if (state.headers_too_large)
         return fmt::format("response headers larger than the {} byte limit", limits.max_header_bytes);
@@ -173,7 +204,7 @@ std::string describe_failure(CURLcode code, const TransferState& state, const Fe
         return fmt::format("Content-Type \"{}\" is not one of the accepted types ({})",
             find_header(state.response.headers, "content-type").value_or(""), fmt::join(*state.accepted_content_types, ", "));
     if (state.address_blocked)
-        return fmt::format("refused to connect to private address {} (a public feed may not point at internal hosts)", state.blocked_address);
+        return fmt::format("refused to connect to private address {} (only a feed's own origin may be internal; see [fetch] allow_private_addresses)", state.blocked_address);
     switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST: return "could not resolve host";
     case CURLE_COULDNT_CONNECT: return "could not connect (connection refused or host unreachable)";
@@ -195,7 +226,7 @@ std::string describe_failure(CURLcode code, const TransferState& state, const Fe
 
 Errc classify(CURLcode code, const TransferState& state)
 {
-    if (state.body_too_large || state.headers_too_large || code == CURLE_FILESIZE_EXCEEDED || header_line_too_long(code, state))
+    if (state.body_too_large || state.headers_too_large || header_line_too_long(code, state))
         return Errc::too_large;
     if (state.address_blocked)
         return Errc::blocked;
@@ -227,11 +258,9 @@ boost::asio::awaitable<Result<HttpResponse>> HttpClient::fetch(FetchRequest requ
     state.limits = &request.limits;
     state.accepted_content_types = &request.accepted_content_types;
     state.oversized_body = request.oversized_body;
-    // The origin is a host, not host:port: a LAN feed moving from http to https (another port) or
-    // a Location spelled in capitals still leads to the subscribed host.
     state.private_allowed = request.address_policy == AddressPolicy::allow_private
         || (request.address_policy == AddressPolicy::private_origin
-            && (request.private_host.empty() || url_host(request.url) == ascii_lower(request.private_host)));
+            && (request.private_origin_url.empty() || same_origin_or_https_upgrade(request.private_origin_url, request.url)));
     state.response.url = request.url;
     state.response.fetched_at = now_utc();
 
@@ -263,8 +292,6 @@ boost::asio::awaitable<Result<HttpResponse>> HttpClient::fetch(FetchRequest requ
     curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(limits.total_timeout.count()));
     curl_easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, limits.low_speed_bytes_per_second);
     curl_easy_setopt(handle, CURLOPT_LOW_SPEED_TIME, static_cast<long>(limits.low_speed_time.count()));
-    if (request.oversized_body == OversizedBody::fail) // refused before the body when Content-Length says so
-        curl_easy_setopt(handle, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(limits.max_body_bytes));
     curl_easy_setopt(handle, CURLOPT_USERAGENT, request.user_agent.empty() ? default_user_agent().c_str() : request.user_agent.c_str());
     curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.get());
     // The private-address guard sees the address actually connected to (no DNS-rebinding gap).
@@ -292,7 +319,7 @@ boost::asio::awaitable<Result<HttpResponse>> HttpClient::fetch(FetchRequest requ
     curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, state.error_buffer.data());
 
     CURLcode code = co_await m_multi.async_perform(handle, boost::asio::use_awaitable);
-    if (code == CURLE_WRITE_ERROR && state.response.body_truncated)
+    if (code == CURLE_WRITE_ERROR && (state.response.body_truncated || state.redirect_body_dropped))
         code = CURLE_OK; // ended by on_body on purpose, with what the request wanted kept
 
     HttpResponse& response = state.response;
@@ -365,6 +392,8 @@ bool is_private_ipv6(const in6_addr& v6)
 }
 
 } // namespace
+
+bool is_redirect_status(long status) { return status == 301 || status == 302 || status == 303 || status == 307 || status == 308; }
 
 bool is_private_address(std::string_view text)
 {

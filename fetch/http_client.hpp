@@ -29,9 +29,10 @@ struct FetchLimits {
 enum class AddressPolicy {
     public_only,    // public addresses only (links found in public feeds)
     allow_private,  // any address, on every hop: explicit configuration or a URL the user typed
-    private_origin, // private addresses only for hops to the origin host (FetchRequest::private_host), public
-                    // elsewhere: a feed the user subscribed to may live on the LAN, but a redirect to another
-                    // host never unlocks internal addresses (302 -> http://169.254.169.254/)
+    private_origin, // private addresses only for the origin (FetchRequest::private_origin_url: scheme, host
+                    // and port), public elsewhere: a feed the user subscribed to may live on the LAN, but
+                    // neither a link nor a redirect to another host or port unlocks internal addresses
+                    // (302 -> http://169.254.169.254/, a link to http://localhost:6379/)
 };
 
 // What a body longer than FetchLimits::max_body_bytes does: fail the fetch (Errc::too_large), or end
@@ -46,18 +47,20 @@ enum class EnvironmentProxy { ignored, honoured };
 
 struct FetchRequest {
     std::string url;
-    HttpHeaders headers; // extra request headers (per feed); never sent to another host after a redirect
+    HttpHeaders headers; // extra request headers (per feed); never sent to another origin after a redirect
     std::string etag;           // sent as If-None-Match
     std::string last_modified;  // sent as If-Modified-Since
-    std::string cookies;        // "name=value; other=value"; never sent to another host after a redirect
+    std::string cookies;        // "name=value; other=value"; never sent to another origin after a redirect
     std::string user_agent;
     // A proxy URL every request goes through (no_proxy is not consulted: the private-address guard
     // stands aside for proxied requests, so none may go direct unguarded); empty: no proxy.
     std::string proxy;
     EnvironmentProxy environment_proxy = EnvironmentProxy::ignored; // used only when `proxy` is empty
     AddressPolicy address_policy = AddressPolicy::public_only;
-    std::string private_host;   // AddressPolicy::private_origin: the host that may be private; empty: url's host
-                                // (Fetcher fills it in, so every hop of a redirect chain is judged by the first URL's host)
+    // AddressPolicy::private_origin: a URL whose origin (scheme, host, port, or its https upgrade)
+    // may be private; empty: `url`'s. The Fetcher fills it in, so every hop of a redirect chain is
+    // judged by the first URL's origin.
+    std::string private_origin_url;
     // MIME types (lower case; "text/*" matches a whole type) a 2xx body may have; empty accepts
     // any. A mismatch aborts at the first body byte with Errc::unsupported (no 16 MiB videos).
     std::vector<std::string> accepted_content_types;
@@ -80,6 +83,9 @@ private:
 
 // Whether a Content-Type header value matches one of `accepted` (see FetchRequest).
 bool content_type_accepted(std::string_view content_type, const std::vector<std::string>& accepted);
+
+// The statuses whose Location is followed (RFC 9110 15.4); their bodies are not kept.
+bool is_redirect_status(long status);
 
 // True for loopback, private (RFC 1918, ULA), link-local, CGNAT, unspecified and similar addresses.
 bool is_private_address(std::string_view ip);

@@ -50,6 +50,17 @@ TEST(Url, NormalizationDropsFragmentTrackersAndDefaultPort)
     EXPECT_EQ(normalize_url("http://example.com:8080/a"), "http://example.com:8080/a");
 }
 
+TEST(Url, SameOriginMeansSchemeHostAndPortWithTheHttpsUpgradeAllowed)
+{
+    EXPECT_TRUE(same_origin_or_https_upgrade("http://Feed.Example/rss", "http://feed.example:80/a?b"));
+    EXPECT_TRUE(same_origin_or_https_upgrade("http://feed.example/rss", "https://feed.example/rss"));
+    EXPECT_FALSE(same_origin_or_https_upgrade("https://feed.example/rss", "http://feed.example/rss")) << "a downgrade";
+    EXPECT_FALSE(same_origin_or_https_upgrade("http://localhost:3000/", "http://localhost:6379/")) << "another service";
+    EXPECT_FALSE(same_origin_or_https_upgrade("http://feed.example:8080/", "https://feed.example/"));
+    EXPECT_FALSE(same_origin_or_https_upgrade("http://feed.example/", "http://other.example/"));
+    EXPECT_FALSE(same_origin_or_https_upgrade("relative/path", "relative/path"));
+}
+
 TEST(Url, SplitsHostSchemeAndPort)
 {
     EXPECT_EQ(url_host("http://127.0.0.1:8080/x"), "127.0.0.1");

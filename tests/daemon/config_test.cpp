@@ -84,6 +84,10 @@ TEST(Config, ErrorsNameFileLineAndKey)
     ASSERT_FALSE(hammer);
     EXPECT_NE(hammer.error().message.find("schedule.min_interval"), std::string::npos) << hammer.error().message;
 
+    auto no_timeout = load("[fetch]\ntotal_timeout = \"0s\"\n");
+    ASSERT_FALSE(no_timeout);
+    EXPECT_NE(no_timeout.error().message.find("fetch.total_timeout"), std::string::npos) << no_timeout.error().message;
+
     auto two_proxies = load("[fetch]\nproxy = \"http://proxy.example:3128\"\nproxy_from_environment = true\n");
     ASSERT_FALSE(two_proxies);
     EXPECT_NE(two_proxies.error().message.find("fetch.proxy_from_environment"), std::string::npos) << two_proxies.error().message;

@@ -165,6 +165,52 @@ TEST_F(FetcherTest, AnOversizedRobotsTxtIsReadUpToItsFirst500Kibibytes)
     EXPECT_EQ(refused->value->error().code, Errc::blocked);
 }
 
+// RFC 9309 2.3.1.2: robots.txt redirects are followed (at least five, whatever max_redirects says);
+// a chain that does not end leaves the file "unavailable", which allows everything.
+TEST_F(FetcherTest, RobotsTxtFollowsRedirectsAndAnEndlessChainAllowsEverything)
+{
+    server.route("/robots.txt", TestResponse { .status = 301, .headers = { { "Location", "/rules.txt" } } });
+    server.route("/rules.txt", TestResponse { .body = "User-agent: *\nDisallow: /private/\n" });
+    server.route("/private/page", TestResponse { .body = "secret" });
+    Fetcher fetcher(multi, options_with(1ms));
+    auto no_redirects = request_for(server.base_url(0) + "/private/page");
+    no_redirects.limits.max_redirects = 0; // for the page, not for its robots.txt
+    auto refused = spawn(io, fetcher.fetch(no_redirects, FetchPurpose::article));
+    run_for_at_most(io);
+    ASSERT_TRUE(refused->value);
+    ASSERT_FALSE(*refused->value);
+    EXPECT_EQ(refused->value->error().code, Errc::blocked) << refused->value->error().message;
+
+    server.route("/robots.txt", TestResponse { .status = 302, .headers = { { "Location", "/robots.txt" } } }); // on 127.0.0.2 too
+    auto allowed = spawn(io, fetcher.fetch(request_for(server.base_url(1) + "/private/page"), FetchPurpose::article));
+    run_for_at_most(io);
+    ASSERT_TRUE(allowed->value);
+    ASSERT_TRUE(*allowed->value) << allowed->value->error().message;
+    EXPECT_EQ((*allowed->value)->body, "secret");
+}
+
+TEST_F(FetcherTest, TheLineCutByTheRobotsTxtLimitIsDropped)
+{
+    // "Disallow: /private-area" straddles the 512 KiB read limit: parsed as cut, "Disallow: /p"
+    // would block /public too.
+    const std::size_t limit = 512 * 1024;
+    const std::string cut_rule = "Disallow: /p";
+    std::string robots = "User-agent: *\n";
+    while (robots.size() + 80 + cut_rule.size() < limit)
+        robots += "# " + std::string(77, 'x') + "\n";
+    robots += "#" + std::string(limit - cut_rule.size() - robots.size() - 2, 'x') + "\n";
+    ASSERT_EQ(robots.size() + cut_rule.size(), limit);
+    robots += "Disallow: /private-area\n";
+    server.route("/robots.txt", TestResponse { .body = robots });
+    server.route("/public/page", TestResponse { .body = "hello" });
+    Fetcher fetcher(multi, options_with(1ms));
+    auto page = spawn(io, fetcher.fetch(request_for(server.base_url() + "/public/page"), FetchPurpose::article));
+    run_for_at_most(io);
+    ASSERT_TRUE(page->value);
+    ASSERT_TRUE(*page->value) << page->value->error().message;
+    EXPECT_EQ((*page->value)->body, "hello");
+}
+
 TEST_F(FetcherTest, AnUnreachableRobotsTxtHoldsArticlesBackWithARetryableReason)
 {
     server.route("/robots.txt", TestResponse { .status = 500 });

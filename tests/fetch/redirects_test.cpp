@@ -72,6 +72,17 @@ TEST_F(RedirectTest, FollowsRedirectsAndRecordsTheHops)
     EXPECT_EQ(response->first_redirect_target, server.base_url() + "/new");
 }
 
+TEST_F(RedirectTest, ARedirectsBodyIsNotReadAndNotCountedAgainstTheBodyCap)
+{
+    server.route("/old", TestResponse { .status = 302, .headers = { { "Location", "/new" } }, .body = std::string(64 * 1024, 'r') });
+    server.route("/new", TestResponse { .body = "moved here" });
+    auto small_cap = request("/old");
+    small_cap.limits.max_body_bytes = 1024;
+    auto response = fetch(small_cap);
+    ASSERT_TRUE(response) << response.error().message;
+    EXPECT_EQ(response->body, "moved here");
+}
+
 TEST(RedirectCookies, AreSentToTheFeedsHostButNotToAnotherHostAfterARedirect)
 {
     HttpTestServer server(std::vector<std::string> { "127.0.0.1", "127.0.0.2" });
@@ -136,25 +147,42 @@ TEST(RedirectGuard, PrivateOriginAllowsTheSubscribedHostButNoHostARedirectLeadsT
     EXPECT_EQ(server.request_count("/latest/meta-data/"), 0u);
 }
 
-// The origin is a host, not host:port: a LAN feed moving from http to https (another port) or
-// spelled in capitals in a Location header is still the subscribed host.
-TEST(RedirectGuard, PrivateOriginComparesTheHostCaseInsensitivelyAndIgnoresThePort)
+// The origin is scheme, host and port: a Location spelled in capitals is still the subscribed feed,
+// another port of the same host is another service (a feed proxy on localhost:3000 must not reach
+// localhost:6379). The http -> https upgrade is allowed (core's same_origin_or_https_upgrade test).
+TEST(RedirectGuard, PrivateOriginIsTheFeedsHostAndPortNotTheWholeHost)
 {
-    HttpTestServer moved_to;
-    moved_to.route("/feed", TestResponse { .body = "feed" });
+    HttpTestServer other_service;
+    other_service.route("/admin", TestResponse { .body = "admin" });
     HttpTestServer server;
-    server.route("/moved", TestResponse { .status = 301, .headers = { { "Location", "http://LocalHost:" + std::to_string(moved_to.port()) + "/feed" } } });
+    const std::string origin = "http://localhost:" + std::to_string(server.port());
+    server.route("/moved", TestResponse { .status = 301, .headers = { { "Location", "http://LocalHost:" + std::to_string(server.port()) + "/feed" } } });
+    server.route("/feed", TestResponse { .body = "feed" });
+    server.route("/jump", TestResponse { .status = 302, .headers = { { "Location", "http://localhost:" + std::to_string(other_service.port()) + "/admin" } } });
     boost::asio::io_context io;
     CurlMulti multi(io.get_executor());
     Fetcher client(multi, without_delays());
     FetchRequest request;
-    request.url = "http://localhost:" + std::to_string(server.port()) + "/moved";
     request.address_policy = AddressPolicy::private_origin;
     request.limits.total_timeout = 10s;
-    auto response = fetch_on(io, client, request);
-    ASSERT_TRUE(response) << response.error().message;
-    EXPECT_EQ(response->body, "feed");
-    EXPECT_EQ(moved_to.request_count("/feed"), 1u);
+
+    request.url = origin + "/moved";
+    auto moved = fetch_on(io, client, request);
+    ASSERT_TRUE(moved) << moved.error().message;
+    EXPECT_EQ(moved->body, "feed");
+
+    request.url = origin + "/jump";
+    auto jumped = fetch_on(io, client, request);
+    ASSERT_FALSE(jumped);
+    EXPECT_EQ(jumped.error().code, Errc::blocked) << jumped.error().message;
+
+    // A link (not a redirect) of the feed to the other port: judged by the feed's origin, refused too.
+    request.url = "http://localhost:" + std::to_string(other_service.port()) + "/admin";
+    request.private_origin_url = origin + "/feed.xml";
+    auto linked = fetch_on(io, client, request);
+    ASSERT_FALSE(linked);
+    EXPECT_EQ(linked.error().code, Errc::blocked) << linked.error().message;
+    EXPECT_EQ(other_service.request_count("/admin"), 0u);
 }
 
 TEST(RedirectGuard, PrivateOriginRefusesARedirectOntoAConnectionLeftOpenToAnotherPrivateHost)
@@ -179,7 +207,7 @@ TEST(RedirectGuard, PrivateOriginRefusesARedirectOntoAConnectionLeftOpenToAnothe
     EXPECT_EQ(server.request_count("/admin"), 1u); // only the allowed fetch
 }
 
-TEST(RedirectGuard, ThePublicOnlyPolicyAppliesToEveryHop)
+TEST(RedirectGuard, APrivateOriginOfAnotherHostLeavesTheFirstHopPublicOnly)
 {
     HttpTestServer server(std::vector<std::string> { "127.0.0.1", "127.0.0.2" });
     server.route("/jump", TestResponse { .status = 302, .headers = { { "Location", server.base_url(1) + "/admin" } } });
@@ -189,7 +217,7 @@ TEST(RedirectGuard, ThePublicOnlyPolicyAppliesToEveryHop)
     FetchRequest request;
     request.url = server.base_url(0) + "/jump";
     request.address_policy = AddressPolicy::private_origin;
-    request.private_host = "feeds.example.org"; // the origin is another host: 127.0.0.1 is judged public-only too
+    request.private_origin_url = "http://feeds.example.org/rss"; // the origin is another host: 127.0.0.1 is judged public-only
     auto response = fetch_on(io, client, request);
     ASSERT_FALSE(response);
     EXPECT_EQ(response.error().code, Errc::blocked);
@@ -219,7 +247,7 @@ TEST_F(RedirectTest, RedirectLoopStopsAfterFiveHops)
     server.route("/loop", TestResponse { .status = 302, .headers = { { "Location", "/loop" } } });
     auto response = fetch(request("/loop"));
     ASSERT_FALSE(response);
-    EXPECT_EQ(response.error().code, Errc::network);
+    EXPECT_EQ(response.error().code, Errc::http_status); // the server's answer, retried later like any HTTP error
     EXPECT_NE(response.error().message.find("more than 5 redirects"), std::string::npos) << response.error().message;
     EXPECT_EQ(server.request_count("/loop"), 6u); // the first request and five redirects
 }
@@ -300,6 +328,27 @@ TEST_F(RedirectTest, TheTotalTimeoutCoversTheWholeChain)
     auto response = fetch(slow);
     ASSERT_FALSE(response);
     EXPECT_EQ(response.error().code, Errc::timeout) << response.error().message;
+}
+
+TEST(Redirects, TheFeedsHeadersAndCookiesDoNotFollowARedirectToAnotherPortOfTheHost)
+{
+    HttpTestServer other_service;
+    other_service.route("/landed", TestResponse { .body = "landed" });
+    HttpTestServer server;
+    server.route("/jump", TestResponse { .status = 302, .headers = { { "Location", "http://127.0.0.1:" + std::to_string(other_service.port()) + "/landed" } } });
+    boost::asio::io_context io;
+    CurlMulti multi(io.get_executor());
+    Fetcher fetcher(multi, without_delays());
+    FetchRequest request;
+    request.url = server.base_url() + "/jump";
+    request.address_policy = AddressPolicy::allow_private;
+    request.headers = { { "X-Api-Key", "k3y" } };
+    request.cookies = "session=s";
+    ASSERT_TRUE(fetch_on(io, fetcher, request));
+    auto seen = other_service.requests();
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0].headers.count("x-api-key"), 0u);
+    EXPECT_EQ(seen[0].headers.count("cookie"), 0u);
 }
 
 TEST(Redirects, TheFeedsHeadersStayWithItsHostLikeCookies)

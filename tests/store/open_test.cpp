@@ -64,6 +64,7 @@ TEST_F(Open, ArchiveOfSchemaOneIsMigratedKeepingItsLearnedSiteBlocks)
 {
     // Schema 1 as released: site_blocks without seen_at.
     archive.reset();
+    sql(path(), "DROP INDEX site_blocks_single");
     sql(path(), "ALTER TABLE site_blocks DROP COLUMN seen_at");
     sql(path(), "INSERT INTO site_blocks (host, fingerprint, pages) VALUES ('news.example', 42, 1)");
     sql(path(), "PRAGMA user_version = 1");
