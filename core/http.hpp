@@ -35,6 +35,7 @@ struct HttpResponse {
     double total_seconds = 0;
     std::string remote_ip;       // address of the final response's server
     std::string first_remote_ip; // address of the first hop's server (the requested URL's host)
+    bool via_proxy = false;      // then both addresses are the proxy's, not the site's
     int redirects = 0;
     std::vector<long> redirect_statuses; // status of each hop, e.g. {301} for a moved feed
     std::string first_redirect_target;   // where the first hop pointed

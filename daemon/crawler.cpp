@@ -199,7 +199,10 @@ asio::awaitable<Result<std::size_t>> Crawler::poll_feed(store::FeedRecord feed)
         co_return response.error(); // shutting down: not the feed's failure, nothing to record
     if (!response)
         co_return co_await fail(response.error(), std::nullopt, false);
-    outcome.remote_ip = response->first_remote_ip; // the subscribed host's address decides whether the feed is private
+    // The subscribed host's address decides whether the feed is private; a proxy's says nothing of it
+    // (left empty, the stored address stays as it was).
+    if (!response->via_proxy)
+        outcome.remote_ip = response->first_remote_ip;
     const long status = response->status;
     if (status == 410)
         co_return co_await fail(Error(Errc::http_status, "HTTP 410 Gone: the feed was retired by its publisher; feedkeeper stops polling it"), std::nullopt, true);

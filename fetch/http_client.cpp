@@ -16,10 +16,13 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <cstdint>
+#include <cstdlib>
 #include <initializer_list>
 #include <utility>
+#include <vector>
 
 namespace feedkeeper::fetch {
 namespace {
@@ -51,6 +54,24 @@ bool final_content_type_refused(const TransferState& state)
         return false;
     const auto type = find_header(state.response.headers, "content-type");
     return !content_type_accepted(type.value_or(""), *state.accepted_content_types);
+}
+
+// The proxy libcurl would take from the environment for `url`'s scheme, in its order: <scheme>_proxy
+// (for http only the lower-case name: HTTP_PROXY can be set by a CGI request), then all_proxy.
+std::string environment_proxy_for(std::string_view url)
+{
+    const std::string scheme = url_scheme(url);
+    std::vector<std::string> names { scheme + "_proxy" };
+    if (scheme != "http") {
+        std::string upper = names.front();
+        std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+        names.push_back(std::move(upper));
+    }
+    names.insert(names.end(), { "all_proxy", "ALL_PROXY" });
+    for (const std::string& name : names)
+        if (const char* value = std::getenv(name.c_str()); value && *value)
+            return value;
+    return {};
 }
 
 bool is_followed_redirect(const TransferState& state)
@@ -298,12 +319,17 @@ boost::asio::awaitable<Result<HttpResponse>> HttpClient::fetch(FetchRequest requ
     // Through a proxy the connection is to the proxy, which the user chose, so the guard stands aside;
     // then every request must go through it. Without one, "" keeps libcurl from reading proxy
     // variables: the guard would judge a proxy nobody configured instead of the site.
-    state.guard_addresses = request.proxy.empty() && request.environment_proxy == EnvironmentProxy::ignored;
+    // An opted-in environment without a proxy variable for this scheme (a systemd unit, typically)
+    // leaves the guard on.
+    const std::string environment_proxy = request.proxy.empty() && request.environment_proxy == EnvironmentProxy::honoured
+        ? environment_proxy_for(request.url) : std::string();
+    state.guard_addresses = request.proxy.empty() && environment_proxy.empty();
     if (!request.proxy.empty()) {
         curl_easy_setopt(handle, CURLOPT_PROXY, request.proxy.c_str());
         curl_easy_setopt(handle, CURLOPT_NOPROXY, ""); // not the environment's no_proxy
-    } else if (request.environment_proxy == EnvironmentProxy::ignored) {
-        curl_easy_setopt(handle, CURLOPT_PROXY, "");
+    } else {
+        // The environment's no_proxy still applies to an environment proxy (libcurl reads it).
+        curl_easy_setopt(handle, CURLOPT_PROXY, environment_proxy.c_str());
     }
     curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, &on_body);
     curl_easy_setopt(handle, CURLOPT_WRITEDATA, &state);
@@ -330,6 +356,7 @@ boost::asio::awaitable<Result<HttpResponse>> HttpClient::fetch(FetchRequest requ
     if (curl_easy_getinfo(handle, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip)
         response.remote_ip = ip;
     response.first_remote_ip = response.remote_ip; // one hop; the Fetcher keeps its chain's first
+    response.via_proxy = !state.guard_addresses;
     curl_easy_getinfo(handle, CURLINFO_TOTAL_TIME, &response.total_seconds);
     response.request_headers = parse_request_head(state.request_head);
 

@@ -265,11 +265,34 @@ TEST(HttpClientProxy, IgnoresProxyVariablesFromTheEnvironmentUnlessAskedTo)
     auto direct = fetch_on(io, client, request);
     ASSERT_TRUE(direct) << direct.error().message;
     EXPECT_EQ(direct->body, "127.0.0.1 /page");
+    EXPECT_FALSE(direct->via_proxy);
 
     request.environment_proxy = EnvironmentProxy::honoured;
     auto proxied = fetch_on(io, client, request);
     ASSERT_TRUE(proxied) << proxied.error().message;
     EXPECT_EQ(proxied->body, "127.0.0.2 " + server.base_url(0) + "/page");
+    EXPECT_TRUE(proxied->via_proxy); // its remote_ip is the proxy's: the crawler does not judge the feed by it
+}
+
+// Opting in to environment proxies where none is set (a systemd unit has no proxy variables) must
+// not switch the private-address guard off.
+TEST(HttpClientProxy, AnOptedInEnvironmentWithoutProxyVariablesKeepsTheGuard)
+{
+    HttpTestServer server;
+    server.route("/page", TestResponse { .body = "internal" });
+    ScopedEnvironment environment({ { "http_proxy", "" }, { "all_proxy", "" }, { "ALL_PROXY", "" } });
+    boost::asio::io_context io;
+    CurlMulti multi(io.get_executor());
+    HttpClient client(multi);
+    FetchRequest request;
+    request.url = server.base_url() + "/page";
+    request.environment_proxy = EnvironmentProxy::honoured;
+    request.address_policy = AddressPolicy::public_only;
+    request.limits.total_timeout = 10s;
+    auto response = fetch_on(io, client, request);
+    ASSERT_FALSE(response);
+    EXPECT_EQ(response.error().code, Errc::blocked) << response.error().message;
+    EXPECT_EQ(server.request_count("/page"), 0u);
 }
 
 // With a configured proxy the guard stands aside, so no request may bypass the proxy: no_proxy from
