@@ -188,7 +188,7 @@ asio::awaitable<Result<HttpResponse>> Fetcher::fetch(FetchRequest request, Fetch
 asio::awaitable<Result<HttpResponse>> Fetcher::follow_redirects(FetchRequest request, RobotsCheck robots)
 {
     if (!is_http_url(request.url))
-        co_return Error(Errc::invalid_argument, fmt::format("not an http(s) URL: \"{}\"", shown_location(request.url)));
+        co_return Error(Errc::unsupported, fmt::format("not an http(s) URL: \"{}\"", shown_location(request.url))); // as for a redirect to one
     HttpResponse chain; // what the hops before the last one contribute
     chain.url = request.url;
     chain.fetched_at = now_utc();

@@ -252,6 +252,19 @@ TEST_F(RedirectTest, RedirectLoopStopsAfterFiveHops)
     EXPECT_EQ(server.request_count("/loop"), 6u); // the first request and five redirects
 }
 
+TEST(Redirects, ANonHttpUrlIsRefusedBeforeAnyRequest)
+{
+    boost::asio::io_context io;
+    CurlMulti multi(io.get_executor());
+    Fetcher fetcher(multi, without_delays());
+    FetchRequest request;
+    request.url = "mailto:editor@news.example";
+    auto response = fetch_on(io, fetcher, request, FetchPurpose::article);
+    ASSERT_FALSE(response);
+    EXPECT_EQ(response.error().code, Errc::unsupported) << response.error().message;
+    EXPECT_NE(response.error().message.find("not an http(s) URL"), std::string::npos) << response.error().message;
+}
+
 TEST_F(RedirectTest, RedirectToANonHttpSchemeIsRefused)
 {
     for (std::string target : { "file:///etc/passwd", "ftp://127.0.0.1/x", "gopher://127.0.0.1/" }) {
