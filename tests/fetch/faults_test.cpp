@@ -26,12 +26,9 @@ protected:
         CurlMulti multi(io.get_executor());
         HttpClient client(multi);
         const auto started = Clock::now();
-        auto outcome = feedkeeper::testing::spawn(io, client.fetch(std::move(request)));
-        feedkeeper::testing::run_for_at_most(io, 20s);
+        auto outcome = feedkeeper::testing::complete(io, client.fetch(std::move(request)), 20s);
         elapsed = Clock::now() - started;
-        if (!outcome->value)
-            return Error(Errc::io, outcome->error ? "the fetch threw" : "the fetch did not complete within 20 s");
-        return std::move(*outcome->value);
+        return outcome;
     }
 
     FetchRequest request(const std::string& path)

@@ -25,14 +25,7 @@ protected:
         boost::asio::io_context io;
         CurlMulti multi(io.get_executor());
         HttpClient client(multi);
-        std::optional<Result<HttpResponse>> outcome;
-        boost::asio::co_spawn(io, client.fetch(std::move(request)), [&](std::exception_ptr error, Result<HttpResponse> result) {
-            if (error)
-                std::rethrow_exception(error);
-            outcome = std::move(result);
-        });
-        io.run();
-        return std::move(*outcome);
+        return feedkeeper::testing::complete(io, client.fetch(std::move(request)));
     }
 
     FetchRequest request(const std::string& path)
@@ -207,11 +200,7 @@ namespace {
 // Runs one HttpClient fetch on `client`'s io_context to completion.
 Result<HttpResponse> fetch_on(boost::asio::io_context& io, HttpClient& client, FetchRequest request)
 {
-    auto outcome = feedkeeper::testing::spawn(io, client.fetch(std::move(request)));
-    feedkeeper::testing::run_for_at_most(io);
-    if (!outcome->value)
-        return Error(Errc::io, "the fetch did not complete");
-    return std::move(*outcome->value);
+    return feedkeeper::testing::complete(io, client.fetch(std::move(request)));
 }
 
 

@@ -28,11 +28,7 @@ FetcherOptions without_delays()
 // Runs one fetch on `io` to completion.
 Result<HttpResponse> fetch_on(boost::asio::io_context& io, Fetcher& fetcher, FetchRequest request, FetchPurpose purpose = FetchPurpose::feed)
 {
-    auto outcome = feedkeeper::testing::spawn(io, fetcher.fetch(std::move(request), purpose));
-    feedkeeper::testing::run_for_at_most(io);
-    if (!outcome->value)
-        return Error(Errc::io, "the fetch did not complete");
-    return std::move(*outcome->value);
+    return feedkeeper::testing::complete(io, fetcher.fetch(std::move(request), purpose));
 }
 
 class RedirectTest : public ::testing::Test {

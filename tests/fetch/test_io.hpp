@@ -2,6 +2,10 @@
 // Threading: the test thread runs the io_context; server handlers post back to it.
 #pragma once
 
+#include "core/error.hpp"
+
+#include <fmt/format.h>
+
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -50,6 +54,18 @@ inline void run_for_at_most(asio::io_context& io, std::chrono::milliseconds limi
 {
     io.restart();
     io.run_for(limit);
+}
+
+// Runs one coroutine on `io` to completion, for at most `limit`. One that throws or does not finish
+// comes back as an Errc::io error saying so, for the test's assertions to report.
+template <class T>
+Result<T> complete(asio::io_context& io, asio::awaitable<Result<T>> work, std::chrono::milliseconds limit = std::chrono::seconds(30))
+{
+    auto outcome = spawn(io, std::move(work));
+    run_for_at_most(io, limit);
+    if (!outcome->value)
+        return Error(Errc::io, outcome->error ? std::string("the coroutine threw") : fmt::format("the coroutine did not complete within {} ms", limit.count()));
+    return std::move(*outcome->value);
 }
 
 // Runs ready handlers until none is left (timers in the future do not count).
