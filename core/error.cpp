@@ -29,6 +29,7 @@ public:
         case Errc::corrupt: return "corrupt";
         case Errc::constraint: return "constraint violated";
         case Errc::cancelled: return "cancelled";
+        case Errc::deferred: return "deferred";
         }
         return "unknown error";
     }

@@ -29,6 +29,7 @@ enum class Errc {
     corrupt,
     constraint,
     cancelled,
+    deferred, // not now: a host's politeness, pause or owner says later (the work stays queued)
 };
 
 const std::error_category& feedkeeper_category() noexcept;

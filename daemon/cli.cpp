@@ -113,7 +113,9 @@ int run_cli(int argc, char** argv)
     crawl_command->add_option("FEED", crawl.feeds, "only these feeds (id, URL or name)");
     crawl_command->add_flag("--once", crawl.once, "run once and exit (the default; the daemon is `feedkeeper daemon`)");
     crawl_command->add_flag("--due", crawl.due_only, "only feeds whose scheduled poll time has come (for cron jobs)");
-    crawl_command->add_flag("--all", crawl.all, "every active feed, even those backing off after errors or a Retry-After");
+    crawl_command->add_flag("--all", crawl.all, "every active feed, even those backing off after errors or a Retry-After (pauses recorded by earlier runs are not waited for)");
+    crawl_command->add_option("--max-wait", crawl.max_wait,
+        "the longest wait for a host (its politeness delay, a Retry-After pause); what must wait longer stays queued, one line per host (default 60s)");
     command_for(crawl_command, run_crawl, crawl);
 
     RecrawlArguments recrawl;
@@ -121,6 +123,7 @@ int run_cli(int argc, char** argv)
     recrawl_command->add_flag("--all", recrawl.all, "every feed");
     recrawl_command->add_option("FEED", recrawl.feeds, "these feeds (id, URL or name)");
     recrawl_command->add_option("--url", recrawl.urls, "re-fetch these article URLs (a changed text becomes a new revision)");
+    recrawl_command->add_option("--max-wait", recrawl.max_wait, "the longest wait for a host before its work is left queued (default 60s)");
     command_for(recrawl_command, run_recrawl, recrawl);
 
     ReextractArguments reextract;

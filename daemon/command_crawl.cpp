@@ -6,9 +6,10 @@
 #include "core/log.hpp"
 #include "core/text.hpp"
 #include "core/url.hpp"
+#include "crawl/engine.hpp"
+#include "crawl/reextract.hpp"
 #include "daemon/context.hpp"
 #include "daemon/control_client.hpp"
-#include "daemon/crawler.hpp"
 #include "daemon/progress.hpp"
 
 #include <boost/asio/signal_set.hpp>
@@ -19,25 +20,33 @@
 namespace feedkeeper::daemon {
 namespace {
 
-// Runs `work` on a fresh Runtime until it completes; SIGINT/SIGTERM stop it early (pending jobs
-// stay queued in the archive and resume on the next run).
-template <class Work>
-Result<CrawlReport> run_crawl(CommandContext& context, std::unique_ptr<store::Archive> archive, Work work)
+// Runs one crawl of `scope` on a fresh Runtime. SIGINT/SIGTERM stop it early: running transfers
+// are cancelled, everything unfinished stays queued in the archive for the next run.
+Result<crawl::CrawlReport> run_engine(CommandContext& context, std::unique_ptr<store::Archive> archive, crawl::CrawlScope scope)
 {
-    Runtime runtime(context.config, std::move(archive));
-    Crawler crawler(runtime);
+    crawl::Runtime runtime(context.config, std::move(archive));
+    crawl::Engine engine(runtime, crawl::Engine::Mode::once);
     ProgressLine progress;
-    crawler.on_progress([&progress](std::size_t done, std::size_t total, const std::string& what) { progress.update(done, total, what); });
-    std::optional<CrawlReport> report;
+    engine.on_progress([&progress](std::size_t done, std::size_t total, const std::string& what) { progress.update(done, total, what); });
+    std::optional<Result<crawl::CrawlReport>> report;
     std::exception_ptr failure;
+    bool interrupted = false;
     boost::asio::signal_set signals(runtime.io, SIGINT, SIGTERM);
     signals.async_wait([&](boost::system::error_code ec, int signal) {
         if (ec)
             return;
         log_event(LogLevel::warning, "crawl.interrupted", { { "signal", signal } });
-        runtime.io.stop();
+        interrupted = true;
+        engine.stop();
     });
-    boost::asio::co_spawn(runtime.io, work(crawler), [&](std::exception_ptr error, CrawlReport result) {
+    auto work = [&]() -> boost::asio::awaitable<Result<crawl::CrawlReport>> {
+        if (auto opened = co_await engine.open("crawl"); !opened)
+            co_return opened.error();
+        crawl::CrawlReport done = co_await engine.crawl(std::move(scope));
+        co_await engine.close();
+        co_return done;
+    };
+    boost::asio::co_spawn(runtime.io, work(), [&](std::exception_ptr error, Result<crawl::CrawlReport> result) {
         failure = error;
         report = std::move(result);
         signals.cancel();
@@ -46,19 +55,22 @@ Result<CrawlReport> run_crawl(CommandContext& context, std::unique_ptr<store::Ar
     progress.finish();
     if (failure)
         std::rethrow_exception(failure);
-    if (!report)
+    if (!report || interrupted)
         return Error(Errc::cancelled, "interrupted; unfinished work stays queued for the next crawl");
     return std::move(*report);
 }
 
-int finish(const GlobalOptions& global, const Result<CrawlReport>& outcome)
+int finish(const GlobalOptions& global, const Result<crawl::CrawlReport>& outcome)
 {
     if (!outcome)
         return report(outcome.error(), "crawl");
-    for (const CrawlReport::Failure& failure : outcome->failures)
+    for (const crawl::CrawlReport::Failure& failure : outcome->failures)
         print_error(failure.what, failure.where);
-    if (global.verbosity != Verbosity::quiet)
+    if (global.verbosity != Verbosity::quiet) {
+        for (const std::string& line : outcome->deferred_lines())
+            fmt::print("{}\n", line);
         fmt::print("{}\n", outcome->summary());
+    }
     return outcome->exit_code();
 }
 
@@ -90,23 +102,38 @@ Result<std::vector<store::FeedRecord>> select_feeds(store::Archive& archive, con
     return feeds;
 }
 
+Result<std::chrono::seconds> max_wait_argument(const std::string& text)
+{
+    auto wait = parse_duration(text);
+    if (!wait)
+        return Error(Errc::invalid_argument, fmt::format("--max-wait: '{}' is not a duration (e.g. 30s, 5m)", text));
+    return *wait;
+}
+
 } // namespace
 
 int run_crawl(const GlobalOptions& global, const CrawlArguments& arguments)
 {
+    if (arguments.due_only && arguments.all)
+        return report(Error(Errc::invalid_argument, "--due and --all cannot be combined"), "command line");
+    auto max_wait = max_wait_argument(arguments.max_wait);
+    if (!max_wait)
+        return report(max_wait.error(), "command line");
     auto prepared = open_for_command(global, store::OpenMode::read_write);
     if (!prepared)
         return report(prepared.error(), "");
-    if (arguments.due_only && arguments.all)
-        return report(Error(Errc::invalid_argument, "--due and --all cannot be combined"), "command line");
     const CrawlSelection selection = arguments.all ? CrawlSelection::all : arguments.due_only ? CrawlSelection::due : CrawlSelection::healthy_or_due;
     auto feeds = select_feeds(*prepared->archive, arguments.feeds, selection);
     if (!feeds)
         return report(feeds.error(), "crawl");
     if (feeds->empty() && arguments.feeds.empty())
         log_event(LogLevel::warning, "crawl.nothing", { { "hint", "no feeds to poll; add one with: feedkeeper add URL" } });
-    const bool all_jobs = arguments.feeds.empty();
-    return finish(global, run_crawl(prepared->context, std::move(prepared->archive), [&](Crawler& crawler) { return crawler.crawl(*feeds, all_jobs); }));
+    crawl::CrawlScope scope;
+    scope.feeds = std::move(*feeds);
+    scope.all_jobs = arguments.feeds.empty();
+    scope.max_wait = *max_wait;
+    scope.ignore_recorded_pauses = arguments.all;
+    return finish(global, run_engine(prepared->context, std::move(prepared->archive), std::move(scope)));
 }
 
 int run_recrawl(const GlobalOptions& global, const RecrawlArguments& arguments)
@@ -116,22 +143,26 @@ int run_recrawl(const GlobalOptions& global, const RecrawlArguments& arguments)
     for (const std::string& url : arguments.urls)
         if (!is_http_url(url))
             return report(Error(Errc::invalid_argument, fmt::format("'{}' is not an http(s) URL", url)), "recrawl");
-    if (auto forwarded = forward_to_daemon(global, "recrawl", { { "all", arguments.all }, { "feeds", arguments.feeds }, { "urls", arguments.urls } }))
+    auto max_wait = max_wait_argument(arguments.max_wait);
+    if (!max_wait)
+        return report(max_wait.error(), "command line");
+    if (auto forwarded = forward_to_daemon(global, "recrawl",
+            { { "all", arguments.all }, { "feeds", arguments.feeds }, { "urls", arguments.urls }, { "max_wait", max_wait->count() } }))
         return *forwarded;
     auto prepared = open_for_command(global, store::OpenMode::read_write);
     if (!prepared)
         return report(prepared.error(), "");
-    std::vector<store::FeedRecord> feeds;
+    crawl::CrawlScope scope;
     if (arguments.all || !arguments.feeds.empty()) {
         auto selected = select_feeds(*prepared->archive, arguments.feeds, CrawlSelection::all);
         if (!selected)
             return report(selected.error(), "recrawl");
-        feeds = std::move(*selected);
+        scope.feeds = std::move(*selected);
     }
-    for (const std::string& url : arguments.urls)
-        if (auto queued = prepared->archive->enqueue_job("manual", url, std::nullopt); !queued)
-            return report(queued.error(), url);
-    return finish(global, run_crawl(prepared->context, std::move(prepared->archive), [&](Crawler& crawler) { return crawler.crawl(feeds, true); }));
+    scope.urls = arguments.urls;
+    scope.all_jobs = arguments.all;
+    scope.max_wait = *max_wait;
+    return finish(global, run_engine(prepared->context, std::move(prepared->archive), std::move(scope)));
 }
 
 int run_reextract(const GlobalOptions& global, const ReextractArguments& arguments)
@@ -143,16 +174,15 @@ int run_reextract(const GlobalOptions& global, const ReextractArguments& argumen
     auto prepared = open_for_command(global, store::OpenMode::read_write);
     if (!prepared)
         return report(prepared.error(), "");
-    Runtime runtime(prepared->context.config, std::move(prepared->archive));
-    Crawler crawler(runtime);
-    std::optional<ReextractReport> outcome;
-    boost::asio::co_spawn(runtime.io, crawler.reextract(ascii_lower(arguments.host)), [&](std::exception_ptr error, ReextractReport result) {
+    crawl::Runtime runtime(prepared->context.config, std::move(prepared->archive));
+    std::optional<crawl::ReextractReport> outcome;
+    boost::asio::co_spawn(runtime.io, crawl::reextract(runtime, ascii_lower(arguments.host)), [&](std::exception_ptr error, crawl::ReextractReport result) {
         if (error)
             std::rethrow_exception(error);
         outcome = std::move(result);
     });
     runtime.io.run();
-    for (const CrawlReport::Failure& failure : outcome->failures)
+    for (const crawl::CrawlReport::Failure& failure : outcome->failures)
         print_error(failure.what, failure.where);
     if (global.verbosity != Verbosity::quiet)
         fmt::print("{}\n", outcome->summary());

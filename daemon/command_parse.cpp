@@ -4,7 +4,7 @@
 
 #include "daemon/context.hpp"
 #include "daemon/json_output.hpp"
-#include "daemon/time_zones.hpp"
+#include "crawl/time_zones.hpp"
 #include "parse/extract.hpp"
 #include "parse/feed_parser.hpp"
 
@@ -17,7 +17,7 @@ int run_parse_feed(const GlobalOptions&, const ParseFeedArguments& arguments)
 {
     parse::FeedParseOptions options;
     options.url = arguments.url;
-    options.dates.zones = &system_zone_offsets();
+    options.dates.zones = &crawl::system_zone_offsets();
     auto headers = parse_header_arguments(arguments.headers);
     if (!headers)
         return report(headers.error(), "command line");
@@ -44,7 +44,7 @@ int run_extract(const GlobalOptions&, const ExtractArguments& arguments)
     parse::ExtractOptions options;
     options.url = arguments.url;
     options.captions = arguments.captions ? parse::CaptionText::body_too : parse::CaptionText::html_only;
-    options.dates.zones = &system_zone_offsets();
+    options.dates.zones = &crawl::system_zone_offsets();
     auto headers = parse_header_arguments(arguments.headers);
     if (!headers)
         return report(headers.error(), "command line");

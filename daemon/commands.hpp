@@ -61,6 +61,7 @@ struct CrawlArguments {
     bool once = false;
     bool due_only = false;
     bool all = false;
+    std::string max_wait = "60s"; // the longest wait for a host; past it its work stays queued
 };
 int run_crawl(const GlobalOptions&, const CrawlArguments&);
 
@@ -68,6 +69,7 @@ struct RecrawlArguments {
     bool all = false;
     std::vector<std::string> feeds;
     std::vector<std::string> urls;
+    std::string max_wait = "60s";
 };
 int run_recrawl(const GlobalOptions&, const RecrawlArguments&);
 

@@ -93,7 +93,7 @@ Result<CommandContext> load_context(const GlobalOptions& global)
     CommandContext context;
     const std::string config_path = global.config_path.empty() ? default_config_path() : global.config_path;
     if (!config_path.empty()) {
-        auto config = load_config(config_path);
+        auto config = crawl::load_config(config_path);
         if (!config)
             return Error(Errc::invalid_argument, "invalid configuration: " + config.error().message);
         context.config = std::move(*config);
@@ -204,9 +204,9 @@ Result<store::FeedRecord> require_feed(store::Archive& archive, const std::strin
     return std::move(**found);
 }
 
-Result<void> sync_config_feeds(store::Archive& archive, const Config& config)
+Result<void> sync_config_feeds(store::Archive& archive, const crawl::Config& config)
 {
-    for (const FeedConfig& declared : config.feeds) {
+    for (const crawl::FeedConfig& declared : config.feeds) {
         auto found = archive.find_feed(declared.url);
         if (!found)
             return found.error();

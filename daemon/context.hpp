@@ -5,7 +5,7 @@
 
 #include "core/log.hpp"
 #include "daemon/cli.hpp"
-#include "daemon/config.hpp"
+#include "crawl/config.hpp"
 #include "store/archive.hpp"
 
 #include <memory>
@@ -14,7 +14,7 @@
 namespace feedkeeper::daemon {
 
 struct CommandContext {
-    Config config;
+    crawl::Config config;
     std::string db_path;
     std::string socket_path;
 };
@@ -43,7 +43,7 @@ Result<CommandArchive> open_for_command(const GlobalOptions&, store::OpenMode, L
 
 // Feeds declared in the config are added to the archive, and their settings (name, interval,
 // headers, cookies) replace what the archive holds: the file is declarative and wins.
-Result<void> sync_config_feeds(store::Archive&, const Config&);
+Result<void> sync_config_feeds(store::Archive&, const crawl::Config&);
 
 // Prints `error` in the one-line format and returns the matching exit code.
 int report(const Error& error, std::string_view where);

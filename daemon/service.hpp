@@ -6,7 +6,7 @@
 
 #include "daemon/context.hpp"
 #include "daemon/control_server.hpp"
-#include "daemon/crawler.hpp"
+#include "crawl/engine.hpp"
 #include "daemon/metrics.hpp"
 #include "daemon/status.hpp"
 
@@ -14,8 +14,6 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <memory>
-#include <map>
-#include <set>
 
 namespace feedkeeper::daemon {
 
@@ -27,41 +25,26 @@ public:
     int run();
 
 private:
-    asio::awaitable<void> scheduler_loop();
-    asio::awaitable<void> poll_task(store::FeedRecord);
-    asio::awaitable<void> job_task();
+    asio::awaitable<void> engine_task();
     asio::awaitable<void> watchdog_loop(std::chrono::microseconds interval);
     asio::awaitable<void> shutdown();
     asio::awaitable<std::vector<nlohmann::json>> handle(const nlohmann::json& request);
     asio::awaitable<std::vector<nlohmann::json>> recrawl(const nlohmann::json& arguments);
     Result<void> reload();
     void wait_for_signals();
-    void wake();
     void update_status();
-    void count(const CrawlReport&);
-
-    // Counts a running task for the drain on shutdown; wakes the scheduler when it ends.
-    struct TaskGuard {
-        Service& service;
-        explicit TaskGuard(Service& s) : service(s) { ++service.m_tasks; }
-        ~TaskGuard();
-    };
+    void count(const crawl::CrawlReport&);
 
     CommandContext m_context;
-    Runtime m_runtime;
-    Crawler m_crawler;
+    crawl::Runtime m_runtime;
+    crawl::Engine m_engine;
     asio::signal_set m_signals;
-    asio::steady_timer m_wakeup;
     std::unique_ptr<ControlServer> m_control;
     std::unique_ptr<MetricsServer> m_metrics; // only with [daemon] metrics_listen
-    std::set<std::int64_t> m_polling; // feeds being polled now
-    std::map<std::int64_t, std::chrono::steady_clock::time_point> m_last_poll; // started by the scheduler
     int m_exit_code = 0;
-    bool m_jobs_running = false;
     bool m_stopping = false;
-    bool m_torn_down = false; // pending frames are being destroyed: guards must not wake anything
-    std::size_t m_tasks = 0;
     DaemonInfo m_info;
+    std::chrono::steady_clock::time_point m_last_status {};
 };
 
 } // namespace feedkeeper::daemon

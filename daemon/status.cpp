@@ -25,8 +25,20 @@ nlohmann::ordered_json daemon_json(const std::optional<DaemonInfo>& info)
 {
     if (!info)
         return nullptr;
-    return { { "pid", info->pid }, { "started", format_rfc3339(info->started) }, { "in_flight", info->in_flight },
+    return { { "pid", info->pid }, { "started", format_rfc3339(info->started) }, { "in_flight", info->in_flight }, { "queued", info->queued },
+        { "running", info->running }, { "hosts", info->hosts },
         { "last_crawl", json_time(info->last_crawl) }, { "errors", info->errors }, { "next_due", json_time(info->next_due) } };
+}
+
+// Hosts that may not be asked yet: paused (Retry-After, failing transfers) or with jobs backing off.
+nlohmann::ordered_json hosts_json(const std::vector<store::HostBacklog>& hosts)
+{
+    nlohmann::ordered_json array = nlohmann::ordered_json::array();
+    for (const store::HostBacklog& host : hosts)
+        array.push_back({ { "host", host.host }, { "state", host.paused_until ? "paused" : "backing_off" }, { "paused_until", json_time(host.paused_until) },
+            { "reason", host.paused_until ? nlohmann::ordered_json(host.pause_reason) : nlohmann::ordered_json(nullptr) },
+            { "deferred_articles", host.deferred_jobs }, { "next_attempt", json_time(host.next_attempt) } });
+    return array;
 }
 
 } // namespace
@@ -39,6 +51,10 @@ Result<std::string> render_status(store::Archive& archive, const std::string& db
     auto feeds = archive.list_feeds();
     if (!feeds)
         return feeds.error();
+    const Timestamp now = now_utc();
+    auto hosts = archive.host_backlog(now, 50);
+    if (!hosts)
+        return hosts.error();
     if (json) {
         nlohmann::ordered_json feed_array = nlohmann::ordered_json::array();
         for (const auto& feed : *feeds) {
@@ -55,6 +71,7 @@ Result<std::string> render_status(store::Archive& archive, const std::string& db
             { "revisions", stats->revisions },
             { "captures", stats->captures },
             { "queue", { { "pending", stats->pending_jobs }, { "failed", stats->failed_jobs } } },
+            { "hosts", hosts_json(*hosts) },
         };
         return dump_json(status, JsonStyle::pretty) + "\n";
     }
@@ -62,11 +79,21 @@ Result<std::string> render_status(store::Archive& archive, const std::string& db
         static_cast<double>(stats->database_bytes) / (1024.0 * 1024.0), stats->articles, stats->revisions, stats->captures, stats->pending_jobs,
         stats->failed_jobs);
     if (daemon)
-        out += fmt::format("daemon: running (pid {}, since {}), {} transfers in flight, last crawl {}, {} errors since start\n", daemon->pid,
-            format_rfc3339(daemon->started), daemon->in_flight, daemon->last_crawl ? format_rfc3339(*daemon->last_crawl) : "never", daemon->errors);
+        out += fmt::format("daemon: running (pid {}, since {}), {} items queued on {} hosts, {} running, {} transfers in flight, last crawl {}, {} errors since start\n",
+            daemon->pid, format_rfc3339(daemon->started), daemon->queued, daemon->hosts, daemon->running, daemon->in_flight,
+            daemon->last_crawl ? format_rfc3339(*daemon->last_crawl) : "never", daemon->errors);
     else
         out += "daemon: not running\n";
     out += "\n";
+    if (!hosts->empty()) {
+        Table waiting({ "HOST", "STATE", "UNTIL", "DEFERRED" });
+        for (const store::HostBacklog& host : *hosts) {
+            const bool paused = host.paused_until.has_value();
+            waiting.add({ host.host, paused ? "paused (" + host.pause_reason + ")" : "backing off",
+                format_rfc3339(paused ? host.paused_until : host.next_attempt), fmt::format("{} articles", host.deferred_jobs) });
+        }
+        out += waiting.render() + "\n";
+    }
     Table table({ "ID", "HEALTH", "ARTICLES", "LAST FETCH", "NEXT FETCH", "LAST ERROR", "URL" });
     for (const auto& feed : *feeds)
         table.add({ std::to_string(feed.id), health_sentence(feed), std::to_string(feed.articles), format_rfc3339(feed.last_fetch),

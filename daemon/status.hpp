@@ -15,6 +15,9 @@ struct DaemonInfo {
     Timestamp started {};
     long pid = 0;
     std::size_t in_flight = 0;           // transfers running now
+    std::size_t queued = 0;              // the frontier: items waiting for their hosts
+    std::size_t running = 0;             // items being worked on
+    std::size_t hosts = 0;               // hosts with work in the frontier
     std::optional<Timestamp> last_crawl; // last completed feed poll
     std::size_t errors = 0;              // failures since start
     std::optional<Timestamp> next_due;

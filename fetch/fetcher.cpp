@@ -83,12 +83,21 @@ void Fetcher::set_options(FetcherOptions options)
 
 asio::awaitable<Result<HttpResponse>> Fetcher::fetch_politely(FetchRequest request, std::string host)
 {
-    auto permit = co_await m_politeness.acquire(host);
+    const auto queue_wait = request.max_host_wait == std::chrono::milliseconds::zero() ? Politeness::QueueWait::defer : Politeness::QueueWait::wait;
+    // milliseconds::max() does not fit the clock's nanoseconds: it means "as long as it takes".
+    const Clock::duration max_wait = request.max_host_wait >= std::chrono::duration_cast<std::chrono::milliseconds>(Clock::duration::max())
+        ? Clock::duration::max()
+        : std::chrono::duration_cast<Clock::duration>(request.max_host_wait);
+    auto permit = co_await m_politeness.acquire(host, max_wait, queue_wait);
     if (!permit)
         co_return permit.error();
     const auto started = Clock::now();
     auto response = co_await m_client.fetch(std::move(request));
     permit->release(Clock::now() - started);
+    const bool transport_failed = !response && (response.error().code == Errc::network || response.error().code == Errc::timeout);
+    if (auto paused = m_politeness.record_transfer(host, transport_failed))
+        log_event(LogLevel::notice, "host.paused", { { "host", host }, { "reason", "failed transfers" },
+            { "seconds", std::chrono::duration_cast<std::chrono::seconds>(*paused).count() } });
     if (response && (response->status == 429 || response->status == 503)) {
         auto wait = retry_after(response->headers, now_utc());
         if (!wait && response->status == 429)
@@ -150,11 +159,12 @@ asio::awaitable<Result<void>> Fetcher::check_robots(const FetchRequest& page)
     request.address_policy = page.address_policy;
     request.private_origin_url = page.private_origin_url;
     request.limits = page.limits;
+    request.max_host_wait = page.max_host_wait;
     request.limits.max_redirects = std::max(request.limits.max_redirects, robots_redirects);
     request.limits.max_body_bytes = std::min(request.limits.max_body_bytes, robots_body_bytes);
     request.oversized_body = OversizedBody::truncate; // a larger file is read that far (RFC 9309 2.5)
     auto response = co_await follow_redirects(std::move(request), RobotsCheck::none);
-    if (!response && (response.error().code == Errc::blocked || response.error().code == Errc::cancelled))
+    if (!response && (response.error().code == Errc::blocked || response.error().code == Errc::cancelled || response.error().code == Errc::deferred))
         co_return response.error(); // says nothing about the site's rules: not cached
 
     RobotsCache::Entry entry { RobotsRules::allow_all(), Clock::now() + m_options.robots_cache_time, {} };
@@ -204,14 +214,16 @@ asio::awaitable<Result<HttpResponse>> Fetcher::follow_redirects(FetchRequest req
         // redirecting to http://localhost:6379/ is no more the feed's than a link to it.
         if (request.address_policy == AddressPolicy::private_origin && !same_origin_or_https_upgrade(request.private_origin_url, request.url))
             request.address_policy = AddressPolicy::public_only;
-        if (robots == RobotsCheck::every_hop && m_politeness.policy(host).obey_robots) {
-            if (auto allowed = co_await check_robots(request); !allowed)
-                co_return allowed.error();
-        }
         const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::duration<double>(chain.total_seconds));
         if (spent >= time_budget)
             co_return Error(Errc::timeout, fmt::format("timed out ({} ms for {} redirects)", spent.count(), chain.redirects));
         request.limits.total_timeout = time_budget - spent;
+        if (hop > 0) // the chain has begun: later hosts are waited for, within what is left of its time budget
+            request.max_host_wait = request.limits.total_timeout;
+        if (robots == RobotsCheck::every_hop && m_politeness.policy(host).obey_robots) {
+            if (auto allowed = co_await check_robots(request); !allowed)
+                co_return allowed.error();
+        }
         auto response = co_await fetch_politely(request, host);
         if (!response)
             co_return response.error();

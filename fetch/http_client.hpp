@@ -66,6 +66,12 @@ struct FetchRequest {
     std::vector<std::string> accepted_content_types;
     OversizedBody oversized_body = OversizedBody::fail;
     FetchLimits limits;
+    // Used by Fetcher: how long the first request of a fetch (its robots.txt included) may wait for
+    // its host's delay or Retry-After pause; zero also refuses to queue behind a busy slot. Past it
+    // the fetch fails with Errc::deferred and nothing was sent: a frontier that starts only hosts
+    // that are ready (crawl/) sets zero and takes the work back. The default waits as long as it
+    // takes. Later hops of a redirect chain wait for their hosts within the chain's time budget.
+    std::chrono::milliseconds max_host_wait = std::chrono::milliseconds::max();
 };
 
 // One request, one hop: a 3xx comes back as it is (Fetcher follows redirects, each hop through

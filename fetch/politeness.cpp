@@ -19,6 +19,8 @@
 namespace feedkeeper::fetch {
 
 using Clock = std::chrono::steady_clock;
+constexpr std::chrono::seconds first_failure_pause { 30 };
+constexpr std::chrono::minutes max_failure_pause { 30 };
 
 namespace detail {
 
@@ -28,6 +30,8 @@ struct PolitenessState {
         std::size_t active = 0;
         Clock::time_point next_allowed {};
         Clock::time_point paused_until {};
+        PauseReason pause_reason = PauseReason::retry_after;
+        int failures = 0; // transport failures in a row
         std::chrono::milliseconds crawl_delay { 0 };
         Clock::time_point crawl_delay_until {}; // when the robots.txt it came from expires
         std::string domain;
@@ -136,7 +140,7 @@ namespace {
 
 using detail::PolitenessState;
 
-asio::awaitable<Result<HostPermit>> acquire_slot(std::shared_ptr<PolitenessState> shared, std::string host)
+asio::awaitable<Result<HostPermit>> acquire_slot(std::shared_ptr<PolitenessState> shared, std::string host, Clock::duration max_wait, Politeness::QueueWait queue_wait)
 {
     PolitenessState& self = *shared;
     if (++self.acquisitions_since_prune >= PolitenessState::prune_interval) {
@@ -162,6 +166,10 @@ asio::awaitable<Result<HostPermit>> acquire_slot(std::shared_ptr<PolitenessState
         const bool first = state.waiters.front() == waiter;
         const bool slot_free = state.active < std::max<std::size_t>(rules.connections, 1)
             && domain.active < std::max<std::size_t>(self.options.connections_per_domain, 1);
+        if (ready_at > now && ready_at - now > max_wait)
+            co_return Error(Errc::deferred, "host " + host + " may not be asked yet");
+        if (queue_wait == Politeness::QueueWait::defer && !(first && slot_free))
+            co_return Error(Errc::deferred, "host " + host + " is busy");
         if (first && slot_free && now >= ready_at) {
             ++state.active;
             ++domain.active;
@@ -213,7 +221,24 @@ Politeness::Politeness(asio::any_io_executor executor, PolitenessOptions options
     m_state->options = std::move(options);
 }
 
-asio::awaitable<Result<HostPermit>> Politeness::acquire(std::string host) { return acquire_slot(m_state, std::move(host)); }
+asio::awaitable<Result<HostPermit>> Politeness::acquire(std::string host, Clock::duration max_wait, QueueWait queue_wait)
+{
+    return acquire_slot(m_state, std::move(host), max_wait, queue_wait);
+}
+
+Clock::time_point Politeness::ready_at(const std::string& host) const
+{
+    auto it = m_state->hosts.find(host);
+    if (it == m_state->hosts.end())
+        return Clock::time_point {};
+    const PolitenessState::HostState& state = it->second;
+    auto domain = m_state->domains.find(state.domain);
+    const bool slot_free = state.active < std::max<std::size_t>(m_state->policy(host).connections, 1)
+        && (domain == m_state->domains.end() || domain->second.active < std::max<std::size_t>(m_state->options.connections_per_domain, 1));
+    if (!slot_free || !state.waiters.empty())
+        return Clock::time_point::max();
+    return std::max(state.next_allowed, state.paused_until);
+}
 
 void Politeness::set_options(PolitenessOptions options)
 {
@@ -223,10 +248,39 @@ void Politeness::set_options(PolitenessOptions options)
 
 const HostPolicy& Politeness::policy(const std::string& host) const { return m_state->policy(host); }
 
-void Politeness::pause(const std::string& host, Clock::time_point until)
+void Politeness::pause(const std::string& host, Clock::time_point until, PauseReason reason)
 {
     auto& state = m_state->host_state(host);
+    if (until > state.paused_until)
+        state.pause_reason = reason;
     state.paused_until = std::max(state.paused_until, until);
+}
+
+PauseReason Politeness::pause_reason(const std::string& host) const
+{
+    auto it = m_state->hosts.find(host);
+    return it == m_state->hosts.end() ? PauseReason::retry_after : it->second.pause_reason;
+}
+
+std::optional<Clock::duration> Politeness::record_transfer(const std::string& host, bool transport_failed)
+{
+    auto& state = m_state->host_state(host);
+    if (!transport_failed) {
+        state.failures = 0;
+        return std::nullopt;
+    }
+    ++state.failures;
+    const auto pause = std::min<Clock::duration>(first_failure_pause * (1 << std::min(state.failures - 1, 10)), max_failure_pause);
+    this->pause(host, Clock::now() + pause, PauseReason::failures);
+    return pause;
+}
+
+std::string_view to_string(PauseReason reason) { return reason == PauseReason::failures ? "failed transfers" : "Retry-After"; }
+
+void Politeness::hold_until(const std::string& host, Clock::time_point until)
+{
+    auto& state = m_state->host_state(host);
+    state.next_allowed = std::max(state.next_allowed, until);
 }
 
 void Politeness::set_crawl_delay(const std::string& host, std::chrono::milliseconds delay, Clock::time_point until)
@@ -240,6 +294,12 @@ Clock::time_point Politeness::paused_until(const std::string& host) const
 {
     auto it = m_state->hosts.find(host);
     return it == m_state->hosts.end() ? Clock::time_point {} : it->second.paused_until;
+}
+
+Clock::time_point Politeness::spaced_until(const std::string& host) const
+{
+    auto it = m_state->hosts.find(host);
+    return it == m_state->hosts.end() ? Clock::time_point {} : it->second.next_allowed;
 }
 
 std::size_t Politeness::waiting(const std::string& host) const

@@ -11,7 +11,9 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace feedkeeper::fetch {
 
@@ -34,6 +36,13 @@ struct PolitenessOptions {
 namespace detail {
 struct PolitenessState;
 }
+
+// Why a host is paused.
+enum class PauseReason {
+    retry_after, // the server asked (429/503 with Retry-After; a 429 without: 60 s)
+    failures,    // transfers to it failed in a row (refused, reset, timed out)
+};
+std::string_view to_string(PauseReason);
 
 // A granted slot on a host; releasing it (or destroying it) starts the host's delay.
 class HostPermit {
@@ -58,11 +67,32 @@ class Politeness {
 public:
     Politeness(asio::any_io_executor, PolitenessOptions);
 
-    // Waits for the host's turn. Fails only with Errc::cancelled (per-operation cancellation).
-    asio::awaitable<Result<HostPermit>> acquire(std::string host);
-    // No request to `host` starts before `until` (429/503 Retry-After).
-    void pause(const std::string& host, std::chrono::steady_clock::time_point until);
+    // Waits for the host's turn. Fails with Errc::cancelled (per-operation cancellation), and with
+    // Errc::deferred when the host's delay or pause would make the caller wait longer than
+    // `max_wait`, or, with QueueWait::defer, when it cannot be granted at once because the host's
+    // (or its domain's) slots are taken or others queue for it: a dispatcher that starts only
+    // hosts that are ready (crawl/frontier) then takes the work back instead of holding a
+    // transfer slot while it waits.
+    enum class QueueWait { wait, defer };
+    asio::awaitable<Result<HostPermit>> acquire(std::string host, std::chrono::steady_clock::duration max_wait = std::chrono::steady_clock::duration::max(),
+        QueueWait = QueueWait::wait);
+    // When a request to `host` could start as things stand: a time at or before now if at once,
+    // a later time for its delay or pause, time_point::max() while its slots or its domain's are
+    // taken or others queue for it (a release changes that).
+    std::chrono::steady_clock::time_point ready_at(const std::string& host) const;
+    // No request to `host` starts before `until` (429/503 Retry-After, a failing host).
+    void pause(const std::string& host, std::chrono::steady_clock::time_point until, PauseReason = PauseReason::retry_after);
+    PauseReason pause_reason(const std::string& host) const;
+    // What a transfer to `host` came to: transport failures in a row pause the host, 30 s at
+    // first, doubling to 30 minutes (a host that is down is not asked for each of its pages in
+    // turn); any response ends the streak. Returns the pause it started, if any.
+    std::optional<std::chrono::steady_clock::duration> record_transfer(const std::string& host, bool transport_failed);
+    // No request to `host` starts before `until`: the spacing another process left behind when it
+    // handed the host over (not a pause: nothing asked us to wait).
+    void hold_until(const std::string& host, std::chrono::steady_clock::time_point until);
     std::chrono::steady_clock::time_point paused_until(const std::string& host) const;
+    // When the host's spacing after its last request ends (pauses aside).
+    std::chrono::steady_clock::time_point spaced_until(const std::string& host) const;
     // robots.txt Crawl-delay: raises the host's minimum delay (never lowers the configured one)
     // until `until`, when the robots.txt it came from expires; the host is remembered that long.
     void set_crawl_delay(const std::string& host, std::chrono::milliseconds, std::chrono::steady_clock::time_point until);

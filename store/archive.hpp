@@ -64,20 +64,49 @@ public:
     // Errc::not_found when there is no such capture or the retention policy dropped its body.
     Result<HttpResponse> load_capture(std::int64_t capture_id);
 
-    // --- feed items and the job queue
+    // --- feed items (archive_articles.cpp)
     // Upserts the entries of one poll; enqueues an article job for each new link. Returns the
     // number of entries that were new.
     Result<std::int64_t> save_entries(std::int64_t feed_id, const std::vector<EntryInput>&, Timestamp seen_at);
+    Result<EntryHints> entry_hints(std::int64_t entry_id);
+
+    // --- the job queue and its leases (archive_queue.cpp)
+    // Pending jobs due by `now`, in id order, whoever holds them (for tools and tests; a crawl takes
+    // its work with claim_jobs).
     Result<std::vector<Job>> due_jobs(Timestamp now, std::size_t limit, std::optional<std::int64_t> feed_id = std::nullopt);
     // Idempotent: returns the pending job for (kind, url), queued now or earlier.
-    Result<std::int64_t> enqueue_job(std::string_view kind, const std::string& url, std::optional<std::int64_t> feed_id);
+    Result<std::int64_t> enqueue_job(JobKind, const std::string& url, std::optional<std::int64_t> feed_id);
+    // A failed attempt: counted, retried at `retry_at`; the lease ends.
     Result<void> defer_job(std::int64_t job_id, const std::string& error, Timestamp retry_at);
+    // Handed back untried (its host was not ready, the archive could not be written): no attempt
+    // counted, not before `not_before` if given; the lease ends.
+    Result<void> release_job(std::int64_t job_id, std::optional<Timestamp> not_before = std::nullopt);
+    // Many at once, in one transaction (what a crawl leaves queued at its end).
+    Result<void> release_jobs(const std::vector<std::pair<std::int64_t, std::optional<Timestamp>>>& jobs);
     Result<void> fail_job(std::int64_t job_id, const std::string& error);
-    Result<EntryHints> entry_hints(std::int64_t entry_id);
+    // A process (core/process.hpp token) that takes work; dead ones are forgotten, their work freed.
+    Result<void> register_worker(const std::string& worker, std::string_view role, Timestamp now);
+    // Everything the process holds goes back to the queue.
+    Result<void> unregister_worker(const std::string& worker);
+    // The heartbeat: the process's hosts and jobs stay its own until `lease_until`.
+    // Errc::not_found when another process judged it dead and freed its work meanwhile.
+    Result<void> renew_leases(const std::string& worker, Timestamp now, Timestamp lease_until);
+    // Takes due jobs (see WorkClaim) with their hosts, in one transaction.
+    Result<ClaimedWork> claim_jobs(const WorkClaim&);
+    // Takes hosts for feed polls; returns those the worker holds now (others hold the rest).
+    Result<std::vector<HostLease>> claim_hosts(const std::string& worker, const std::vector<std::string>& hosts, Timestamp now, Timestamp lease_until);
+    // Gives hosts back, each with the time its spacing ends (the next holder waits for it).
+    Result<void> release_hosts(const std::string& worker, const std::vector<std::pair<std::string, Timestamp>>& hosts);
+    // A Retry-After pause, kept so that no later run or process asks the host before it ends.
+    Result<void> record_host_pause(const std::string& host, Timestamp until, const std::string& reason);
+    // Who else holds which of `hosts` now (live leases only).
+    Result<std::vector<HostHolder>> host_holders(const std::vector<std::string>& hosts, Timestamp now);
+    // Hosts paused or with jobs backing off past `now`, most deferred jobs first.
+    Result<std::vector<HostBacklog>> host_backlog(Timestamp now, std::size_t limit);
 
     // --- articles
     // One transaction: capture, article, revision (when the cleaned text changed), duplicate
-    // links, entry link, site counts, and the job removed from the queue.
+    // links, entry link, site counts, the next revision check, and the job removed from the queue.
     Result<ArticleSaveResult> save_article(const ArticleInput&);
     // The article known under `url` (any of its normalised addresses), if archived.
     Result<std::optional<ArticleRecord>> find_article(const std::string& url);
@@ -88,8 +117,6 @@ public:
     Result<std::vector<StoredCapture>> latest_captures(const std::string& host, std::int64_t after_article, std::size_t limit);
 
     // --- scheduling (archive_schedule.cpp)
-    // Sets the article's next recheck to the first of first_seen + ages still ahead of `now`.
-    Result<void> schedule_recheck(std::int64_t article_id, const std::vector<std::chrono::seconds>& ages, Timestamp now);
     // Queues a 'recheck' job for every article whose recheck time has come; returns how many.
     Result<std::size_t> enqueue_due_rechecks(Timestamp now, std::size_t limit);
     // The earliest time anything is due (feeds, jobs, rechecks); nullopt when nothing ever is.

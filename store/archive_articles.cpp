@@ -1,4 +1,4 @@
-// store/archive_articles.cpp — raw captures, feed entries and the job queue.
+// store/archive_articles.cpp — raw captures and feed entries (which queue their article jobs).
 // Threading: as Archive. Each write is one short IMMEDIATE transaction (or one statement), so
 // SQLITE_BUSY can only arise at its start (where busy_timeout waits), never half-way.
 #include "store/archive_impl.hpp"
@@ -105,11 +105,14 @@ Result<std::int64_t> Archive::save_entries(std::int64_t feed_id, const std::vect
 {
     // Normalising URLs is pure work: done before the write lock is taken.
     std::vector<std::string> link_keys;
+    std::vector<std::string> hosts;
     std::vector<bool> fetchable;
     link_keys.reserve(entries.size());
+    hosts.reserve(entries.size());
     fetchable.reserve(entries.size());
     for (const EntryInput& input : entries) {
         link_keys.push_back(input.entry.link.empty() ? std::string() : normalize_url(input.entry.link));
+        hosts.push_back(url_host(input.entry.link));
         fetchable.push_back(is_http_url(input.entry.link));
     }
     const auto seen = static_cast<std::int64_t>(seconds(seen_at));
@@ -153,13 +156,14 @@ Result<std::int64_t> Archive::save_entries(std::int64_t feed_id, const std::vect
                 // after its attempts: an outage, a robots.txt that was unreachable) is tried again
                 // once a day, so a long outage does not lose it for good.
                 auto retry = impl.statement(
-                    "INSERT INTO jobs (kind, url, entry_id, feed_id, created_at, updated_at)"
-                    " SELECT 'article', e.url, e.id, e.feed_id, :now, :now FROM entries e"
+                    "INSERT INTO jobs (kind, url, host, entry_id, feed_id, created_at, updated_at)"
+                    " SELECT 'article', e.url, :host, e.id, e.feed_id, :now, :now FROM entries e"
                     " WHERE e.id = :id AND e.article_id IS NULL AND e.url IS NOT NULL"
                     " AND (SELECT max(j.updated_at) FROM jobs j WHERE j.state = 'failed' AND j.url = e.url) <= :now - 86400"
                     " AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.state = 'pending' AND j.url = e.url)"
                     " ON CONFLICT DO NOTHING");
                 retry->bind(":now", seen);
+                retry->bind(":host", hosts[i]);
                 retry->bind(":id", static_cast<std::int64_t>(*known_id));
                 retry->exec();
                 continue;
@@ -192,9 +196,10 @@ Result<std::int64_t> Archive::save_entries(std::int64_t feed_id, const std::vect
             // Another feed may have queued the same link: that job will link this entry too
             // (save_article links every unlinked entry with the article's addresses).
             auto enqueue = impl.statement(
-                "INSERT INTO jobs (kind, url, entry_id, feed_id, created_at, updated_at)"
-                " VALUES ('article', :url, :entry, :feed, :now, :now) ON CONFLICT DO NOTHING");
+                "INSERT INTO jobs (kind, url, host, entry_id, feed_id, created_at, updated_at)"
+                " VALUES ('article', :url, :host, :entry, :feed, :now, :now) ON CONFLICT DO NOTHING");
             enqueue->bind(":url", entry.link);
+            enqueue->bind(":host", hosts[i]);
             enqueue->bind(":entry", static_cast<std::int64_t>(entry_id));
             enqueue->bind(":feed", static_cast<std::int64_t>(feed_id));
             enqueue->bind(":now", seen);
@@ -210,111 +215,6 @@ Result<std::int64_t> Archive::save_entries(std::int64_t feed_id, const std::vect
         return new_entries;
     } catch (const SQLite::Exception& exception) {
         return to_error(exception, fmt::format("storing the entries of feed {}", feed_id));
-    }
-}
-
-Result<std::vector<Job>> Archive::due_jobs(Timestamp now, std::size_t limit, std::optional<std::int64_t> feed_id)
-{
-    try {
-        // Walks the partial index jobs_pending in id order: only pending jobs are ever read.
-        auto query = m_impl->statement(
-            "SELECT id, kind, url, entry_id, feed_id, attempts FROM jobs INDEXED BY jobs_pending"
-            " WHERE state = 'pending' AND not_before <= :now AND (:feed IS NULL OR feed_id = :feed) ORDER BY id LIMIT :limit");
-        query->bind(":now", static_cast<std::int64_t>(seconds(now)));
-        bind_int_or_null(query, ":feed", feed_id);
-        query->bind(":limit", static_cast<std::int64_t>(limit));
-        std::vector<Job> jobs;
-        while (query->executeStep()) {
-            Job job;
-            job.id = query->getColumn(0).getInt64();
-            job.kind = column_text(query->getColumn(1));
-            job.url = column_text(query->getColumn(2));
-            job.entry_id = column_int(query->getColumn(3));
-            job.feed_id = column_int(query->getColumn(4));
-            job.attempts = query->getColumn(5).getInt64();
-            jobs.push_back(std::move(job));
-        }
-        return jobs;
-    } catch (const SQLite::Exception& exception) {
-        return to_error(exception, "reading the job queue");
-    }
-}
-
-Result<std::int64_t> Archive::enqueue_job(std::string_view kind, const std::string& url, std::optional<std::int64_t> feed_id)
-{
-    try {
-        const auto now = static_cast<std::int64_t>(seconds(now_utc()));
-        SQLite::Transaction transaction(m_impl->db, SQLite::TransactionBehavior::IMMEDIATE);
-        {
-            auto insert = m_impl->statement(
-                "INSERT INTO jobs (kind, url, feed_id, created_at, updated_at) VALUES (:kind, :url, :feed, :now, :now) ON CONFLICT DO NOTHING");
-            insert->bind(":kind", std::string(kind));
-            insert->bind(":url", url);
-            bind_int_or_null(insert, ":feed", feed_id);
-            insert->bind(":now", now);
-            insert->exec();
-        }
-        auto find = m_impl->statement("SELECT id FROM jobs WHERE kind = :kind AND url = :url AND state = 'pending'");
-        find->bind(":kind", std::string(kind));
-        find->bind(":url", url);
-        if (!find->executeStep())
-            return Error(Errc::invalid_argument, fmt::format("cannot queue a {} job for {}", kind, url));
-        const std::int64_t id = find->getColumn(0).getInt64();
-        find->tryReset();
-        transaction.commit();
-        return id;
-    } catch (const SQLite::Exception& exception) {
-        return to_error(exception, "queueing " + url);
-    }
-}
-
-Result<void> Archive::defer_job(std::int64_t job_id, const std::string& error, Timestamp retry_at)
-{
-    try {
-        auto update = m_impl->statement(
-            "UPDATE jobs SET attempts = attempts + 1, not_before = :retry, last_error = :error, updated_at = :now WHERE id = :id");
-        update->bind(":retry", static_cast<std::int64_t>(seconds(retry_at)));
-        update->bind(":error", error);
-        update->bind(":now", static_cast<std::int64_t>(seconds(now_utc())));
-        update->bind(":id", static_cast<std::int64_t>(job_id));
-        update->exec();
-        return {};
-    } catch (const SQLite::Exception& exception) {
-        return to_error(exception, fmt::format("deferring job {}", job_id));
-    }
-}
-
-Result<void> Archive::fail_job(std::int64_t job_id, const std::string& error)
-{
-    try {
-        auto update = m_impl->statement(
-            "UPDATE jobs SET state = 'failed', attempts = attempts + 1, last_error = :error, updated_at = :now WHERE id = :id");
-        update->bind(":error", error);
-        update->bind(":now", static_cast<std::int64_t>(seconds(now_utc())));
-        update->bind(":id", static_cast<std::int64_t>(job_id));
-        update->exec();
-        return {};
-    } catch (const SQLite::Exception& exception) {
-        return to_error(exception, fmt::format("failing job {}", job_id));
-    }
-}
-
-Result<EntryHints> Archive::entry_hints(std::int64_t entry_id)
-{
-    try {
-        auto query = m_impl->statement("SELECT title, author, published, categories, guid FROM entries WHERE id = :id");
-        query->bind(":id", static_cast<std::int64_t>(entry_id));
-        EntryHints hints;
-        if (query->executeStep()) {
-            hints.title = column_text(query->getColumn(0));
-            hints.author = column_text(query->getColumn(1));
-            hints.published = column_time(query->getColumn(2));
-            hints.categories = strings_from_json(column_text(query->getColumn(3)));
-            hints.guid = column_text(query->getColumn(4));
-        }
-        return hints;
-    } catch (const SQLite::Exception& exception) {
-        return to_error(exception, fmt::format("reading entry {}", entry_id));
     }
 }
 

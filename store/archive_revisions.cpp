@@ -20,16 +20,18 @@ struct ExistingArticle {
     std::int64_t revisions = 0;
     std::string content_sha256;
     std::optional<std::int64_t> story_id;
+    Timestamp first_seen {};
 };
 
 std::optional<ExistingArticle> find_existing(Archive::Impl& impl, const std::vector<std::string>& keys)
 {
     for (const std::string& key : keys) {
         auto query = impl.statement(
-            "SELECT a.id, a.revision_count, a.content_sha256, a.story_id FROM article_keys k JOIN articles a ON a.id = k.article_id WHERE k.key = :key");
+            "SELECT a.id, a.revision_count, a.content_sha256, a.story_id, a.first_seen FROM article_keys k JOIN articles a ON a.id = k.article_id WHERE k.key = :key");
         query->bind(":key", key);
         if (query->executeStep())
-            return ExistingArticle { query->getColumn(0).getInt64(), query->getColumn(1).getInt64(), column_text(query->getColumn(2)), column_int(query->getColumn(3)) };
+            return ExistingArticle { query->getColumn(0).getInt64(), query->getColumn(1).getInt64(), column_text(query->getColumn(2)),
+                column_int(query->getColumn(3)), column_time(query->getColumn(4)).value_or(Timestamp {}) };
     }
     return std::nullopt;
 }
@@ -162,6 +164,15 @@ void link_keys_and_entries(Archive::Impl& impl, std::int64_t article_id, const s
     }
 }
 
+// The first of first_seen + ages still ahead of `now`; none when every age has passed.
+std::optional<Timestamp> next_check(Timestamp first_seen, const std::vector<std::chrono::seconds>& ages, Timestamp now)
+{
+    for (const auto age : ages)
+        if (first_seen + age > now)
+            return first_seen + age;
+    return std::nullopt;
+}
+
 } // namespace
 
 Result<ArticleSaveResult> Archive::save_article(const ArticleInput& input)
@@ -227,7 +238,8 @@ Result<ArticleSaveResult> Archive::save_article(const ArticleInput& input)
             " gone_at = CASE WHEN gone_at > :now THEN gone_at ELSE NULL END,"
             " revision_count = :revisions, content_sha256 = coalesce(:sha, content_sha256),"
             " last_changed = CASE WHEN :changed THEN :now ELSE last_changed END,"
-            " simhash = CASE WHEN :changed THEN :simhash ELSE simhash END, story_id = :story, checks = checks + 1"
+            " simhash = CASE WHEN :changed THEN :simhash ELSE simhash END, story_id = :story, checks = checks + 1,"
+            " next_check = CASE WHEN :schedule THEN :next_check ELSE next_check END"
             " WHERE id = :id");
         update->bind(":now", static_cast<std::int64_t>(seconds(now)));
         update->bind(":url", fetched_url);
@@ -239,6 +251,11 @@ Result<ArticleSaveResult> Archive::save_article(const ArticleInput& input)
         update->bind(":changed", changed ? 1 : 0);
         update->bind(":simhash", static_cast<std::int64_t>(hash));
         bind_int_or_null(update, ":story", story);
+        // A fetched article's next revision check, in this transaction: a kill or a busy archive
+        // cannot leave it stored without one. Re-extraction (no ages) leaves the schedule alone.
+        const bool schedule = is_article && !input.recheck_ages.empty();
+        update->bind(":schedule", schedule ? 1 : 0);
+        bind_time(update, ":next_check", schedule ? next_check(existing ? existing->first_seen : now, input.recheck_ages, now_utc()) : std::nullopt);
         update->bind(":id", static_cast<std::int64_t>(result.article_id));
         update->exec();
 

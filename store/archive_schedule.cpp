@@ -3,36 +3,11 @@
 // Threading: as Archive.
 #include "store/archive_impl.hpp"
 
+#include "core/url.hpp"
+
 #include <fmt/format.h>
 
 namespace feedkeeper::store {
-
-Result<void> Archive::schedule_recheck(std::int64_t article_id, const std::vector<std::chrono::seconds>& ages, Timestamp now)
-{
-    try {
-        auto first = m_impl->statement("SELECT first_seen FROM articles WHERE id = :id");
-        first->bind(":id", static_cast<std::int64_t>(article_id));
-        std::optional<Timestamp> first_seen;
-        if (first->executeStep())
-            first_seen = column_time(first->getColumn(0));
-        if (!first_seen)
-            return {};
-        std::optional<Timestamp> next;
-        for (const auto age : ages) {
-            if (*first_seen + age > now) {
-                next = *first_seen + age;
-                break;
-            }
-        }
-        auto update = m_impl->statement("UPDATE articles SET next_check = :next WHERE id = :id");
-        bind_time(update, ":next", next);
-        update->bind(":id", static_cast<std::int64_t>(article_id));
-        update->exec();
-        return {};
-    } catch (const SQLite::Exception& exception) {
-        return to_error(exception, fmt::format("scheduling the recheck of article {}", article_id));
-    }
-}
 
 Result<std::size_t> Archive::enqueue_due_rechecks(Timestamp now, std::size_t limit)
 {
@@ -53,15 +28,16 @@ Result<std::size_t> Archive::enqueue_due_rechecks(Timestamp now, std::size_t lim
             articles.push_back({ due->getColumn(0).getInt64(), column_text(due->getColumn(1)), column_int(due->getColumn(2)) });
         for (const auto& [id, url, feed_id] : articles) {
             auto enqueue = m_impl->statement(
-                "INSERT OR IGNORE INTO jobs (kind, url, feed_id, created_at, updated_at) VALUES ('recheck', :url, :feed, :now, :now)");
+                "INSERT OR IGNORE INTO jobs (kind, url, host, feed_id, created_at, updated_at) VALUES ('recheck', :url, :host, :feed, :now, :now)");
             enqueue->bind(":url", url);
+            enqueue->bind(":host", url_host(url));
             if (feed_id)
                 enqueue->bind(":feed", static_cast<std::int64_t>(*feed_id));
             else
                 enqueue->bind(":feed");
             enqueue->bind(":now", static_cast<std::int64_t>(seconds(now)));
             enqueue->exec();
-            // Rescheduled by the recheck itself (schedule_recheck), so it is queued once.
+            // Rescheduled by the recheck itself (save_article), so it is queued once.
             auto clear = m_impl->statement("UPDATE articles SET next_check = NULL WHERE id = :id");
             clear->bind(":id", static_cast<std::int64_t>(id));
             clear->exec();
@@ -77,10 +53,11 @@ Result<std::optional<Timestamp>> Archive::next_due_time()
 {
     try {
         // Each min() is answered from an index (feeds_next_fetch, jobs_pending_due, articles_next_check).
+        // Jobs leased to a process are that process's to schedule: only free ones count here.
         auto query = m_impl->statement(
             "SELECT (SELECT CASE WHEN EXISTS (SELECT 1 FROM feeds WHERE health != 'retired' AND next_fetch IS NULL) THEN 0"
             "        ELSE (SELECT min(next_fetch) FROM feeds WHERE health != 'retired') END),"
-            " (SELECT min(not_before) FROM jobs WHERE state = 'pending'),"
+            " (SELECT min(not_before) FROM jobs WHERE state = 'pending' AND claimed_by IS NULL),"
             " (SELECT min(next_check) FROM articles WHERE next_check IS NOT NULL AND gone_at IS NULL)");
         std::optional<Timestamp> earliest;
         if (query->executeStep()) {

@@ -7,6 +7,7 @@
 #include "core/http.hpp"
 #include "core/time.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -89,14 +90,72 @@ struct EntryInput {
     bool link_is_unique = false;
 };
 
+// Why a page is fetched; decides its place in its host's queue and how failures count.
+enum class JobKind {
+    article,  // a new feed item's page
+    recheck,  // a revision check of an archived article
+    manual,   // a URL a user asked for (recrawl --url)
+    backfill, // a page of the site's past
+};
+std::string_view to_string(JobKind);
+std::optional<JobKind> job_kind_from_string(std::string_view);
+
 // A pending article fetch from the job queue.
 struct Job {
     std::int64_t id = 0;
-    std::string kind; // "article" (new feed item), "recheck" (revision check), "manual" (a user's URL)
+    JobKind kind = JobKind::article;
     std::string url;
+    std::string host; // url's host: the queue's per-host lane
     std::optional<std::int64_t> entry_id;
     std::optional<std::int64_t> feed_id;
     std::int64_t attempts = 0;
+    Timestamp not_before {}; // retry or back-off time; the epoch: at once
+};
+
+// Work a process takes from the queue: due jobs of hosts no other live process holds. The hosts and
+// jobs are leased to the process (`worker`, a core/process token) until `lease_until`, renewed while
+// it works; a process that dies loses them at once (a dead process of this machine) or at expiry.
+struct WorkClaim {
+    std::string worker;
+    Timestamp now {};
+    Timestamp horizon {};       // jobs due by then
+    Timestamp lease_until {};
+    std::size_t per_host = 32;  // at most this many jobs of one host (fairness; the rest stay queued)
+    std::size_t total = 4096;
+    std::optional<std::int64_t> feed_id; // only this feed's jobs
+    std::optional<std::string> host;     // only this host's jobs
+    std::optional<std::int64_t> job_id;  // only this job
+};
+
+// A host's shared state, as the process that holds it sees it when it takes it.
+struct HostLease {
+    std::string host;
+    std::optional<Timestamp> free_at;      // not asked again before (the last holder's spacing)
+    std::optional<Timestamp> paused_until; // a Retry-After pause (429/503) that outlives a run
+    std::string pause_reason;
+};
+
+// A host held by another live process, for messages and `status`.
+struct HostHolder {
+    std::string host;
+    std::string worker; // its process token
+    std::int64_t due_jobs = 0; // jobs of the claim's scope waiting for it
+};
+
+struct ClaimedWork {
+    std::vector<Job> jobs;
+    std::vector<HostLease> hosts;           // the hosts of `jobs`, held by the worker now
+    std::vector<std::string> more;          // hosts with more due jobs than `per_host`
+    std::vector<HostHolder> held_elsewhere; // hosts with due jobs of the scope that other live processes hold
+};
+
+// A host with work waiting past now: paused, or with jobs backing off (for `status`).
+struct HostBacklog {
+    std::string host;
+    std::optional<Timestamp> paused_until;
+    std::string pause_reason;
+    std::int64_t deferred_jobs = 0;
+    std::optional<Timestamp> next_attempt; // the earliest deferred job's time
 };
 
 // Feed-side metadata that fills gaps the page itself leaves.
@@ -115,6 +174,9 @@ struct ArticleInput {
     std::optional<std::int64_t> capture_id; // re-extraction: the stored capture, not stored again
     std::optional<std::int64_t> job_id;   // marked done in the same transaction
     std::optional<std::int64_t> entry_id; // linked to the article in the same transaction
+    // An article's next revision check, set in the same transaction: the first of first_seen + these
+    // ages still ahead (none: no further check). Empty on re-extraction: the schedule stays as it is.
+    std::vector<std::chrono::seconds> recheck_ages;
 };
 
 enum class ArticleChange { created, revised, unchanged, not_stored };

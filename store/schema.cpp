@@ -17,7 +17,10 @@
 //   Retention may empty old bodies (`body_dropped_at`), never the row, its headers or its hash.
 // - `jobs` is the crash-safe work queue: a job stays 'pending' until the transaction that stores
 //   its result deletes it (or marks it 'failed'), so a kill at any moment leaves it to be redone,
-//   never half-done. One pending job per (kind, url).
+//   never half-done. One pending job per (kind, url). Processes take jobs by lease (migration 3):
+//   a job leased to a live process is not taken by another; every read-then-write on the queue is
+//   one IMMEDIATE transaction.
+// - `hosts`: one process holds a host at a time, so per-host politeness holds across processes.
 // - Nothing at start-up may scan the archive: counts shown by `status` are kept in `totals` and
 //   `feeds.article_count` by triggers, so opening and `status` cost O(feeds), not O(articles).
 // - All times are UTC seconds since the epoch.
@@ -25,8 +28,11 @@
 //   power loss; NORMAL is offered and survives a kill), one writer, short IMMEDIATE transactions.
 #include "store/schema.hpp"
 
+#include "core/url.hpp"
+
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
+#include <sqlite3.h>
 
 #include <array>
 #include <string_view>
@@ -263,8 +269,74 @@ UPDATE site_blocks SET seen_at = CAST(strftime('%s', 'now') AS INTEGER);
 CREATE INDEX site_blocks_single ON site_blocks(host, seen_at) WHERE pages = 1;
 )sql";
 
+// 3: the queue becomes the crawl frontier's store, shared safely by several processes.
+// - jobs gain `host` (each host is one lane of the frontier), a 'backfill' kind, and a lease:
+//   `claimed_by` (the process token of core/process.hpp) until `lease_until`. A job is taken by one
+//   live process at a time; a dead process's leases are void (its token names an ended process)
+//   or expire. The table is rebuilt (SQLite cannot widen a CHECK); feedkeeper_url_host() is the
+//   connection's own function (schema.cpp), the host as core/url.hpp reads it.
+// - hosts: which process holds a host (its politeness decides: one process's spacing per host),
+//   the spacing it leaves behind, and Retry-After pauses that outlive a run.
+// - workers: the processes taking work, so the others can tell a dead one from a busy one.
+constexpr std::string_view migration_3 = R"sql(
+CREATE TABLE jobs_v3 (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('article', 'recheck', 'manual', 'backfill')),
+    url TEXT NOT NULL,
+    host TEXT NOT NULL,
+    entry_id INTEGER REFERENCES entries(id) ON DELETE CASCADE,
+    feed_id INTEGER REFERENCES feeds(id) ON DELETE CASCADE,
+    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    not_before INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    claimed_by TEXT,
+    lease_until INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+INSERT INTO jobs_v3 (id, kind, url, host, entry_id, feed_id, state, attempts, not_before, last_error, created_at, updated_at)
+    SELECT id, kind, url, feedkeeper_url_host(url), entry_id, feed_id, state, attempts, not_before, last_error, created_at, updated_at FROM jobs;
+DROP TABLE jobs;
+ALTER TABLE jobs_v3 RENAME TO jobs;
+CREATE UNIQUE INDEX jobs_pending_url ON jobs(kind, url) WHERE state = 'pending';
+CREATE INDEX jobs_pending ON jobs(id, not_before, feed_id) WHERE state = 'pending';
+CREATE INDEX jobs_pending_host ON jobs(host, not_before) WHERE state = 'pending';
+CREATE INDEX jobs_pending_feed ON jobs(feed_id) WHERE state = 'pending';
+CREATE INDEX jobs_pending_due ON jobs(not_before) WHERE state = 'pending';
+CREATE INDEX jobs_claimed ON jobs(claimed_by) WHERE claimed_by IS NOT NULL;
+CREATE INDEX jobs_failed ON jobs(id) WHERE state = 'failed';
+CREATE INDEX jobs_failed_url ON jobs(url, updated_at) WHERE state = 'failed';
+
+CREATE TABLE hosts (
+    host TEXT PRIMARY KEY,
+    owner TEXT,
+    lease_until INTEGER,
+    free_at INTEGER,
+    paused_until INTEGER,
+    pause_reason TEXT
+) WITHOUT ROWID;
+CREATE INDEX hosts_owner ON hosts(owner) WHERE owner IS NOT NULL;
+CREATE INDEX hosts_paused ON hosts(paused_until) WHERE paused_until IS NOT NULL;
+
+CREATE TABLE workers (
+    token TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    heartbeat_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 // Append new migrations here; never edit a released one.
-constexpr std::array<std::string_view, 2> migrations = { migration_1, migration_2 };
+constexpr std::array<std::string_view, 3> migrations = { migration_1, migration_2, migration_3 };
+
+// The host of a URL, as core/url.hpp reads it: for migrations that derive a host column.
+void url_host_function(sqlite3_context* context, int, sqlite3_value** values)
+{
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(values[0]));
+    const std::string host = text ? url_host(text) : std::string();
+    sqlite3_result_text(context, host.c_str(), static_cast<int>(host.size()), SQLITE_TRANSIENT);
+}
 
 } // namespace
 
@@ -288,6 +360,7 @@ MigrationCheck check_schema(SQLite::Database& db)
 
 void migrate(SQLite::Database& db)
 {
+    sqlite3_create_function_v2(db.getHandle(), "feedkeeper_url_host", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, url_host_function, nullptr, nullptr, nullptr);
     const int current = db.execAndGet("PRAGMA user_version").getInt();
     for (int version = current; version < schema_version(); ++version) {
         SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);

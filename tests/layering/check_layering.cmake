@@ -1,21 +1,22 @@
 # tests/layering/check_layering.cmake — fails when an #include crosses the pipeline's arrows:
-#   daemon -> {fetch, parse, store} -> core
+#   daemon -> crawl -> {fetch, parse, store} -> core
 # Run: cmake -DSOURCE_DIR=<repo> -P check_layering.cmake
 cmake_minimum_required(VERSION 3.25)
 set(allowed_core "core")
 set(allowed_fetch "core;fetch")
 set(allowed_parse "core;parse")
 set(allowed_store "core;store")
-set(allowed_daemon "core;fetch;parse;store;daemon")
+set(allowed_crawl "core;fetch;parse;store;crawl")
+set(allowed_daemon "core;fetch;parse;store;crawl;daemon")
 
 set(violations "")
-foreach(module core fetch parse store daemon)
+foreach(module core fetch parse store crawl daemon)
     file(GLOB_RECURSE sources "${SOURCE_DIR}/${module}/*.cpp" "${SOURCE_DIR}/${module}/*.hpp")
     foreach(source ${sources})
         file(STRINGS "${source}" lines REGEX "^[ \t]*#[ \t]*include[ \t]*\"[a-z_]+/")
         foreach(line ${lines})
             string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]*\"([a-z_]+)/.*" "\\1" target "${line}")
-            if(target MATCHES "^(core|fetch|parse|store|daemon)$" AND NOT target IN_LIST allowed_${module})
+            if(target MATCHES "^(core|fetch|parse|store|crawl|daemon)$" AND NOT target IN_LIST allowed_${module})
                 file(RELATIVE_PATH relative "${SOURCE_DIR}" "${source}")
                 list(APPEND violations "${relative}: ${module}/ must not include ${target}/ (${line})")
             endif()
@@ -25,6 +26,6 @@ endforeach()
 
 if(violations)
     list(JOIN violations "\n  " report)
-    message(FATAL_ERROR "Layering violations (daemon -> {fetch, parse, store} -> core):\n  ${report}")
+    message(FATAL_ERROR "Layering violations (daemon -> crawl -> {fetch, parse, store} -> core):\n  ${report}")
 endif()
 message(STATUS "layering ok")

@@ -181,8 +181,8 @@ TEST_F(Queue, DeferredJobWaitsAndFailedJobLeavesTheQueue)
 
 TEST_F(Queue, EnqueueingTheSameUrlTwiceGivesTheSamePendingJob)
 {
-    auto first = archive->enqueue_job("recheck", "https://news.example/a", std::nullopt);
-    auto second = archive->enqueue_job("recheck", "https://news.example/a", std::nullopt);
+    auto first = archive->enqueue_job(JobKind::recheck, "https://news.example/a", std::nullopt);
+    auto second = archive->enqueue_job(JobKind::recheck, "https://news.example/a", std::nullopt);
     ASSERT_TRUE(first && second);
     EXPECT_EQ(*first, *second);
     EXPECT_EQ(archive->due_jobs(now_utc(), 10)->size(), 1u);

@@ -15,24 +15,6 @@
 namespace feedkeeper::store::testing {
 namespace {
 
-// Runs one SQL statement on the file with a plain connection; returns the first column as text.
-std::string sql(const std::string& path, const std::string& statement)
-{
-    sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-    sqlite3_stmt* prepared = nullptr;
-    std::string value;
-    if (sqlite3_prepare_v2(db, statement.c_str(), -1, &prepared, nullptr) == SQLITE_OK) {
-        if (sqlite3_step(prepared) == SQLITE_ROW && sqlite3_column_text(prepared, 0))
-            value = reinterpret_cast<const char*>(sqlite3_column_text(prepared, 0));
-    } else {
-        ADD_FAILURE() << sqlite3_errmsg(db);
-    }
-    sqlite3_finalize(prepared);
-    sqlite3_close(db);
-    return value;
-}
-
 using Open = ArchiveTest;
 
 TEST_F(Open, FreshArchiveIsMigratedToTheCurrentSchemaInWalMode)
@@ -58,21 +40,6 @@ TEST_F(Open, ReopeningMigratesNothingAndKeepsTheData)
     EXPECT_EQ(sql(path(), "PRAGMA user_version"), std::to_string(schema_version()));
     EXPECT_EQ(archive->stats()->articles, 1);
     EXPECT_EQ(archive->list_feeds()->size(), 1u);
-}
-
-TEST_F(Open, ArchiveOfSchemaOneIsMigratedKeepingItsLearnedSiteBlocks)
-{
-    // Schema 1 as released: site_blocks without seen_at.
-    archive.reset();
-    sql(path(), "DROP INDEX site_blocks_single");
-    sql(path(), "ALTER TABLE site_blocks DROP COLUMN seen_at");
-    sql(path(), "INSERT INTO site_blocks (host, fingerprint, pages) VALUES ('news.example', 42, 1)");
-    sql(path(), "PRAGMA user_version = 1");
-    archive = open_archive();
-    ASSERT_TRUE(archive);
-    EXPECT_EQ(sql(path(), "PRAGMA user_version"), std::to_string(schema_version()));
-    EXPECT_GT(std::stoll(sql(path(), "SELECT seen_at FROM site_blocks WHERE fingerprint = 42")), 1'700'000'000) << "counts as seen at the migration";
-    EXPECT_EQ(*archive->integrity_check(), "ok");
 }
 
 TEST_F(Open, ReadOnlyReaderSeesWhatTheWriterCommits)

@@ -6,6 +6,7 @@
 #include "tests/support/process.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <random>
 #include <string>
@@ -80,6 +81,24 @@ inline std::string prose(unsigned seed, std::size_t words)
         text += vocabulary[pick(random)];
     }
     return text + ".";
+}
+
+// Runs one SQL statement on the file with a plain connection; returns the first column as text.
+inline std::string sql(const std::string& path, const std::string& statement)
+{
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* prepared = nullptr;
+    std::string value;
+    if (sqlite3_prepare_v2(db, statement.c_str(), -1, &prepared, nullptr) == SQLITE_OK) {
+        if (sqlite3_step(prepared) == SQLITE_ROW && sqlite3_column_text(prepared, 0))
+            value = reinterpret_cast<const char*>(sqlite3_column_text(prepared, 0));
+    } else {
+        ADD_FAILURE() << sqlite3_errmsg(db);
+    }
+    sqlite3_finalize(prepared);
+    sqlite3_close(db);
+    return value;
 }
 
 class ArchiveTest : public ::testing::Test {

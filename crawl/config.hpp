@@ -1,4 +1,4 @@
-// daemon/config.hpp — every setting and its default in one place; loaded from one TOML file.
+// crawl/config.hpp — every setting and its default in one place; loaded from one TOML file.
 // Threading: plain values; loaded on the main thread, swapped whole on reload.
 #pragma once
 
@@ -13,7 +13,10 @@
 #include <string>
 #include <vector>
 
-namespace feedkeeper::daemon {
+namespace feedkeeper::crawl {
+
+// One parse thread per core (std::thread::hardware_concurrency), at least one.
+std::size_t default_parse_threads();
 
 struct FeedConfig {
     std::string url;
@@ -61,11 +64,12 @@ struct Config {
     ScheduleConfig schedule;
     DaemonConfig daemon;
     std::vector<FeedConfig> feeds;
-    std::size_t parse_threads = 1;
+    // Threads for feed parsing and extraction; 0 in the file (the default): one per core.
+    std::size_t parse_threads = default_parse_threads();
 };
 
 // Reads and validates `path`. Errors name the file, line and key.
 Result<Config> load_config(const std::string& path);
 Config default_config();
 
-} // namespace feedkeeper::daemon
+} // namespace feedkeeper::crawl

@@ -1,10 +1,10 @@
-// daemon/schedule.cpp — adaptive polling and backoff. Threading: pure functions.
-#include "daemon/schedule.hpp"
+// crawl/schedule.cpp — adaptive polling and backoff. Threading: pure functions.
+#include "crawl/schedule.hpp"
 
 #include <algorithm>
 #include <vector>
 
-namespace feedkeeper::daemon {
+namespace feedkeeper::crawl {
 
 using std::chrono::seconds;
 
@@ -63,4 +63,4 @@ seconds with_jitter(seconds interval, double jitter, std::mt19937_64& random)
     return seconds(static_cast<long long>(static_cast<double>(interval.count()) * spread(random)));
 }
 
-} // namespace feedkeeper::daemon
+} // namespace feedkeeper::crawl

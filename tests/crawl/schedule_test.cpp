@@ -1,10 +1,10 @@
 // tests/daemon/schedule_test.cpp — adaptive intervals, backoff, health and jitter.
-#include "daemon/schedule.hpp"
+#include "crawl/schedule.hpp"
 
 #include <gtest/gtest.h>
 
 using namespace feedkeeper;
-using namespace feedkeeper::daemon;
+using namespace feedkeeper::crawl;
 using std::chrono::hours;
 using std::chrono::minutes;
 using std::chrono::seconds;

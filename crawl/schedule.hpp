@@ -1,16 +1,16 @@
-// daemon/schedule.hpp — when to poll a feed next and what its health is, from what just happened.
+// crawl/schedule.hpp — when to poll a feed next and what its health is, from what just happened.
 // Threading: pure functions (the random jitter source is passed in).
 #pragma once
 
 #include "core/feed.hpp"
-#include "daemon/config.hpp"
+#include "crawl/config.hpp"
 #include "store/records.hpp"
 
 #include <chrono>
 #include <optional>
 #include <random>
 
-namespace feedkeeper::daemon {
+namespace feedkeeper::crawl {
 
 // How often the feed publishes: the median gap between its newest entries' dates, if known.
 std::optional<std::chrono::seconds> publishing_gap(const FeedDocument&);
@@ -29,4 +29,4 @@ store::FeedHealth health_after(std::int64_t failures);
 // Spreads `interval` by +/- jitter so feeds do not align.
 std::chrono::seconds with_jitter(std::chrono::seconds interval, double jitter, std::mt19937_64&);
 
-} // namespace feedkeeper::daemon
+} // namespace feedkeeper::crawl

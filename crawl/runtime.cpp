@@ -1,7 +1,7 @@
-// daemon/runtime.cpp — builds the executors and services of one process. Threading: main thread.
-#include "daemon/runtime.hpp"
+// crawl/runtime.cpp — builds the executors and services of one process. Threading: main thread.
+#include "crawl/runtime.hpp"
 
-namespace feedkeeper::daemon {
+namespace feedkeeper::crawl {
 
 fetch::FetcherOptions fetcher_options(const Config& config)
 {
@@ -13,11 +13,17 @@ fetch::FetcherOptions fetcher_options(const Config& config)
 
 Runtime::Runtime(Config configuration, std::unique_ptr<store::Archive> opened)
     : cpu(std::max<std::size_t>(configuration.parse_threads, 1))
-    , config(std::move(configuration))
+    , m_config(std::make_shared<const Config>(std::move(configuration)))
     , archive(std::move(opened))
     , multi(io.get_executor())
-    , fetcher(multi, fetcher_options(config))
+    , fetcher(multi, fetcher_options(*m_config))
 {
+}
+
+void Runtime::set_config(Config configuration)
+{
+    m_config = std::make_shared<const Config>(std::move(configuration));
+    fetcher.set_options(fetcher_options(*m_config));
 }
 
 void Runtime::shut_down()
@@ -34,4 +40,4 @@ void Runtime::shut_down()
 
 Runtime::~Runtime() { shut_down(); }
 
-} // namespace feedkeeper::daemon
+} // namespace feedkeeper::crawl

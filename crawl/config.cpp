@@ -1,6 +1,6 @@
-// daemon/config.cpp — TOML (toml++) to Config, strictly: unknown keys and wrong types are errors
+// crawl/config.cpp — TOML (toml++) to Config, strictly: unknown keys and wrong types are errors
 // that name the file, line and key. Threading: main thread (and the reload path, same thread).
-#include "daemon/config.hpp"
+#include "crawl/config.hpp"
 
 #include "core/text.hpp"
 #include "core/time.hpp"
@@ -12,8 +12,12 @@
 #include <algorithm>
 #include <cstdlib>
 #include <set>
+#include <thread>
 
-namespace feedkeeper::daemon {
+namespace feedkeeper::crawl {
+
+std::size_t default_parse_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
+
 namespace {
 
 class Reader {
@@ -251,7 +255,8 @@ void read_config(const Reader& reader, const toml::table& root, Config& config)
     }
     if (const auto* parse = reader.table(root, "parse")) {
         reader.check_keys(*parse, "parse.", { "threads" });
-        config.parse_threads = static_cast<std::size_t>(reader.integer(*parse, "parse.", "threads", static_cast<std::int64_t>(config.parse_threads), 1, 64));
+        const auto threads = reader.integer(*parse, "parse.", "threads", 0, 0, 64);
+        config.parse_threads = threads == 0 ? default_parse_threads() : static_cast<std::size_t>(threads);
     }
     if (const toml::node* feeds = root.get("feed")) {
         if (!feeds->is_array_of_tables())
@@ -295,4 +300,4 @@ Result<Config> load_config(const std::string& path)
     return config;
 }
 
-} // namespace feedkeeper::daemon
+} // namespace feedkeeper::crawl

@@ -1,11 +1,11 @@
-// daemon/runtime.hpp — the executors and services one crawl runs on, and the hop between them.
+// crawl/runtime.hpp — the executors and services one crawl runs on, and the hop between them.
 // Threading (three executors, no mutexes):
 //   io    — one thread: timers, libcurl, coroutine control flow (Fetcher and CurlMulti live here)
 //   cpu   — thread_pool: feed parsing and extraction (hostile input can take long)
 //   store — thread_pool(1): owns the read-write Archive, so writes are serialised
 #pragma once
 
-#include "daemon/config.hpp"
+#include "crawl/config.hpp"
 #include "fetch/curl_multi.hpp"
 #include "fetch/fetcher.hpp"
 #include "store/archive.hpp"
@@ -18,7 +18,7 @@
 #include <memory>
 #include <type_traits>
 
-namespace feedkeeper::daemon {
+namespace feedkeeper::crawl {
 
 namespace asio = boost::asio;
 
@@ -50,10 +50,20 @@ public:
     // Joins the pools, then destroys what is left on the io_context (after io.stop()).
     void shut_down();
 
+    // The configuration as it is now. Work takes its own snapshot when it starts and keeps it to
+    // the end: a reload (SIGHUP) replaces the pointer, never what a running task reads.
+    std::shared_ptr<const Config> config() const { return m_config; }
+    // Swaps the configuration (on the io thread) and hands the fetcher its new options.
+    void set_config(Config);
+
     IoContext io;
     asio::thread_pool cpu;
     asio::thread_pool store_pool { 1 };
-    Config config;
+
+private:
+    std::shared_ptr<const Config> m_config;
+
+public:
     std::unique_ptr<store::Archive> archive; // touched only on store_pool
     fetch::CurlMulti multi;                  // after io: borrows its executor
     fetch::Fetcher fetcher;
@@ -67,4 +77,4 @@ public:
     }
 };
 
-} // namespace feedkeeper::daemon
+} // namespace feedkeeper::crawl

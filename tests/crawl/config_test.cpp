@@ -1,12 +1,12 @@
 // tests/daemon/config_test.cpp — the TOML configuration: defaults, values, and errors that name
 // the file, line and key.
-#include "daemon/config.hpp"
+#include "crawl/config.hpp"
 #include "tests/support/process.hpp"
 
 #include <gtest/gtest.h>
 
 using namespace feedkeeper;
-using namespace feedkeeper::daemon;
+using namespace feedkeeper::crawl;
 using feedkeeper::testing::TemporaryDirectory;
 using feedkeeper::testing::write_text_file;
 

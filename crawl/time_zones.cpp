@@ -1,12 +1,12 @@
-// daemon/time_zones.cpp — IANA zone offsets from date-tz; its exceptions end here.
+// crawl/time_zones.cpp — IANA zone offsets from date-tz; its exceptions end here.
 // Threading: safe on any thread (date-tz guards its database).
-#include "daemon/time_zones.hpp"
+#include "crawl/time_zones.hpp"
 
 #include <date/tz.h>
 
 #include <exception>
 
-namespace feedkeeper::daemon {
+namespace feedkeeper::crawl {
 
 const parse::ZoneOffsetLookup& system_zone_offsets()
 {
@@ -25,4 +25,4 @@ const parse::ZoneOffsetLookup& system_zone_offsets()
     return lookup;
 }
 
-} // namespace feedkeeper::daemon
+} // namespace feedkeeper::crawl
