@@ -8,9 +8,9 @@
 #include "daemon/schedule.hpp"
 #include "daemon/time_zones.hpp"
 #include "fetch/http_cache.hpp"
-#include "parse/entry_identity.hpp"
-#include "parse/extract.hpp"
-#include "parse/feed_parser.hpp"
+#include "parse/extract/extract.hpp"
+#include "parse/feed/entry_identity.hpp"
+#include "parse/feed/parser.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
