@@ -3,7 +3,7 @@
 // (a directory of *.html, or a set directory holding html/); skipped when neither is given.
 // Threading: single-threaded, one page after another, like `feedkeeper extract --jsonl`. Times and
 // rates are CPU time, so a busy shared machine does not distort them.
-#include "parse/extract.hpp"
+#include "parse/extract/extract.hpp"
 
 #include <benchmark/benchmark.h>
 #include <gumbo.h>

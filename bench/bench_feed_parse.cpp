@@ -1,7 +1,7 @@
 // bench/bench_feed_parse.cpp — feed parser throughput on a corpus directory, against a bare pugixml
 // parse of the same bytes as the floor. Corpus: --corpus=DIR, else $FEEDKEEPER_FEED_BENCH_DIR;
 // without one the benchmarks are skipped. Threading: Google Benchmark's main thread only.
-#include "parse/feed_parser.hpp"
+#include "parse/feed/parser.hpp"
 
 #include <benchmark/benchmark.h>
 #include <pugixml.hpp>

@@ -9,7 +9,7 @@
 #include "crawl/requests.hpp"
 #include "crawl/time_zones.hpp"
 #include "fetch/http_cache.hpp"
-#include "parse/extract.hpp"
+#include "parse/extract/extract.hpp"
 
 #include <fmt/format.h>
 

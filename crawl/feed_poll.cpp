@@ -9,8 +9,8 @@
 #include "crawl/schedule.hpp"
 #include "crawl/time_zones.hpp"
 #include "fetch/http_cache.hpp"
-#include "parse/entry_identity.hpp"
-#include "parse/feed_parser.hpp"
+#include "parse/feed/entry_identity.hpp"
+#include "parse/feed/parser.hpp"
 
 #include <fmt/format.h>
 

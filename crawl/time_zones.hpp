@@ -3,7 +3,7 @@
 // Threading: the database loads once (thread-safe static); lookups are safe on any thread.
 #pragma once
 
-#include "parse/feed_date.hpp"
+#include "parse/text/date.hpp"
 
 namespace feedkeeper::crawl {
 

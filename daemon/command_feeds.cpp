@@ -6,7 +6,7 @@
 #include "daemon/context.hpp"
 #include "daemon/json_output.hpp"
 #include "daemon/table.hpp"
-#include "parse/opml.hpp"
+#include "parse/feed/opml.hpp"
 
 #include <fmt/format.h>
 

@@ -5,8 +5,8 @@
 #include "daemon/context.hpp"
 #include "daemon/json_output.hpp"
 #include "crawl/time_zones.hpp"
-#include "parse/extract.hpp"
-#include "parse/feed_parser.hpp"
+#include "parse/extract/extract.hpp"
+#include "parse/feed/parser.hpp"
 
 #include <fmt/format.h>
 

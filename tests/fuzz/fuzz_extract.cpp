@@ -2,9 +2,9 @@
 // options (charset header, URL, a site profile, tiny caps), and the JSON-LD and date readers on
 // raw input. Built as a plain corpus replayer when FEEDKEEPER_FUZZ is off (replay_main.cpp).
 // Threading: single-threaded.
-#include "parse/extract.hpp"
-#include "parse/html_dates.hpp"
-#include "parse/json_ld.hpp"
+#include "parse/extract/extract.hpp"
+#include "parse/extract/json_ld.hpp"
+#include "parse/extract/page_dates.hpp"
 
 #include <cstddef>
 #include <cstdint>

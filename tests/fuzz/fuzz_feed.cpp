@@ -1,9 +1,9 @@
 // tests/fuzz/fuzz_feed.cpp — libFuzzer target for parse_feed() (and entry_keys() on its result).
 // Also builds as a plain program that replays tests/fuzz/corpus/feed (replay_main.cpp).
 // Invariant checked: whatever the input, every string the parser returns is valid UTF-8.
-#include "parse/charset.hpp"
-#include "parse/entry_identity.hpp"
-#include "parse/feed_parser.hpp"
+#include "parse/feed/entry_identity.hpp"
+#include "parse/feed/parser.hpp"
+#include "parse/text/charset.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -2,7 +2,7 @@
 // Also builds as a plain program that replays tests/fuzz/corpus/feed_date (replay_main.cpp).
 // Invariant checked: a date we accept, printed as RFC 3339, reads back as the same instant.
 #include "core/time.hpp"
-#include "parse/feed_date.hpp"
+#include "parse/text/date.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,0 +1,290 @@
+// parse/extract/blocks.cpp — pruning and block segmentation in one forward walk over the flat
+// index (subtrees skipped by index ranges; no recursion). Safe on any thread.
+#include "parse/extract/blocks.hpp"
+
+#include "core/text.hpp"
+#include "parse/extract/lexicon.hpp"
+#include "parse/extract/stop_words.hpp"
+#include "parse/text/characters.hpp"
+
+#include <unordered_map>
+
+namespace feedkeeper::parse {
+namespace {
+
+bool is_boilerplate_role(std::string_view role)
+{
+    static constexpr std::string_view roles[] = { "navigation", "banner", "contentinfo", "complementary", "dialog",
+        "alertdialog", "search", "menu", "menubar", "toolbar", "tablist" };
+    for (std::string_view candidate : roles) {
+        if (iequals(role, candidate))
+            return true;
+    }
+    return false;
+}
+
+bool is_boilerplate_tag(GumboTag tag)
+{
+    switch (tag) {
+    case GUMBO_TAG_NAV: case GUMBO_TAG_ASIDE: case GUMBO_TAG_FOOTER: case GUMBO_TAG_HEADER: case GUMBO_TAG_FORM:
+    case GUMBO_TAG_BUTTON: case GUMBO_TAG_INPUT: case GUMBO_TAG_MENU:
+        return true;
+    default:
+        return false;
+    }
+}
+
+BlockKind kind_of(GumboTag tag, std::uint32_t hints)
+{
+    if (hints & hint_caption)
+        return BlockKind::caption;
+    switch (tag) {
+    case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6:
+        return BlockKind::heading;
+    case GUMBO_TAG_LI: case GUMBO_TAG_DD: case GUMBO_TAG_DT: return BlockKind::list_item;
+    case GUMBO_TAG_BLOCKQUOTE: return BlockKind::quote;
+    case GUMBO_TAG_PRE: case GUMBO_TAG_LISTING: return BlockKind::preformatted;
+    case GUMBO_TAG_FIGCAPTION: case GUMBO_TAG_CAPTION: return BlockKind::caption;
+    case GUMBO_TAG_TR: return BlockKind::table_row;
+    default: return BlockKind::paragraph;
+    }
+}
+
+void count_words(Block& block)
+{
+    block.lower = lower_utf8(block.text);
+    const std::string& lower = block.lower;
+    std::size_t start = 0;
+    const auto flush = [&](std::size_t end) {
+        if (end <= start)
+            return;
+        ++block.words;
+        if (is_stop_word(std::string_view(lower).substr(start, end - start)))
+            ++block.stop_words;
+    };
+    for (std::size_t i = 0; i < lower.size(); ++i) {
+        const auto c = static_cast<unsigned char>(lower[i]);
+        if (c < 0x80 && !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+            flush(i);
+            start = i + 1;
+        }
+    }
+    flush(lower.size());
+}
+
+class Segmenter {
+public:
+    Segmenter(const HtmlDocument& document, PageBlocks& page) : document_(document), page_(page) { }
+
+    void run();
+
+private:
+    std::uint32_t own_hints(std::uint32_t index);
+    Pruned prune_reason(std::uint32_t index, std::uint32_t hints, float& factor) const;
+    double prose_share(std::uint32_t index) const;
+    void flush();
+    void start_block(std::uint32_t owner, std::uint32_t at);
+
+    const HtmlDocument& document_;
+    PageBlocks& page_;
+    std::unordered_map<std::string_view, std::uint32_t> hint_cache_;
+    std::vector<std::uint32_t> inherited_; // per node: hints of itself and its ancestors
+    Block current_;
+    bool pending_space_ = false;
+    int pending_breaks_ = 0;
+};
+
+std::uint32_t Segmenter::own_hints(std::uint32_t index)
+{
+    std::uint32_t hints = 0;
+    for (const std::string_view value : { document_[index].class_name, document_[index].id }) {
+        if (value.empty())
+            continue;
+        auto [entry, inserted] = hint_cache_.try_emplace(value, 0);
+        if (inserted)
+            entry->second = class_hints(value);
+        hints |= entry->second;
+    }
+    const std::string_view itemprop = document_[index].itemprop;
+    if (!itemprop.empty() && (icontains(itemprop, "articlebody") || icontains(itemprop, "reviewbody")))
+        hints |= hint_body_strong;
+    return hints;
+}
+
+// Share of the page's prose in the subtree of `index` (of all its text on pages without prose).
+double Segmenter::prose_share(std::uint32_t index) const
+{
+    const DomNode& node = document_[index];
+    const DomNode& body = document_[document_.body()];
+    if (body.prose_chars >= 200)
+        return static_cast<double>(node.prose_chars) / body.prose_chars;
+    return body.chars > 0 ? 0.67 * node.chars / body.chars : 0.0;
+}
+
+Pruned Segmenter::prune_reason(std::uint32_t index, std::uint32_t hints, float& factor) const
+{
+    const DomNode& node = document_[index];
+    Pruned reason = Pruned::no;
+    // Evidence strength: how much of the page's prose an element may hold and still be pruned,
+    // and the score factor it gets when it holds more.
+    double max_share = 0.4;
+    float big_factor = 0.85f;
+    if (is_boilerplate_tag(node.tag)) {
+        reason = Pruned::by_tag;
+        if (node.tag == GUMBO_TAG_NAV || node.tag == GUMBO_TAG_ASIDE || node.tag == GUMBO_TAG_FOOTER)
+            big_factor = 0.5f;
+    } else if (is_boilerplate_role(node.role)) {
+        reason = Pruned::by_role;
+        big_factor = 0.5f;
+    } else if (node.hidden) {
+        reason = Pruned::hidden; // copies for crawlers and collapsed widgets; rarely the only text
+        max_share = 0.75;
+        big_factor = 0.3f;
+    } else if ((hints & negative_hints & ~hint_caption) && !(hints & hint_body_strong)) {
+        reason = Pruned::by_class;
+        if (hints & strong_negative_hints)
+            big_factor = 0.4f;
+        else
+            max_share = 0.15; // weak evidence: only small elements go
+    }
+    // Only wrappers are protected: a leaf with a boilerplate name is boilerplate however long.
+    if (reason != Pruned::no && node.holds_blocks && node.chars > 0 && prose_share(index) >= max_share) {
+        factor = big_factor; // too much of the page's prose to drop on this evidence; scores decide
+        return Pruned::no;
+    }
+    return reason;
+}
+
+void Segmenter::start_block(std::uint32_t owner, std::uint32_t at)
+{
+    current_ = Block();
+    current_.owner = owner;
+    current_.first = at;
+    current_.last = at;
+    pending_space_ = false;
+    pending_breaks_ = 0;
+}
+
+void Segmenter::flush()
+{
+    if (current_.chars > 0) {
+        const DomNode& owner = document_[current_.owner];
+        current_.kind = kind_of(owner.tag, inherited_[current_.owner]);
+        if (current_.kind == BlockKind::heading)
+            current_.heading_level = static_cast<std::uint8_t>(owner.tag - GUMBO_TAG_H1 + 1);
+        current_.context = owner.context;
+        current_.inherited_hints = inherited_[current_.owner];
+        count_words(current_);
+        page_.words += current_.words;
+        page_.stop_words += current_.stop_words;
+        const std::uint32_t owner_index = current_.owner;
+        const std::uint32_t last = current_.last;
+        page_.blocks.push_back(std::move(current_));
+        start_block(owner_index, last);
+        return;
+    }
+    start_block(current_.owner, current_.last);
+}
+
+void Segmenter::run()
+{
+    const std::uint32_t body = document_.body();
+    const std::uint32_t count = document_.size();
+    page_.hints.assign(count, 0);
+    page_.pruned.assign(count, Pruned::no);
+    page_.score_factor.assign(count, 1.0f);
+    inherited_.assign(count, 0);
+    if (count == 0)
+        return;
+    page_.body_chars = document_[body].chars;
+    struct Open {
+        std::uint32_t element;
+        std::uint32_t end;
+    };
+    std::vector<Open> open { { body, document_[body].end } };
+    start_block(body, body + 1);
+    for (std::uint32_t i = body + 1; i < document_[body].end;) {
+        while (open.size() > 1 && open.back().end <= i) {
+            current_.last = i;
+            flush();
+            open.pop_back();
+            start_block(open.back().element, i);
+        }
+        const DomNode& node = document_[i];
+        if (node.is_text) {
+            if (!(node.context & invisible) && !node.whitespace) {
+                if (pending_breaks_ >= 2) {
+                    current_.last = i;
+                    flush();
+                    current_.first = i;
+                }
+                pending_breaks_ = 0;
+                append_collapsed(current_.text, node.text, pending_space_);
+                current_.chars += node.chars;
+                current_.link_chars += node.link_chars;
+                if (node.context & in_emphasis)
+                    current_.emphasis_chars += node.chars;
+            } else if (!current_.text.empty()) {
+                pending_space_ = true;
+            }
+            current_.last = ++i;
+            continue;
+        }
+        const std::uint32_t hints = own_hints(i);
+        page_.hints[i] = hints;
+        inherited_[i] = hints | (node.parent != no_node ? inherited_[node.parent] : 0);
+        float factor = 1.0f;
+        const Pruned reason = (node.context & invisible) ? Pruned::by_tag : prune_reason(i, hints, factor);
+        page_.score_factor[i] = factor * (node.parent != no_node ? page_.score_factor[node.parent] : 1.0f);
+        if (reason != Pruned::no) {
+            page_.pruned[i] = reason;
+            if (hints & hint_consent)
+                page_.consent_chars += node.chars;
+            if (hints & hint_paywall)
+                page_.paywall_chars += node.chars;
+            if (node.block_level) {
+                current_.last = i;
+                flush();
+                current_.first = node.end;
+            } else if (!current_.text.empty()) {
+                pending_space_ = true;
+            }
+            i = node.end;
+            current_.last = i;
+            continue;
+        }
+        if (node.tag == GUMBO_TAG_BR) {
+            ++pending_breaks_;
+            pending_space_ = !current_.text.empty();
+            current_.last = ++i;
+            continue;
+        }
+        if (node.block_level) {
+            current_.last = i;
+            flush();
+            open.push_back({ i, node.end });
+            start_block(i, i + 1);
+        } else if (node.tag == GUMBO_TAG_IMG || node.tag == GUMBO_TAG_TD || node.tag == GUMBO_TAG_TH) {
+            pending_space_ = !current_.text.empty();
+        }
+        current_.last = ++i;
+    }
+    current_.last = document_[body].end;
+    flush();
+}
+
+} // namespace
+
+PageBlocks segment_blocks(const HtmlDocument& document)
+{
+    PageBlocks page;
+    Segmenter(document, page).run();
+    page.removed.assign(document.size(), false);
+    for (std::uint32_t i = 0; i < document.size(); ++i) {
+        const std::uint32_t parent = document[i].parent;
+        page.removed[i] = page.pruned[i] != Pruned::no || (parent != no_node && page.removed[parent]);
+    }
+    return page;
+}
+
+} // namespace feedkeeper::parse

@@ -1,0 +1,344 @@
+// parse/extract/content.cpp — container choice by subtree score, then per-block verdicts.
+// Pure; one pass to score, one reverse pass to sum subtrees, one pass over the candidates.
+// Safe on any thread.
+//
+// Design. Every block gets a content weight: positive for prose (long, or sentence-like with stop
+// words), slightly negative for short fragments, proportionally negative for link text; blocks of
+// other stories' teaser cards and of comment/related sections weigh as boilerplate. An element's
+// score is the sum over its subtree (times a factor for big elements with boilerplate names, a
+// bonus for article-body names); the container is the element holding blocks with the best score,
+// so it grows exactly while the prose it gains outweighs the boilerplate it takes in. Inside it,
+// each block gets a verdict: prose stays; link lists, captions at the edges, bylines, repeated
+// titles, notices (a lexicon hit plus form or position: emphasis, an e-mail address, the edge, a
+// box of their own), and, with a site profile, the host's template text go; short fragments stay
+// only between prose, or as list and paragraph tails beside the article's own paragraphs.
+#include "parse/extract/content.hpp"
+
+#include "parse/extract/lexicon.hpp"
+#include "parse/extract/site_boilerplate.hpp"
+#include "parse/extract/structure.hpp"
+#include "parse/text/characters.hpp"
+
+#include <unordered_map>
+
+namespace feedkeeper::parse {
+namespace {
+
+constexpr std::uint32_t boilerplate_notices = notice_subscribe | notice_recruiting | notice_donation | notice_related
+    | notice_share | notice_copyright | notice_consent | notice_paywall | notice_advert | notice_credit | notice_comments;
+
+// Strips closing quotes and brackets, then looks for sentence-final punctuation.
+bool ends_sentence(std::string_view text)
+{
+    while (!text.empty()) {
+        const unsigned char last = static_cast<unsigned char>(text.back());
+        if (last == '"' || last == '\'' || last == ')' || last == ']' || last == ' ' || last == '*') {
+            text.remove_suffix(1);
+        } else if (text.size() >= 3 && static_cast<unsigned char>(text[text.size() - 3]) >= 0xE2) {
+            const std::string_view tail = text.substr(text.size() - 3);
+            if (tail == "\u201D" || tail == "\u2019" || tail == "\u201C" || tail == "\u2018" || tail == "\u300D"
+                || tail == "\u300F" || tail == "\uFF09")
+                text.remove_suffix(3); // closing quotes and brackets
+            else
+                return tail == "\u2026" || tail == "\u3002" || tail == "\uFF01" || tail == "\uFF1F"; // … 。 ！ ？
+        } else if (text.size() >= 2 && static_cast<unsigned char>(text[text.size() - 2]) == 0xC2 && last == 0xBB) {
+            text.remove_suffix(2); // »
+        } else {
+            return last == '.' || last == '!' || last == '?' || last == ':' || last == ';';
+        }
+    }
+    return false;
+}
+
+bool has_email_or_url(std::string_view text)
+{
+    for (std::size_t at = text.find('@'); at != std::string_view::npos; at = text.find('@', at + 1)) {
+        if (at > 0 && at + 3 < text.size() && text[at - 1] != ' ' && text.find('.', at) != std::string_view::npos)
+            return true;
+    }
+    return text.find("http://") != std::string_view::npos || text.find("https://") != std::string_view::npos
+        || text.find("www.") != std::string_view::npos;
+}
+
+bool looks_like_byline(std::string_view lower, std::uint32_t chars)
+{
+    if (chars > 120)
+        return false;
+    static constexpr std::string_view prefixes[] = { "by ", "von ", "from ", "text:", "text von", "автор", "par ",
+        "por ", "di ", "posted ", "published ", "updated ", "veröffentlicht", "aktualisiert", "опубликовано",
+        "обновлено" };
+    for (std::string_view prefix : prefixes) {
+        if (lower.substr(0, prefix.size()) == prefix)
+            return true;
+    }
+    return false;
+}
+
+std::string comparable(std::string_view text)
+{
+    std::string lower = lower_utf8(text);
+    std::string out;
+    out.reserve(lower.size());
+    for (char c : lower) {
+        const auto u = static_cast<unsigned char>(c);
+        if ((u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || u >= 0x80)
+            out.push_back(c);
+    }
+    return out;
+}
+
+bool repeats_title(const Block& block, const std::string& title)
+{
+    if (title.empty() || block.chars > 400)
+        return false;
+    return comparable(block.text) == title;
+}
+
+// Containers hold blocks; a paragraph, heading or list item is text, never the article's container.
+bool can_contain(const DomNode& node)
+{
+    if (node.holds_blocks)
+        return true;
+    switch (node.tag) {
+    case GUMBO_TAG_P: case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4: case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6: case GUMBO_TAG_LI: case GUMBO_TAG_DT: case GUMBO_TAG_DD: case GUMBO_TAG_PRE:
+    case GUMBO_TAG_FIGCAPTION: case GUMBO_TAG_CAPTION: case GUMBO_TAG_TR: case GUMBO_TAG_ADDRESS: case GUMBO_TAG_LEGEND:
+    case GUMBO_TAG_SUMMARY:
+        return false;
+    default:
+        return node.block_level;
+    }
+}
+
+// A paragraph written as prose whatever its links: long enough, stop words, a full stop.
+bool is_linked_sentence(const Block& block)
+{
+    return block.kind == BlockKind::paragraph && block.words >= 15 && ends_sentence(block.text)
+        && block.stop_word_density() >= 0.2;
+}
+
+bool is_verdict_kept(BlockVerdict verdict)
+{
+    return verdict == BlockVerdict::kept || verdict == BlockVerdict::kept_between_content;
+}
+
+bool is_verdict_rendered(BlockVerdict verdict)
+{
+    return is_verdict_kept(verdict) || verdict == BlockVerdict::kept_caption;
+}
+
+} // namespace
+
+double content_weight(const Block& block, bool stop_words_informative)
+{
+    const double chars = block.chars;
+    if (block.chars == 0)
+        return 0;
+    const double link_density = block.link_density();
+    const double link_penalty = -0.5 * link_density * chars;
+    if (block.kind == BlockKind::heading || block.kind == BlockKind::table_row)
+        return -0.02 * chars + link_penalty;
+    if (block.kind == BlockKind::caption)
+        return -0.1 * chars + link_penalty;
+    const bool prose = !stop_words_informative || block.words < 8 || block.stop_word_density() >= 0.12;
+    double base = -0.05;
+    if (prose && block.chars >= 150)
+        base = 1.0;
+    else if (prose && block.chars >= 60 && ends_sentence(block.text))
+        base = 0.6;
+    else if (prose && block.words >= 4 && ends_sentence(block.text) && (!stop_words_informative || block.stop_words > 0))
+        base = 0.3;
+    return base * (1.0 - link_density) * chars + link_penalty;
+}
+
+SelectedContent select_content(const HtmlDocument& document, const PageBlocks& page, const ContentHints& hints)
+{
+    SelectedContent selected;
+    if (page.blocks.empty() || document.size() == 0)
+        return selected;
+    const bool informative = page.words > 50 && page.stop_words * 100 >= page.words * 8;
+
+    // 1. Score every element by the weights of the blocks in its subtree.
+    std::vector<double> weights(page.blocks.size());
+    std::vector<double> score(document.size(), 0.0);
+    for (std::size_t b = 0; b < page.blocks.size(); ++b)
+        weights[b] = content_weight(page.blocks[b], informative);
+    // Other stories' teasers and comment/related sections weigh as boilerplate.
+    const std::vector<bool> in_card = find_teaser_cards(document, page);
+    const std::vector<bool> in_section = find_boilerplate_sections(document, page, weights);
+    for (std::size_t b = 0; b < page.blocks.size(); ++b) {
+        if (in_card[page.blocks[b].owner] || in_section[b])
+            weights[b] = -0.3 * page.blocks[b].chars;
+        score[page.blocks[b].owner] += weights[b];
+    }
+    for (std::uint32_t i = document.size(); i-- > 1;) {
+        if (document[i].parent != no_node)
+            score[document[i].parent] += score[i];
+    }
+    const std::uint32_t body = document.body();
+    std::uint32_t best = body;
+    double best_score = 0;
+    for (std::uint32_t i = body; i < document[body].end; ++i) {
+        if (document[i].is_text || score[i] <= 0 || !can_contain(document[i]))
+            continue;
+        double bonus = page.score_factor[i];
+        if (page.hints[i] & hint_body_strong)
+            bonus *= 1.15;
+        if (document[i].tag == GUMBO_TAG_ARTICLE)
+            bonus *= 1.05;
+        if (score[i] * bonus > best_score) {
+            best_score = score[i] * bonus;
+            best = i;
+        }
+    }
+    selected.container = best;
+    const std::uint32_t end = document[best].end;
+    for (std::uint32_t b = 0; b < page.blocks.size(); ++b) {
+        if (page.blocks[b].owner >= best && page.blocks[b].owner < end)
+            selected.candidates.push_back(b);
+    }
+    const std::size_t count = selected.candidates.size();
+    selected.verdicts.assign(count, BlockVerdict::kept);
+
+    // 2. The parent holding most of the prose: blocks elsewhere are "off the main column".
+    std::unordered_map<std::uint32_t, double> prose_by_parent;
+    for (std::uint32_t b : selected.candidates) {
+        if (weights[b] > 0)
+            prose_by_parent[document[page.blocks[b].owner].parent] += weights[b];
+    }
+    std::uint32_t main_parent = no_node;
+    double main_weight = 0;
+    for (auto [parent, weight] : prose_by_parent) {
+        if (weight > main_weight)
+            main_weight = weight, main_parent = parent;
+    }
+
+    // 3. Lexicon hits (short and medium blocks only) and the plain prose around them.
+    std::vector<std::uint32_t> notices(count, 0);
+    long first_plain = -1;
+    long last_plain = -1;
+    long first_long = -1; // the first long prose block: bylines and datelines come before it
+    for (std::size_t k = 0; k < count; ++k) {
+        const Block& block = page.blocks[selected.candidates[k]];
+        if (block.chars < 700)
+            notices[k] = notice_kinds(block.lower) & boilerplate_notices;
+        if (weights[selected.candidates[k]] > 0 && notices[k] == 0) {
+            if (first_plain < 0)
+                first_plain = static_cast<long>(k);
+            last_plain = static_cast<long>(k);
+        }
+        if (first_long < 0 && weights[selected.candidates[k]] >= 0.9 * block.chars)
+            first_long = static_cast<long>(k);
+    }
+
+    // 4. Verdicts.
+    const std::string title = comparable(hints.title);
+    std::vector<bool> off_main_flags(count, false);
+    for (std::size_t k = 0; k < count; ++k) {
+        const std::uint32_t b = selected.candidates[k];
+        const Block& block = page.blocks[b];
+        const auto position = static_cast<long>(k);
+        const bool edge = position < first_plain || position > last_plain;
+        const bool off_main = main_parent != no_node && block.owner != main_parent
+            && document[block.owner].parent != main_parent;
+        off_main_flags[k] = off_main;
+        BlockVerdict& verdict = selected.verdicts[k];
+        if (repeats_title(block, title)) {
+            verdict = BlockVerdict::dropped_title;
+        } else if (in_section[b]) {
+            verdict = BlockVerdict::dropped_section;
+        } else if (position < first_long && looks_like_byline(block.lower, block.chars)) {
+            verdict = BlockVerdict::dropped_byline;
+        } else if (in_card[block.owner] && edge) {
+            verdict = BlockVerdict::dropped_teaser; // between prose, cards are the article's own list
+
+        } else if (block.link_density() > (!edge && is_linked_sentence(block) ? 0.85 : 0.5)) {
+            verdict = BlockVerdict::dropped_link_dense; // between prose, a sentence of links is still a sentence
+        } else if (block.kind == BlockKind::caption) {
+            verdict = edge ? BlockVerdict::dropped_caption : BlockVerdict::kept_caption;
+        } else if (notices[k] != 0) {
+            const int signals = (block.emphasis_chars * 10 >= block.chars * 8) + has_email_or_url(block.text)
+                + off_main + edge + (block.chars < 80);
+            if (signals >= (block.chars < 200 ? 1 : 2))
+                verdict = BlockVerdict::dropped_notice;
+        }
+        if (verdict != BlockVerdict::kept || block.kind == BlockKind::heading)
+            continue;
+        if (weights[b] > 0)
+            continue;
+        if (!edge) {
+            verdict = BlockVerdict::kept_between_content;
+        } else if (position < first_plain) {
+            if (!(ends_sentence(block.text) && block.words >= 5))
+                verdict = BlockVerdict::dropped_short_edge;
+        } else if (!(ends_sentence(block.text) && block.words >= 3)) {
+            // A list or table closing the article is content, and so are more paragraphs beside the
+            // article's own; a label or a credit line in a box of its own is not.
+            const bool list_tail = (block.kind == BlockKind::list_item || block.kind == BlockKind::table_row)
+                && block.link_density() < 0.3 && block.chars >= 10;
+            const bool sibling_paragraph = document[block.owner].tag == GUMBO_TAG_P && !off_main
+                && block.link_density() <= 0.5 && block.chars >= 10;
+            if (!list_tail && !sibling_paragraph)
+                verdict = BlockVerdict::dropped_short_edge;
+        }
+    }
+    // Headings stay only when body text follows them before the next heading.
+    for (std::size_t k = count; k-- > 0;) {
+        const Block& block = page.blocks[selected.candidates[k]];
+        if (block.kind != BlockKind::heading || selected.verdicts[k] != BlockVerdict::kept)
+            continue;
+        bool followed = false;
+        for (std::size_t next = k + 1; next < count; ++next) {
+            const Block& following = page.blocks[selected.candidates[next]];
+            if (following.kind == BlockKind::heading)
+                break;
+            if (is_verdict_kept(selected.verdicts[next])) {
+                followed = true;
+                break;
+            }
+        }
+        if (!followed)
+            selected.verdicts[k] = BlockVerdict::dropped_heading_without_content;
+    }
+
+    // 5. Site template: what this host repeats on many pages goes, where boilerplate sits.
+    if (hints.site) {
+        std::vector<std::size_t> kept_positions;
+        std::vector<BodyBlock> body;
+        for (std::size_t k = 0; k < count; ++k) {
+            if (!is_verdict_kept(selected.verdicts[k]))
+                continue;
+            const Block& block = page.blocks[selected.candidates[k]];
+            BodyBlock entry;
+            entry.chars = block.chars;
+            entry.template_text = is_site_template(lower_block_fingerprint(block.lower), *hints.site);
+            entry.notice_like = notices[k] != 0 || block.chars < 100 || off_main_flags[k]
+                || block.emphasis_chars * 10 >= block.chars * 8;
+            body.push_back(entry);
+            kept_positions.push_back(k);
+        }
+        const std::vector<bool> drops = site_template_drops(body);
+        for (std::size_t j = 0; j < drops.size(); ++j) {
+            if (drops[j])
+                selected.verdicts[kept_positions[j]] = BlockVerdict::dropped_site_template;
+        }
+    }
+    for (std::size_t k = 0; k < count; ++k) {
+        const BlockVerdict verdict = selected.verdicts[k];
+        if (is_verdict_kept(verdict) || (verdict == BlockVerdict::kept_caption && hints.captions_in_body))
+            selected.kept.push_back(selected.candidates[k]);
+        if (is_verdict_rendered(verdict))
+            selected.rendered.push_back(selected.candidates[k]);
+        if ((notices[k] & notice_paywall) && static_cast<long>(k) + 3 >= last_plain)
+            selected.paywall_notice = true;
+        if (notices[k] & notice_consent)
+            selected.consent_chars += page.blocks[selected.candidates[k]].chars;
+    }
+    for (const Block& block : page.blocks) {
+        if (in_card[block.owner])
+            selected.teaser_chars += block.chars;
+    }
+    return selected;
+}
+
+} // namespace feedkeeper::parse

@@ -1,0 +1,166 @@
+// tests/parse/extract/content_test.cpp — main-content selection on small pages of its own:
+// containers, in-content notices, <br><br> paragraphs, div-only layouts, sections and teasers.
+#include "test_support.hpp"
+
+using namespace feedkeeper;
+using namespace feedkeeper::test;
+
+namespace {
+
+std::string page_around(const std::string& article, const std::string& head = "<title>A story</title>")
+{
+    return "<!DOCTYPE html><html lang=\"en\"><head>" + head + "</head><body>"
+        "<header class=\"site-header\"><nav><ul><li><a href=\"/\">Home</a></li><li><a href=\"/world\">World</a></li>"
+        "<li><a href=\"/sport\">Sport</a></li></ul></nav></header>"
+        "<div class=\"layout\">" + article +
+        "<aside class=\"sidebar\"><h2>Most read</h2><ul><li><a href=\"/a\">Another story about the valley and its people</a></li>"
+        "<li><a href=\"/b\">A second story that is only a link in a list</a></li></ul></aside></div>"
+        "<footer><p>Copyright 2024 The Valley Times. All rights reserved. Imprint and privacy policy.</p></footer>"
+        "</body></html>";
+}
+
+} // namespace
+
+TEST(Extract, KeepsArticleParagraphsAndDropsNavigationSidebarAndFooter)
+{
+    const std::string html = page_around("<article><h1>A story</h1><div class=\"story-body\"><p>" + prose(1) + "</p><p>"
+        + prose(2) + "</p><p>" + prose(3) + "</p></div></article>");
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.status, PageStatus::article);
+    EXPECT_EQ(page.body, prose(1) + "\n\n" + prose(2) + "\n\n" + prose(3));
+    EXPECT_FALSE(contains(page.body, "Most read"));
+    EXPECT_FALSE(contains(page.body, "Copyright"));
+}
+
+TEST(Extract, DropsRecruitmentNoticeInsideContent)
+{
+    const std::string notice = "<div class=\"wp-block-group box-17\"><p><em>The Valley Times is looking for local "
+        "correspondents. Send your CV and a cover letter to jobs@valley-times.example.</em></p></div>";
+    const std::string html = page_around("<article><div class=\"entry-content\"><p>" + prose(1) + "</p><p>" + prose(2)
+        + "</p>" + notice + "</div></article>");
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.body, prose(1) + "\n\n" + prose(2));
+}
+
+TEST(Extract, KeepsBodyParagraphThatMerelyMentionsANewsletter)
+{
+    const std::string mention = "The mayor said the council would subscribe to the regional newsletter of the water "
+        "board, because residents had asked for earlier warnings, and that the costs were small.";
+    const std::string html = page_around("<article><div class=\"entry-content\"><p>" + prose(1) + "</p><p>" + mention
+        + "</p><p>" + prose(2) + "</p></div></article>");
+    EXPECT_TRUE(contains(extract(html).body, mention));
+}
+
+TEST(Extract, DropsSeeAlsoListInsideContent)
+{
+    const std::string related = "<h3>Siehe auch</h3><ul><li><a href=\"/x\">Ein anderer Artikel über das Tal</a></li>"
+        "<li><a href=\"/y\">Noch ein Artikel über den Rat</a></li><li><a href=\"/z\">Und ein dritter Artikel</a></li></ul>";
+    const std::string html = page_around("<article><div class=\"entry-content\"><p>" + prose(1) + "</p><p>" + prose(2)
+        + "</p>" + related + "</div></article>");
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.body, prose(1) + "\n\n" + prose(2));
+}
+
+TEST(Extract, SplitsBrBrTextIntoParagraphs)
+{
+    const std::string html = page_around("<div class=\"k2\">" + prose(1) + "<br><br>" + prose(2) + "<br>\n<br>" + prose(3)
+        + "</div>");
+    EXPECT_EQ(extract(html).body, prose(1) + "\n\n" + prose(2) + "\n\n" + prose(3));
+}
+
+TEST(Extract, FindsBodyInDivOnlyLayoutWithMeaninglessClassNames)
+{
+    std::string body;
+    for (int i = 1; i <= 4; ++i)
+        body += "<div class=\"x9f" + std::to_string(i) + "\">" + prose(i) + "</div>";
+    std::string chrome;
+    for (int i = 0; i < 8; ++i)
+        chrome += "<div class=\"q7\"><a href=\"/s" + std::to_string(i) + "\">Section " + std::to_string(i) + "</a></div>";
+    const std::string html = "<html><body><div class=\"a1\">" + chrome + "</div><div class=\"b2\"><div class=\"c3\">"
+        + body + "</div></div><div class=\"d4\">" + chrome + "</div></body></html>";
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.body, prose(1) + "\n\n" + prose(2) + "\n\n" + prose(3) + "\n\n" + prose(4));
+}
+
+TEST(Extract, DropsCommentSectionAfterItsHeading)
+{
+    const std::string comments = "<h2>Top Rated Comments</h2><div><p>I could not disagree more with the council, which "
+        "has ignored the residents for years, and I will say so at the next meeting of the board.</p><p>Exactly, and the "
+        "plan is far too expensive for a valley of this size, as anyone who lives here knows very well.</p></div>";
+    const std::string html = page_around("<div class=\"main\"><h1>A story</h1><p>" + prose(1) + "</p><p>" + prose(2)
+        + "</p>" + comments + "</div>");
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.body, prose(1) + "\n\n" + prose(2));
+}
+
+TEST(Extract, DropsTeaserCardsOfOtherStoriesAfterTheArticle)
+{
+    std::string cards;
+    for (int i = 0; i < 4; ++i) {
+        cards += "<div class=\"card\"><h3><a href=\"/story" + std::to_string(i) + "\">Headline of another story number "
+            + std::to_string(i) + "</a></h3><p>A teaser that says what the other story is about, in a sentence of its "
+            "own, with a full stop at the end.</p></div>";
+    }
+    const std::string html = page_around("<div class=\"main\"><div class=\"text\"><p>" + prose(1) + "</p><p>" + prose(2)
+        + "</p></div><div class=\"more\">" + cards + "</div></div>");
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.body, prose(1) + "\n\n" + prose(2));
+}
+
+TEST(Extract, KeepsSubheadingsListsAndQuotesInReadingOrder)
+{
+    const std::string html = page_around("<article><div class=\"article-body\"><p>" + prose(1)
+        + "</p><h2>What happens next</h2><p>" + prose(2) + "</p><ul><li>First point of the plan.</li><li>Second point of "
+        "the plan.</li></ul><blockquote><p>" + prose(3) + "</p></blockquote><p>" + prose(4) + "</p></div></article>");
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.body, prose(1) + "\n\nWhat happens next\n\n" + prose(2)
+        + "\n\nFirst point of the plan.\n\nSecond point of the plan.\n\n" + prose(3) + "\n\n" + prose(4));
+}
+
+TEST(Extract, RendersSanitizedBodyHtmlWithAbsoluteLinks)
+{
+    const std::string html = page_around("<article><div class=\"entry-content\"><p onclick=\"x()\">" + prose(1)
+        + " See <a href=\"/report.pdf\" style=\"color:red\">the report</a>.</p><h2>Next</h2><p>" + prose(2)
+        + "<script>alert(1)</script></p><ol><li>One</li><li>Two</li></ol><p>" + prose(3) + "</p>"
+        "<figure><img src=\"img/map.png\" alt=\"Map\"><figcaption>The valley seen from the north.</figcaption></figure><p>"
+        + prose(4) + "</p></div></article>");
+    parse::ExtractOptions options;
+    options.url = "https://valley-times.example/2024/05/story.html";
+    const ExtractedPage page = extract(html, options);
+    EXPECT_TRUE(contains(page.body_html, "<a href=\"https://valley-times.example/report.pdf\">the report</a>"));
+    EXPECT_TRUE(contains(page.body_html, "<h2>Next</h2>"));
+    EXPECT_TRUE(contains(page.body_html, "<ol><li>One</li><li>Two</li></ol>"));
+    EXPECT_TRUE(contains(page.body_html, "<figure><img src=\"https://valley-times.example/2024/05/img/map.png\" alt=\"Map\">"
+                                         "<figcaption>The valley seen from the north.</figcaption></figure>"));
+    EXPECT_FALSE(contains(page.body_html, "onclick"));
+    EXPECT_FALSE(contains(page.body_html, "style"));
+    EXPECT_FALSE(contains(page.body_html, "alert"));
+    EXPECT_FALSE(contains(page.body, "The valley seen from the north.")); // captions: body_html only by default
+    options.captions = parse::CaptionText::body_too;
+    EXPECT_TRUE(contains(extract(html, options).body, "The valley seen from the north."));
+}
+
+TEST(Extract, DropsTitleRepeatedAsFirstHeading)
+{
+    const std::string html = page_around("<div class=\"post\"><h1>Valley council delays the bridge</h1><p>" + prose(1)
+        + "</p><p>" + prose(2) + "</p></div>", "<meta property=\"og:title\" content=\"Valley council delays the bridge\">");
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.title, "Valley council delays the bridge");
+    EXPECT_EQ(page.body, prose(1) + "\n\n" + prose(2));
+}
+
+TEST(Extract, DropsBylineAndDatelineAboveTheText)
+{
+    const std::string html = page_around("<div class=\"story\"><p>By Anna Berg</p><p>Updated at 1:23 p.m.</p><p>"
+        + prose(1) + "</p><p>" + prose(2) + "</p></div>");
+    EXPECT_EQ(extract(html).body, prose(1) + "\n\n" + prose(2));
+}
+
+TEST(Extract, KeepsALinkHeavySentenceBetweenParagraphs)
+{
+    const std::string linked = "<p>The <a href=\"/a\">council of the valley</a> met the <a href=\"/b\">water board and "
+        "its engineers</a> on <a href=\"/c\">Tuesday evening in the town hall</a>, and the mayor said it was useful.</p>";
+    const std::string html = page_around("<div class=\"story\"><p>" + prose(1) + "</p>" + linked + "<p>" + prose(2)
+        + "</p></div>");
+    EXPECT_TRUE(contains(extract(html).body, "The council of the valley met the water board and its engineers on"));
+}
