@@ -8,6 +8,7 @@
 #include "core/url.hpp"
 #include "crawl/engine.hpp"
 #include "crawl/reextract.hpp"
+#include "daemon/archive_lock.hpp"
 #include "daemon/context.hpp"
 #include "daemon/control_client.hpp"
 #include "daemon/progress.hpp"
@@ -74,32 +75,23 @@ int finish(const GlobalOptions& global, const Result<crawl::CrawlReport>& outcom
     return outcome->exit_code();
 }
 
-Result<std::vector<store::FeedRecord>> select_feeds(store::Archive& archive, const std::vector<std::string>& selectors, CrawlSelection selection)
+// A daemon holds this archive (daemon/archive_lock.hpp): the crawl is its to run, so that one
+// frontier and one politeness per host serve it. Nullopt when no daemon holds it; else the exit
+// code of the daemon's run, or a refusal when the daemon cannot be reached.
+std::optional<int> hand_to_daemon(const GlobalOptions& global, std::string_view command, const nlohmann::json& arguments)
 {
-    std::vector<store::FeedRecord> feeds;
-    if (!selectors.empty()) {
-        for (const std::string& selector : selectors) {
-            auto feed = require_feed(archive, selector);
-            if (!feed)
-                return feed.error();
-            feeds.push_back(std::move(*feed));
-        }
-        return feeds;
-    }
-    const Timestamp now = now_utc();
-    auto all = selection == CrawlSelection::due ? archive.due_feeds(now) : archive.list_feeds();
-    if (!all)
-        return all.error();
-    for (auto& feed : *all) {
-        if (feed.health == store::FeedHealth::retired)
-            continue;
-        // A feed backing off (errors, Retry-After) is left alone until its time, unless --all.
-        const bool waiting = feed.health != store::FeedHealth::ok && feed.next_fetch && *feed.next_fetch > now;
-        if (selection == CrawlSelection::healthy_or_due && waiting)
-            continue;
-        feeds.push_back(std::move(feed));
-    }
-    return feeds;
+    auto context = load_context(global);
+    if (!context)
+        return std::nullopt; // the direct path reports the configuration error
+    const std::optional<long> daemon = ArchiveLock::holder(context->db_path);
+    if (!daemon)
+        return std::nullopt;
+    if (auto forwarded = forward_to_daemon(global, command, arguments))
+        return *forwarded;
+    return report(Error(Errc::busy, fmt::format("a feedkeeper daemon{} crawls this archive, and its control socket {} does not answer; nothing was crawled "
+                                                "here (two crawlers would share out no host politely): pass the daemon's --socket, or stop it",
+                                                *daemon > 0 ? fmt::format(" (pid {})", *daemon) : std::string(), context->socket_path)),
+        context->db_path);
 }
 
 Result<std::chrono::seconds> max_wait_argument(const std::string& text)
@@ -119,10 +111,13 @@ int run_crawl(const GlobalOptions& global, const CrawlArguments& arguments)
     auto max_wait = max_wait_argument(arguments.max_wait);
     if (!max_wait)
         return report(max_wait.error(), "command line");
+    const CrawlSelection selection = arguments.all ? CrawlSelection::all : arguments.due_only ? CrawlSelection::due : CrawlSelection::healthy_or_due;
+    if (auto handed = hand_to_daemon(global, "crawl",
+            { { "feeds", arguments.feeds }, { "selection", to_string(selection) }, { "max_wait", max_wait->count() } }))
+        return *handed;
     auto prepared = open_for_command(global, store::OpenMode::read_write);
     if (!prepared)
         return report(prepared.error(), "");
-    const CrawlSelection selection = arguments.all ? CrawlSelection::all : arguments.due_only ? CrawlSelection::due : CrawlSelection::healthy_or_due;
     auto feeds = select_feeds(*prepared->archive, arguments.feeds, selection);
     if (!feeds)
         return report(feeds.error(), "crawl");
@@ -146,9 +141,9 @@ int run_recrawl(const GlobalOptions& global, const RecrawlArguments& arguments)
     auto max_wait = max_wait_argument(arguments.max_wait);
     if (!max_wait)
         return report(max_wait.error(), "command line");
-    if (auto forwarded = forward_to_daemon(global, "recrawl",
+    if (auto handed = hand_to_daemon(global, "recrawl",
             { { "all", arguments.all }, { "feeds", arguments.feeds }, { "urls", arguments.urls }, { "max_wait", max_wait->count() } }))
-        return *forwarded;
+        return *handed;
     auto prepared = open_for_command(global, store::OpenMode::read_write);
     if (!prepared)
         return report(prepared.error(), "");

@@ -50,12 +50,6 @@ struct ImportOpmlArguments {
 };
 int run_import_opml(const GlobalOptions&, const ImportOpmlArguments&);
 
-enum class CrawlSelection {
-    healthy_or_due, // default: every healthy feed now (a conditional GET is cheap), failing ones when their back-off ends
-    due,            // --due: only feeds whose scheduled time has come (cron)
-    all,            // --all: every active feed, back-off or not
-};
-
 struct CrawlArguments {
     std::vector<std::string> feeds;
     bool once = false;

@@ -194,6 +194,52 @@ Result<CommandArchive> open_for_command(const GlobalOptions& global, store::Open
     return CommandArchive { std::move(*context), std::move(*archive) };
 }
 
+std::string_view to_string(CrawlSelection selection)
+{
+    switch (selection) {
+    case CrawlSelection::due: return "due";
+    case CrawlSelection::all: return "all";
+    case CrawlSelection::healthy_or_due: return "healthy_or_due";
+    }
+    return "healthy_or_due";
+}
+
+std::optional<CrawlSelection> crawl_selection_from_string(std::string_view text)
+{
+    for (CrawlSelection selection : { CrawlSelection::healthy_or_due, CrawlSelection::due, CrawlSelection::all })
+        if (to_string(selection) == text)
+            return selection;
+    return std::nullopt;
+}
+
+Result<std::vector<store::FeedRecord>> select_feeds(store::Archive& archive, const std::vector<std::string>& selectors, CrawlSelection selection)
+{
+    std::vector<store::FeedRecord> feeds;
+    if (!selectors.empty()) {
+        for (const std::string& selector : selectors) {
+            auto feed = require_feed(archive, selector);
+            if (!feed)
+                return feed.error();
+            feeds.push_back(std::move(*feed));
+        }
+        return feeds;
+    }
+    const Timestamp now = now_utc();
+    auto all = selection == CrawlSelection::due ? archive.due_feeds(now) : archive.list_feeds();
+    if (!all)
+        return all.error();
+    for (auto& feed : *all) {
+        if (feed.health == store::FeedHealth::retired)
+            continue;
+        // A feed backing off (errors, Retry-After) is left alone until its time, unless --all.
+        const bool waiting = feed.health != store::FeedHealth::ok && feed.next_fetch && *feed.next_fetch > now;
+        if (selection == CrawlSelection::healthy_or_due && waiting)
+            continue;
+        feeds.push_back(std::move(feed));
+    }
+    return feeds;
+}
+
 Result<store::FeedRecord> require_feed(store::Archive& archive, const std::string& selector)
 {
     auto found = archive.find_feed(selector);

@@ -57,4 +57,17 @@ Result<HttpHeaders> parse_header_arguments(const std::vector<std::string>& texts
 // Resolves a FEED argument (id, URL or name) or fails with a clear error.
 Result<store::FeedRecord> require_feed(store::Archive&, const std::string& selector);
 
+enum class CrawlSelection {
+    healthy_or_due, // default: every healthy feed now (a conditional GET is cheap), failing ones when their back-off ends
+    due,            // --due: only feeds whose scheduled time has come (cron)
+    all,            // --all: every active feed, back-off or not
+};
+
+std::string_view to_string(CrawlSelection);
+std::optional<CrawlSelection> crawl_selection_from_string(std::string_view);
+
+// The feeds a crawl polls: the named ones (FEED arguments: every one of them), else the active
+// feeds `selection` picks.
+Result<std::vector<store::FeedRecord>> select_feeds(store::Archive&, const std::vector<std::string>& selectors, CrawlSelection);
+
 } // namespace feedkeeper::daemon

@@ -223,8 +223,8 @@ asio::awaitable<std::vector<nlohmann::json>> Service::handle(const nlohmann::jso
             co_return std::vector<nlohmann::json> { error_reply(text.error().message, m_context.db_path, 1) };
         co_return std::vector<nlohmann::json> { output_reply(*text, 0) };
     }
-    if (command == "recrawl")
-        co_return co_await recrawl(arguments);
+    if (command == "recrawl" || command == "crawl")
+        co_return co_await crawl_request(command, arguments);
     if (command == "reextract") {
         auto outcome = co_await crawl::reextract(m_runtime, ascii_lower(arguments.value("host", std::string())));
         std::vector<nlohmann::json> replies;
@@ -242,37 +242,33 @@ asio::awaitable<std::vector<nlohmann::json>> Service::handle(const nlohmann::jso
     co_return std::vector<nlohmann::json> { error_reply("unknown control command '" + command + "'", "control socket", 2) };
 }
 
-asio::awaitable<std::vector<nlohmann::json>> Service::recrawl(const nlohmann::json& arguments)
+asio::awaitable<std::vector<nlohmann::json>> Service::crawl_request(const std::string& command, const nlohmann::json& arguments)
 {
-    std::vector<nlohmann::json> replies;
-    const bool all = arguments.value("all", false);
+    // `crawl` from a CLI next to the daemon (its selection of feeds, every due job when no feed is
+    // named) or `recrawl` (every feed with --all, the named ones, pages by URL): both run in the
+    // daemon's own frontier, their items first on their hosts, politely.
     const auto selectors = arguments.value("feeds", std::vector<std::string> {});
+    const bool all = arguments.value("all", false);
+    const auto selection = command == "crawl" ? crawl_selection_from_string(arguments.value("selection", std::string("healthy_or_due")))
+                                              : std::optional<CrawlSelection>(CrawlSelection::all);
+    if (!selection)
+        co_return std::vector<nlohmann::json> { error_reply("unknown feed selection", command, exit_usage) };
     crawl::CrawlScope scope;
     scope.urls = arguments.value("urls", std::vector<std::string> {});
-    scope.all_jobs = all;
+    scope.all_jobs = command == "crawl" ? selectors.empty() : all;
+    scope.ignore_recorded_pauses = command == "crawl" && *selection == CrawlSelection::all;
     scope.max_wait = std::chrono::seconds(std::clamp<std::int64_t>(arguments.value("max_wait", std::int64_t { 60 }), 0, 86'400));
+    const bool every_feed = command == "crawl" || all;
     auto selected = co_await m_runtime.store([&](store::Archive& archive) -> Result<std::vector<store::FeedRecord>> {
-        std::vector<store::FeedRecord> list;
-        if (all) {
-            auto every = archive.list_feeds();
-            if (!every)
-                return every.error();
-            for (auto& feed : *every)
-                if (feed.health != store::FeedHealth::retired)
-                    list.push_back(std::move(feed));
-        }
-        for (const std::string& selector : selectors) {
-            auto feed = require_feed(archive, selector);
-            if (!feed)
-                return feed.error();
-            list.push_back(std::move(*feed));
-        }
-        return list;
+        if (!selectors.empty() || every_feed)
+            return select_feeds(archive, selectors, *selection);
+        return std::vector<store::FeedRecord> {};
     });
     if (!selected)
-        co_return std::vector<nlohmann::json> { error_reply(selected.error().message, "recrawl", exit_code_for(selected.error())) };
+        co_return std::vector<nlohmann::json> { error_reply(selected.error().message, command, exit_code_for(selected.error())) };
     scope.feeds = std::move(*selected);
     const crawl::CrawlReport report = co_await m_engine.request(std::move(scope));
+    std::vector<nlohmann::json> replies;
     for (const auto& failure : report.failures)
         replies.push_back(error_reply(failure.what, failure.where));
     std::string text;

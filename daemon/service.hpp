@@ -29,7 +29,7 @@ private:
     asio::awaitable<void> watchdog_loop(std::chrono::microseconds interval);
     asio::awaitable<void> shutdown();
     asio::awaitable<std::vector<nlohmann::json>> handle(const nlohmann::json& request);
-    asio::awaitable<std::vector<nlohmann::json>> recrawl(const nlohmann::json& arguments);
+    asio::awaitable<std::vector<nlohmann::json>> crawl_request(const std::string& command, const nlohmann::json& arguments);
     Result<void> reload();
     void wait_for_signals();
     void update_status();
