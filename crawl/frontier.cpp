@@ -45,22 +45,22 @@ bool Frontier::push(WorkItem item, const HostGate& gate)
     const HostId id = host_id->second;
     Host& host = m_hosts.at(id);
     const DueOrder order { item.priority, item.rank, ++m_sequence, key };
+    const bool had_due = !host.due.empty();
+    const SteadyTime item_time = item.not_before == SteadyTime {} ? SteadyTime::min() : item.not_before;
     if (item.not_before == SteadyTime {})
-        host.due.insert(order);
+        host.due.push(order);
     else
-        host.waiting.emplace(item.not_before, order);
-    m_items.emplace(key, Stored { std::move(item), order, false });
+        host.waiting.push({ item.not_before, order });
+    m_items.emplace(key, Stored { std::move(item), order, id, false });
     ++m_queued;
-    schedule(id, host, gate);
+    schedule_if_earlier(id, host, had_due, item_time, gate);
     return true;
 }
 
 void Frontier::promote_due(Host& host, SteadyTime now)
 {
-    while (!host.waiting.empty() && host.waiting.begin()->first <= now) {
-        host.due.insert(host.waiting.begin()->second);
-        host.waiting.erase(host.waiting.begin());
-    }
+    while (!host.waiting.empty() && host.waiting.top().at <= now)
+        host.due.push(host.waiting.pop().order);
 }
 
 void Frontier::drop_if_empty(HostId id, Host& host)
@@ -72,9 +72,19 @@ void Frontier::drop_if_empty(HostId id, Host& host)
     m_hosts.erase(id); // `host` dangles from here on
 }
 
+void Frontier::schedule_if_earlier(HostId id, Host& host, bool had_due, SteadyTime item_time, const HostGate& gate)
+{
+    // A host on the heap keeps its entry unless the new item is due before it: most pushes then
+    // cost no heap entry (a heap full of stale entries costs memory and every pop's log factor).
+    if (host.scheduled && !host.parked && (had_due || item_time >= *host.scheduled))
+        return;
+    schedule(id, host, gate);
+}
+
 void Frontier::schedule(HostId id, Host& host, const HostGate& gate)
 {
     ++host.version; // whatever entry it had on the heap is stale now
+    host.scheduled.reset();
     if (host.due.empty() && host.waiting.empty()) {
         host.parked = false;
         m_parked.erase(id);
@@ -91,8 +101,9 @@ void Frontier::schedule(HostId id, Host& host, const HostGate& gate)
     }
     host.parked = false;
     m_parked.erase(id);
-    const SteadyTime item_time = host.due.empty() ? host.waiting.begin()->first : SteadyTime::min();
-    m_ready.push({ std::max(gate_time, item_time), host.last_turn, id, host.version });
+    const SteadyTime item_time = host.due.empty() ? host.waiting.top().at : SteadyTime::min();
+    host.scheduled = std::max(gate_time, item_time);
+    m_ready.push({ *host.scheduled, host.last_turn, id, host.version });
 }
 
 std::optional<WorkItem> Frontier::pop(SteadyTime now, const HostGate& gate)
@@ -108,14 +119,14 @@ std::optional<WorkItem> Frontier::pop(SteadyTime now, const HostGate& gate)
             return std::nullopt;
         m_ready.pop();
         ++host->version; // this entry is used up; schedule() makes the next one
+        host->scheduled.reset();
         promote_due(*host, now);
         const SteadyTime gate_time = gate.ready_at(host->name);
         if (host->due.empty() || gate_time > now) {
             schedule(top.host, *host, gate); // its items' time, or the gate's new time, or parked
             continue;
         }
-        const DueOrder first = *host->due.begin();
-        host->due.erase(host->due.begin());
+        const DueOrder first = host->due.pop();
         Stored& stored = m_items.at(first.key);
         stored.running = true;
         ++host->running;
@@ -123,7 +134,7 @@ std::optional<WorkItem> Frontier::pop(SteadyTime now, const HostGate& gate)
         --m_queued;
         host->last_turn = ++m_turn;
         schedule(top.host, *host, gate); // another connection may be free
-        return stored.item;
+        return std::move(stored.item); // a running item is known by its key and host id only
     }
     return std::nullopt;
 }
@@ -133,19 +144,21 @@ void Frontier::finish(const WorkItem& item, const HostGate& gate)
     auto stored = m_items.find(ItemKey { item.kind, item.id });
     if (stored == m_items.end() || !stored->second.running)
         return;
+    const HostId id = stored->second.host;
     m_items.erase(stored);
     --m_running;
-    if (auto id = m_host_ids.find(item.host); id != m_host_ids.end()) {
-        Host& host = m_hosts.at(id->second);
-        --host.running;
-        schedule(id->second, host, gate);
+    if (Host* host = find_host(id)) {
+        --host->running;
+        schedule(id, *host, gate);
     }
     // A slot freed: hosts waiting for one (on this host's domain, or queued behind its transfer)
     // may go now. Parked hosts are few: only those whose domain budget is spent.
-    const std::vector<HostId> parked(m_parked.begin(), m_parked.end());
-    for (HostId id : parked)
-        if (Host* host = find_host(id))
-            schedule(id, *host, gate);
+    if (!m_parked.empty()) {
+        const std::vector<HostId> parked(m_parked.begin(), m_parked.end());
+        for (HostId parked_id : parked)
+            if (Host* host = find_host(parked_id))
+                schedule(parked_id, *host, gate);
+    }
 }
 
 bool Frontier::promote(WorkKind kind, std::int64_t id, Priority priority, const HostGate& gate)
@@ -153,19 +166,15 @@ bool Frontier::promote(WorkKind kind, std::int64_t id, Priority priority, const 
     auto stored = m_items.find(ItemKey { kind, id });
     if (stored == m_items.end() || stored->second.running)
         return false;
-    const HostId host_id = m_host_ids.at(stored->second.item.host);
+    const HostId host_id = stored->second.host;
     Host& host = m_hosts.at(host_id);
     DueOrder& order = stored->second.order;
-    if (host.due.erase(order) == 0)
-        for (auto it = host.waiting.begin(); it != host.waiting.end(); ++it)
-            if (it->second.key == order.key) {
-                host.waiting.erase(it);
-                break;
-            }
+    if (!host.due.remove([&](const DueOrder& queued) { return queued.key == order.key; }))
+        host.waiting.remove([&](const Waiting& queued) { return queued.order.key == order.key; });
     order.priority = std::min(order.priority, priority);
     stored->second.item.priority = order.priority;
     stored->second.item.not_before = {};
-    host.due.insert(order);
+    host.due.push(order);
     schedule(host_id, host, gate);
     return true;
 }

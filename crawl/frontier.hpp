@@ -14,13 +14,13 @@
 // Threading: one thread (the io thread).
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
-#include <map>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <queue>
-#include <set>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -120,15 +120,58 @@ private:
                 return rank < other.rank;
             return sequence < other.sequence;
         }
+        bool operator>(const DueOrder& other) const { return other < *this; }
+    };
+    // A binary min-heap in a vector: a host's queue is short (the engine claims a few dozen of its
+    // jobs at a time), so no node per item is allocated, and the front is O(1).
+    template <class T>
+    class MinHeap {
+    public:
+        bool empty() const { return m_items.empty(); }
+        std::size_t size() const { return m_items.size(); }
+        const T& top() const { return m_items.front(); }
+        void push(T value)
+        {
+            m_items.push_back(std::move(value));
+            std::push_heap(m_items.begin(), m_items.end(), std::greater<> {});
+        }
+        T pop()
+        {
+            std::pop_heap(m_items.begin(), m_items.end(), std::greater<> {});
+            T value = std::move(m_items.back());
+            m_items.pop_back();
+            return value;
+        }
+        // Removes the first element `matches`; false when none does.
+        template <class Predicate>
+        bool remove(Predicate matches)
+        {
+            auto it = std::find_if(m_items.begin(), m_items.end(), matches);
+            if (it == m_items.end())
+                return false;
+            m_items.erase(it);
+            std::make_heap(m_items.begin(), m_items.end(), std::greater<> {});
+            return true;
+        }
+        void clear() { m_items.clear(); }
+
+    private:
+        std::vector<T> m_items;
+    };
+    struct Waiting { // an item whose own time has not come
+        SteadyTime at;
+        DueOrder order;
+        bool operator>(const Waiting& other) const { return at != other.at ? at > other.at : other.order < order; }
     };
     struct Host {
         std::string name;
-        std::set<DueOrder> due;
-        std::multimap<SteadyTime, DueOrder> waiting; // by not-before time
+        MinHeap<DueOrder> due;
+        MinHeap<Waiting> waiting;
         std::size_t running = 0;
         std::uint64_t version = 0;   // heap entries of older versions are stale
         std::uint64_t last_turn = 0; // when it was last given a turn: ties go to the one waiting longest
         bool parked = false;
+        std::optional<SteadyTime> scheduled; // the time of its live heap entry, if it has one
     };
     struct HeapEntry {
         SteadyTime time;
@@ -140,6 +183,7 @@ private:
     struct Stored {
         WorkItem item;
         DueOrder order;
+        HostId host = 0;
         bool running = false;
     };
 
@@ -147,6 +191,9 @@ private:
     void promote_due(Host&, SteadyTime now);
     // Puts the host on the heap at its current time, parks it, or forgets it when it is empty.
     void schedule(HostId, Host&, const HostGate&);
+    // After an item due at `item_time` was added: the host's entry moves only if the item makes
+    // it earlier (not when the host had due items already: then its gate decides its time).
+    void schedule_if_earlier(HostId, Host&, bool had_due, SteadyTime item_time, const HostGate&);
     void drop_if_empty(HostId, Host&);
     void discard_stale_tops();
 
