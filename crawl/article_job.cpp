@@ -87,8 +87,8 @@ asio::awaitable<Result<ExtractedPage>> extract_response(Runtime& runtime, SitePr
     co_return co_await run_on(runtime.cpu, [&] { return parse::extract_page(response.body, options); });
 }
 
-asio::awaitable<JobResult> run_article_job(Runtime& runtime, const Config& config, SiteProfileCache& profiles, store::Job job, const store::FeedRecord* feed,
-    std::chrono::milliseconds max_host_wait)
+asio::awaitable<JobResult> run_article_job(Runtime& runtime, const Config& config, SiteProfileCache& profiles, ArticleSaver& saver, store::Job job,
+    const store::FeedRecord* feed, std::chrono::milliseconds max_host_wait)
 {
     fetch::FetchRequest request = request_for(config, job.url, feed);
     if (job.kind == store::JobKind::manual && request.address_policy != fetch::AddressPolicy::allow_private) {
@@ -123,8 +123,10 @@ asio::awaitable<JobResult> run_article_job(Runtime& runtime, const Config& confi
     input.job_id = job.id;
     input.entry_id = job.entry_id;
     input.recheck_ages = config.schedule.recheck_ages;
-    auto saved = co_await runtime.store([&](store::Archive& archive) { return archive.save_article(input); });
-    profiles.invalidate(url_host(input.response.final_url.empty() ? job.url : input.response.final_url));
+    const PageStatus page_status = input.page.status;
+    auto prepared = co_await run_on(runtime.cpu, [&] { return std::make_shared<const store::PreparedArticle>(store::Archive::prepare_article(std::move(input))); });
+    auto saved = co_await saver.save(prepared);
+    profiles.invalidate(prepared->host);
     if (!saved) {
         const JobVerdict verdict = judge_storage_error(saved.error());
         if (verdict.action == JobAction::cancelled)
@@ -135,9 +137,9 @@ asio::awaitable<JobResult> run_article_job(Runtime& runtime, const Config& confi
         co_await runtime.store([&](store::Archive& archive) { return archive.release_job(job.id); });
         co_return JobResult { JobResult::Kind::storage_failed, saved.error().message, std::nullopt };
     }
-    if (input.page.status != PageStatus::article) {
-        log_event(LogLevel::notice, "article.not_stored", { { "url", job.url }, { "status", to_string(input.page.status) },
-            { "hint", input.page.status == PageStatus::consent_wall ? "set cookies for this feed to pass the consent wall" : "" } });
+    if (page_status != PageStatus::article) {
+        log_event(LogLevel::notice, "article.not_stored", { { "url", job.url }, { "status", to_string(page_status) },
+            { "hint", page_status == PageStatus::consent_wall ? "set cookies for this feed to pass the consent wall" : "" } });
         co_return JobResult { JobResult::Kind::not_article, {}, std::nullopt };
     }
     log_event(LogLevel::info, "article.stored", { { "article", saved->article_id }, { "revision", saved->revision }, { "url", job.url },

@@ -1,9 +1,11 @@
 // crawl/article_job.hpp — one article job: fetch the page politely, extract it on the CPU pool with
-// its host's learned template, store it (capture, article, revision, next check and the job's
-// removal in one transaction). What a failure means for the job is decisions.hpp's.
+// its host's learned template, prepare it there too (compress, hash), store it (capture, article,
+// revision, next check and the job's removal in one transaction, shared with the other articles
+// ready at that moment). What a failure means for the job is decisions.hpp's.
 // Threading: a coroutine on Runtime::io; extraction hops to cpu, archive calls to store.
 #pragma once
 
+#include "crawl/article_saver.hpp"
 #include "crawl/runtime.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -47,7 +49,7 @@ private:
 asio::awaitable<Result<ExtractedPage>> extract_response(Runtime&, SiteProfileCache&, const HttpResponse&);
 
 // `feed`: the feed that brought the job (its headers, cookies and address policy), if any.
-asio::awaitable<JobResult> run_article_job(Runtime&, const Config&, SiteProfileCache&, store::Job, const store::FeedRecord* feed,
+asio::awaitable<JobResult> run_article_job(Runtime&, const Config&, SiteProfileCache&, ArticleSaver&, store::Job, const store::FeedRecord* feed,
     std::chrono::milliseconds max_host_wait);
 
 } // namespace feedkeeper::crawl

@@ -35,6 +35,7 @@ Engine::Engine(Runtime& runtime, Mode mode)
     , m_tasks(runtime.io.get_executor())
     , m_wakeup(runtime.io)
     , m_random(std::random_device {}())
+    , m_saver(runtime)
     , m_worker(process_token())
 {
     if (mode == Mode::continuous) {
@@ -245,7 +246,7 @@ asio::awaitable<bool> Engine::run_job(const WorkItem& item, const Config& config
     }
     const store::Job job = found->second;
     const store::FeedRecord* feed = job.feed_id ? co_await feed_record(*job.feed_id) : nullptr;
-    const JobResult result = co_await run_article_job(m_runtime, config, m_profiles, job, feed, 0ms);
+    const JobResult result = co_await run_article_job(m_runtime, config, m_profiles, m_saver, job, feed, 0ms);
     CrawlReport outcome;
     std::optional<CrawlReport::Deferred> deferred;
     switch (result.kind) {

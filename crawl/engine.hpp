@@ -121,6 +121,7 @@ private:
     asio::steady_timer m_wakeup;
     std::mt19937_64 m_random;
     SiteProfileCache m_profiles;
+    ArticleSaver m_saver;
     ProgressCallback m_progress;
     OutcomeCallback m_outcome;
     std::string m_worker; // this process's token in the archive's leases

@@ -108,6 +108,12 @@ public:
     // One transaction: capture, article, revision (when the cleaned text changed), duplicate
     // links, entry link, site counts, the next revision check, and the job removed from the queue.
     Result<ArticleSaveResult> save_article(const ArticleInput&);
+    // The same in two steps: prepare on any thread (pure, no archive access), then store many in
+    // one transaction: one commit (one fsync) for all, each article in a savepoint of its own,
+    // so one that fails leaves the others stored. The outer Result fails when nothing was
+    // stored (the commit failed: a full disk); the inner ones say how each article fared.
+    static PreparedArticle prepare_article(ArticleInput);
+    Result<std::vector<Result<ArticleSaveResult>>> save_articles(const std::vector<const PreparedArticle*>&);
     // The article known under `url` (any of its normalised addresses), if archived.
     Result<std::optional<ArticleRecord>> find_article(const std::string& url);
     // A recheck found the page gone (404/410): recorded, never deleted. False if not archived.

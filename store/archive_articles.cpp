@@ -28,7 +28,6 @@ std::optional<std::int64_t> article_for_key(Archive::Impl& impl, const std::stri
 PreparedCapture prepare_capture(const HttpResponse& response, std::string_view kind)
 {
     PreparedCapture capture;
-    capture.response = &response;
     capture.kind = std::string(kind);
     capture.request_headers = headers_to_json(response.request_headers);
     capture.response_headers = headers_to_json(response.headers);
@@ -37,9 +36,8 @@ PreparedCapture prepare_capture(const HttpResponse& response, std::string_view k
     return capture;
 }
 
-std::int64_t insert_capture(Archive::Impl& impl, const PreparedCapture& capture)
+std::int64_t insert_capture(Archive::Impl& impl, const HttpResponse& response, const PreparedCapture& capture)
 {
-    const HttpResponse& response = *capture.response;
     auto insert = impl.statement(
         "INSERT INTO captures (kind, url, final_url, status, http_version, request_headers, response_headers, remote_ip,"
         " fetched_at, body_size, body_sha256, body_zstd)"
@@ -64,7 +62,7 @@ Result<std::int64_t> Archive::save_capture(const HttpResponse& response, std::st
 {
     const PreparedCapture capture = prepare_capture(response, kind);
     try {
-        return insert_capture(*m_impl, capture);
+        return insert_capture(*m_impl, response, capture);
     } catch (const SQLite::Exception& exception) {
         return to_error(exception, "storing the capture of " + response.url);
     }

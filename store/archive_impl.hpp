@@ -70,17 +70,8 @@ HttpHeaders headers_from_json(const std::string&);
 std::string strings_to_json(const std::vector<std::string>&);
 std::vector<std::string> strings_from_json(const std::string&);
 
-// A capture ready to insert: everything costly (JSON, SHA-256, zstd) done before the write lock.
-struct PreparedCapture {
-    const HttpResponse* response = nullptr;
-    std::string kind;
-    std::string request_headers;
-    std::string response_headers;
-    std::string sha256;
-    std::string body_zstd;
-};
 PreparedCapture prepare_capture(const HttpResponse&, std::string_view kind);
-std::int64_t insert_capture(Archive::Impl&, const PreparedCapture&); // throws SQLite::Exception
+std::int64_t insert_capture(Archive::Impl&, const HttpResponse&, const PreparedCapture&); // throws SQLite::Exception
 
 std::string compress(std::string_view);
 Result<std::string> decompress(std::string_view, std::size_t max_bytes);

@@ -175,106 +175,156 @@ std::optional<Timestamp> next_check(Timestamp first_seen, const std::vector<std:
 
 } // namespace
 
+PreparedArticle Archive::prepare_article(ArticleInput input)
+{
+    PreparedArticle prepared;
+    prepared.fetched_url = input.response.final_url.empty() ? input.requested_url : input.response.final_url;
+    prepared.fetched_at = input.response.fetched_at == Timestamp {} ? now_utc() : input.response.fetched_at;
+    if (!input.capture_id)
+        prepared.capture = prepare_capture(input.response, "article");
+    prepared.keys = identity_keys(input, prepared.fetched_url);
+    prepared.is_article = input.page.status == PageStatus::article && !input.page.body.empty();
+    if (prepared.is_article) {
+        prepared.sha256 = sha256_hex(input.page.body);
+        prepared.simhash = simhash(input.page.body);
+    }
+    prepared.host = url_host(prepared.fetched_url);
+    prepared.input = std::move(input);
+    return prepared;
+}
+
+namespace {
+
+// Writes one prepared article inside the caller's transaction. Throws SQLite::Exception.
+ArticleSaveResult write_article(Archive::Impl& impl, const PreparedArticle& prepared)
+{
+    const ArticleInput& input = prepared.input;
+    const ExtractedPage& page = input.page;
+    const Timestamp now = prepared.fetched_at;
+    const std::vector<std::string>& keys = prepared.keys;
+    const std::string& sha = prepared.sha256;
+    // Capture first: whatever the page turns out to be, its bytes are kept.
+    const std::int64_t capture_id = prepared.capture ? insert_capture(impl, input.response, *prepared.capture) : *input.capture_id;
+    const std::optional<ExistingArticle> existing = find_existing(impl, keys);
+
+    ArticleSaveResult result;
+    if (existing) {
+        result.article_id = existing->id;
+        result.revision = existing->revisions;
+    } else {
+        auto insert = impl.statement(
+            "INSERT INTO articles (normalized_url, url, canonical_url, host, status, http_status, first_seen, last_seen)"
+            " VALUES (:key, :url, :canonical, :host, :status, :http, :now, :now)");
+        insert->bind(":key", keys.front());
+        insert->bind(":url", prepared.fetched_url);
+        bind_text_or_null(insert, ":canonical", page.canonical_url);
+        insert->bind(":host", prepared.host);
+        insert->bind(":status", std::string(to_string(page.status)));
+        insert->bind(":http", static_cast<std::int64_t>(input.response.status));
+        insert->bind(":now", static_cast<std::int64_t>(seconds(now)));
+        insert->exec();
+        result.article_id = impl.db.getLastInsertRowid();
+    }
+
+    const bool changed = prepared.is_article && (!existing || existing->content_sha256 != sha);
+    std::optional<std::int64_t> story = existing ? existing->story_id : std::nullopt;
+    if (changed) {
+        result.revision += 1;
+        result.change = existing ? ArticleChange::revised : ArticleChange::created;
+        insert_revision(impl, page, result.article_id, result.revision, capture_id, now, sha);
+        // A revised text may join a story; once linked, an article stays in its story.
+        if (auto found = find_story(impl, result.article_id, sha, prepared.simhash, result.duplicate_of))
+            story = found;
+        index_simhash(impl, result.article_id, prepared.simhash);
+    } else if (prepared.is_article) {
+        result.change = ArticleChange::unchanged;
+    }
+
+    // `now` may lie in the past (reextract of an old capture): times only move forward.
+    auto update = impl.statement(
+        "UPDATE articles SET last_seen = max(last_seen, :now), last_fetched = max(coalesce(last_fetched, 0), :now),"
+        " url = CASE WHEN :now >= coalesce(last_fetched, 0) THEN :url ELSE url END,"
+        " http_status = CASE WHEN :now >= coalesce(last_fetched, 0) THEN :http ELSE http_status END,"
+        " status = :status, canonical_url = coalesce(:canonical, canonical_url),"
+        " gone_at = CASE WHEN gone_at > :now THEN gone_at ELSE NULL END,"
+        " revision_count = :revisions, content_sha256 = coalesce(:sha, content_sha256),"
+        " last_changed = CASE WHEN :changed THEN :now ELSE last_changed END,"
+        " simhash = CASE WHEN :changed THEN :simhash ELSE simhash END, story_id = :story, checks = checks + 1,"
+        " next_check = CASE WHEN :schedule THEN :next_check ELSE next_check END"
+        " WHERE id = :id");
+    update->bind(":now", static_cast<std::int64_t>(seconds(now)));
+    update->bind(":url", prepared.fetched_url);
+    update->bind(":status", std::string(to_string(page.status)));
+    update->bind(":http", static_cast<std::int64_t>(input.response.status));
+    bind_text_or_null(update, ":canonical", page.canonical_url);
+    update->bind(":revisions", static_cast<std::int64_t>(result.revision));
+    bind_text_or_null(update, ":sha", sha);
+    update->bind(":changed", changed ? 1 : 0);
+    update->bind(":simhash", static_cast<std::int64_t>(prepared.simhash));
+    bind_int_or_null(update, ":story", story);
+    // A fetched article's next revision check, in this transaction: a kill or a busy archive
+    // cannot leave it stored without one. Re-extraction (no ages) leaves the schedule alone.
+    const bool schedule = prepared.is_article && !input.recheck_ages.empty();
+    update->bind(":schedule", schedule ? 1 : 0);
+    bind_time(update, ":next_check", schedule ? next_check(existing ? existing->first_seen : now, input.recheck_ages, now_utc()) : std::nullopt);
+    update->bind(":id", static_cast<std::int64_t>(result.article_id));
+    update->exec();
+
+    auto own = impl.statement("UPDATE captures SET article_id = :article WHERE id = :capture");
+    own->bind(":article", static_cast<std::int64_t>(result.article_id));
+    own->bind(":capture", static_cast<std::int64_t>(capture_id));
+    own->exec();
+    link_keys_and_entries(impl, result.article_id, keys, input.entry_id);
+    if (input.job_id) {
+        // Done: the job leaves the queue in the same transaction that stored its result.
+        auto done = impl.statement("DELETE FROM jobs WHERE id = :id");
+        done->bind(":id", static_cast<std::int64_t>(*input.job_id));
+        done->exec();
+    }
+    record_site_blocks(impl, prepared.host, keys.front(), page.block_fingerprints, now);
+    return result;
+}
+
+} // namespace
+
 Result<ArticleSaveResult> Archive::save_article(const ArticleInput& input)
 {
-    const std::string fetched_url = input.response.final_url.empty() ? input.requested_url : input.response.final_url;
     // Pure work first (hashing, compressing, normalising), so the write lock is held briefly.
-    const ExtractedPage& page = input.page;
-    const Timestamp now = input.response.fetched_at == Timestamp {} ? now_utc() : input.response.fetched_at;
-    std::optional<PreparedCapture> capture;
-    if (!input.capture_id)
-        capture = prepare_capture(input.response, "article");
-    const std::vector<std::string> keys = identity_keys(input, fetched_url);
-    const bool is_article = page.status == PageStatus::article && !page.body.empty();
-    const std::string sha = is_article ? sha256_hex(page.body) : std::string();
-    const std::uint64_t hash = is_article ? simhash(page.body) : 0;
-    const std::string host = url_host(fetched_url);
+    const PreparedArticle prepared = prepare_article(input);
+    auto saved = save_articles({ &prepared });
+    if (!saved)
+        return saved.error();
+    return std::move(saved->front());
+}
+
+Result<std::vector<Result<ArticleSaveResult>>> Archive::save_articles(const std::vector<const PreparedArticle*>& articles)
+{
+    std::vector<Result<ArticleSaveResult>> results;
+    results.reserve(articles.size());
     try {
         Archive::Impl& impl = *m_impl;
         SQLite::Transaction transaction(impl.db, SQLite::TransactionBehavior::IMMEDIATE);
-        // Capture first: whatever the page turns out to be, its bytes are kept.
-        const std::int64_t capture_id = capture ? insert_capture(impl, *capture) : *input.capture_id;
-        const std::optional<ExistingArticle> existing = find_existing(impl, keys);
-
-        ArticleSaveResult result;
-        if (existing) {
-            result.article_id = existing->id;
-            result.revision = existing->revisions;
-        } else {
-            auto insert = impl.statement(
-                "INSERT INTO articles (normalized_url, url, canonical_url, host, status, http_status, first_seen, last_seen)"
-                " VALUES (:key, :url, :canonical, :host, :status, :http, :now, :now)");
-            insert->bind(":key", keys.front());
-            insert->bind(":url", fetched_url);
-            bind_text_or_null(insert, ":canonical", page.canonical_url);
-            insert->bind(":host", host);
-            insert->bind(":status", std::string(to_string(page.status)));
-            insert->bind(":http", static_cast<std::int64_t>(input.response.status));
-            insert->bind(":now", static_cast<std::int64_t>(seconds(now)));
-            insert->exec();
-            result.article_id = impl.db.getLastInsertRowid();
+        for (const PreparedArticle* prepared : articles) {
+            // Each article in a savepoint: one that fails (a constraint, a bug) is undone alone.
+            // A full disk fails the commit below instead, and with it every article of the batch.
+            impl.db.exec("SAVEPOINT article");
+            try {
+                results.push_back(write_article(impl, *prepared));
+                impl.db.exec("RELEASE article");
+            } catch (const SQLite::Exception& exception) {
+                const Error error = to_error(exception, "storing the article " + prepared->fetched_url);
+                if (error.code == Errc::disk_full || error.code == Errc::read_only || error.code == Errc::io || error.code == Errc::corrupt)
+                    throw; // the archive itself is failing: nothing of the batch is kept
+                impl.db.exec("ROLLBACK TO article");
+                impl.db.exec("RELEASE article");
+                results.push_back(error);
+            }
         }
-
-        const bool changed = is_article && (!existing || existing->content_sha256 != sha);
-        std::optional<std::int64_t> story = existing ? existing->story_id : std::nullopt;
-        if (changed) {
-            result.revision += 1;
-            result.change = existing ? ArticleChange::revised : ArticleChange::created;
-            insert_revision(impl, page, result.article_id, result.revision, capture_id, now, sha);
-            // A revised text may join a story; once linked, an article stays in its story.
-            if (auto found = find_story(impl, result.article_id, sha, hash, result.duplicate_of))
-                story = found;
-            index_simhash(impl, result.article_id, hash);
-        } else if (is_article) {
-            result.change = ArticleChange::unchanged;
-        }
-
-        // `now` may lie in the past (reextract of an old capture): times only move forward.
-        auto update = impl.statement(
-            "UPDATE articles SET last_seen = max(last_seen, :now), last_fetched = max(coalesce(last_fetched, 0), :now),"
-            " url = CASE WHEN :now >= coalesce(last_fetched, 0) THEN :url ELSE url END,"
-            " http_status = CASE WHEN :now >= coalesce(last_fetched, 0) THEN :http ELSE http_status END,"
-            " status = :status, canonical_url = coalesce(:canonical, canonical_url),"
-            " gone_at = CASE WHEN gone_at > :now THEN gone_at ELSE NULL END,"
-            " revision_count = :revisions, content_sha256 = coalesce(:sha, content_sha256),"
-            " last_changed = CASE WHEN :changed THEN :now ELSE last_changed END,"
-            " simhash = CASE WHEN :changed THEN :simhash ELSE simhash END, story_id = :story, checks = checks + 1,"
-            " next_check = CASE WHEN :schedule THEN :next_check ELSE next_check END"
-            " WHERE id = :id");
-        update->bind(":now", static_cast<std::int64_t>(seconds(now)));
-        update->bind(":url", fetched_url);
-        update->bind(":status", std::string(to_string(page.status)));
-        update->bind(":http", static_cast<std::int64_t>(input.response.status));
-        bind_text_or_null(update, ":canonical", page.canonical_url);
-        update->bind(":revisions", static_cast<std::int64_t>(result.revision));
-        bind_text_or_null(update, ":sha", sha);
-        update->bind(":changed", changed ? 1 : 0);
-        update->bind(":simhash", static_cast<std::int64_t>(hash));
-        bind_int_or_null(update, ":story", story);
-        // A fetched article's next revision check, in this transaction: a kill or a busy archive
-        // cannot leave it stored without one. Re-extraction (no ages) leaves the schedule alone.
-        const bool schedule = is_article && !input.recheck_ages.empty();
-        update->bind(":schedule", schedule ? 1 : 0);
-        bind_time(update, ":next_check", schedule ? next_check(existing ? existing->first_seen : now, input.recheck_ages, now_utc()) : std::nullopt);
-        update->bind(":id", static_cast<std::int64_t>(result.article_id));
-        update->exec();
-
-        auto own = impl.statement("UPDATE captures SET article_id = :article WHERE id = :capture");
-        own->bind(":article", static_cast<std::int64_t>(result.article_id));
-        own->bind(":capture", static_cast<std::int64_t>(capture_id));
-        own->exec();
-        link_keys_and_entries(impl, result.article_id, keys, input.entry_id);
-        if (input.job_id) {
-            // Done: the job leaves the queue in the same transaction that stored its result.
-            auto done = impl.statement("DELETE FROM jobs WHERE id = :id");
-            done->bind(":id", static_cast<std::int64_t>(*input.job_id));
-            done->exec();
-        }
-        record_site_blocks(impl, host, keys.front(), page.block_fingerprints, now);
         transaction.commit();
-        return result;
+        return results;
     } catch (const SQLite::Exception& exception) {
-        return to_error(exception, "storing the article " + fetched_url);
+        return to_error(exception, articles.size() == 1 ? "storing the article " + articles.front()->fetched_url
+                                                        : fmt::format("storing {} articles", articles.size()));
     }
 }
 

@@ -179,6 +179,30 @@ struct ArticleInput {
     std::vector<std::chrono::seconds> recheck_ages;
 };
 
+// A capture ready to insert: everything costly (JSON, SHA-256, zstd) done before the write lock.
+struct PreparedCapture {
+    std::string kind;
+    std::string request_headers;
+    std::string response_headers;
+    std::string sha256;
+    std::string body_zstd;
+};
+
+// An article ready to store (Archive::prepare_article): everything costly — compressing the
+// capture, hashing and fingerprinting the text, normalising its addresses — done on the caller's
+// thread, so that the one writer only writes.
+struct PreparedArticle {
+    ArticleInput input;
+    std::optional<PreparedCapture> capture; // none when re-extracting a stored capture
+    std::string fetched_url;
+    std::string host;
+    std::vector<std::string> keys; // identity, the preferred first
+    bool is_article = false;
+    std::string sha256;            // of the body, when an article
+    std::uint64_t simhash = 0;
+    Timestamp fetched_at {};
+};
+
 enum class ArticleChange { created, revised, unchanged, not_stored };
 
 struct ArticleSaveResult {
