@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <limits>
 #include <set>
 #include <thread>
 
@@ -167,13 +168,18 @@ void read_config(const Reader& reader, const toml::table& root, Config& config)
 {
     reader.check_keys(root, "", { "store", "fetch", "politeness", "schedule", "daemon", "feed", "parse" });
     if (const auto* store = reader.table(root, "store")) {
-        reader.check_keys(*store, "store.", { "path", "synchronous", "busy_timeout", "keep_captures" });
+        reader.check_keys(*store, "store.", { "path", "synchronous", "busy_timeout", "keep_captures", "max_bytes" });
         config.store_path = reader.text(*store, "store.", "path", config.store_path);
         const std::string synchronous = reader.text(*store, "store.", "synchronous", "full");
         if (synchronous != "full" && synchronous != "normal")
             reader.fail(*store->get("synchronous"), "store.synchronous", "must be \"full\" or \"normal\"");
         config.store.synchronous = synchronous == "full" ? store::Synchronous::full : store::Synchronous::normal;
         config.store.busy_timeout = reader.milliseconds(*store, "store.", "busy_timeout", config.store.busy_timeout);
+        if (const std::int64_t max_bytes = reader.integer(*store, "store.", "max_bytes", 0, 0, std::numeric_limits<std::int64_t>::max()); max_bytes > 0) {
+            if (max_bytes < 1 << 20)
+                reader.fail(*store->get("max_bytes"), "store.max_bytes", "must be 0 (no cap) or at least 1048576 (1 MiB)");
+            config.store.max_bytes = max_bytes;
+        }
         if (const toml::node* keep = store->get("keep_captures")) {
             config.keep_captures = reader.duration(*keep, "store.keep_captures");
             if (config.keep_captures->count() < 86400)

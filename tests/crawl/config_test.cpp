@@ -96,3 +96,16 @@ TEST(Config, ErrorsNameFileLineAndKey)
     ASSERT_FALSE(not_a_url);
     EXPECT_NE(not_a_url.error().message.find("feed.url"), std::string::npos);
 }
+
+TEST(Config, AnArchiveSizeCapIsEitherOffOrAtLeastOneMebibyte)
+{
+    auto off = load("[store]\nmax_bytes = 0\n");
+    ASSERT_TRUE(off) << off.error().message;
+    EXPECT_FALSE(off->store.max_bytes);
+    auto capped = load("[store]\nmax_bytes = 10485760\n");
+    ASSERT_TRUE(capped) << capped.error().message;
+    EXPECT_EQ(capped->store.max_bytes, 10485760);
+    auto tiny = load("[store]\nmax_bytes = 4096\n");
+    ASSERT_FALSE(tiny);
+    EXPECT_NE(tiny.error().message.find("store.max_bytes"), std::string::npos) << tiny.error().message;
+}
