@@ -94,6 +94,8 @@ int Service::run()
 asio::awaitable<void> Service::engine_task()
 {
     if (auto opened = co_await m_engine.open("daemon"); !opened) {
+        if (m_stopping)
+            co_return; // a SIGTERM while it opened: a clean stop, not a failure
         log_event(LogLevel::error, "daemon.failed", { { "error", opened.error().message } });
         m_exit_code = exit_failure;
         co_await shutdown();

@@ -128,7 +128,7 @@ TEST_F(Concurrency, TwoCrawlsAndADaemonOnOneArchiveFetchEveryPageOnce)
     EXPECT_EQ(second.exit_code, 1);
     EXPECT_NE(second.err.find(fmt::format("another feedkeeper daemon (pid {}) runs on the archive", daemon.pid())), std::string::npos) << second.err;
     daemon.signal(SIGTERM);
-    EXPECT_EQ(daemon.wait(10s), 0);
+    EXPECT_EQ(daemon.wait(10s), 0) << daemon.read_stderr();
 }
 
 TEST_F(Concurrency, ACrawlBesideADaemonThatDoesNotAnswerIsRefused)
@@ -143,5 +143,5 @@ TEST_F(Concurrency, ACrawlBesideADaemonThatDoesNotAnswerIsRefused)
     EXPECT_EQ(crawled.exit_code, 1);
     EXPECT_NE(crawled.err.find(fmt::format("a feedkeeper daemon (pid {}) crawls this archive", daemon.pid())), std::string::npos) << crawled.err;
     daemon.signal(SIGTERM);
-    EXPECT_EQ(daemon.wait(10s), 0);
+    EXPECT_EQ(daemon.wait(10s), 0) << daemon.read_stderr();
 }
