@@ -11,16 +11,13 @@ namespace feedkeeper {
 
 namespace {
 
-// "+01:00" or "-0530" with hours 00-23 and minutes 00-59.
+// "+01:00" or "-05:30" with hours 00-23 and minutes 00-59 (RFC 3339 time-numoffset; without
+// the colon date::parse would read "-0530" as something else entirely).
 bool valid_offset(std::string_view offset)
 {
-    std::string hhmm;
-    if (offset.size() == 6 && offset[3] == ':')
-        hhmm = std::string(offset.substr(1, 2)) + std::string(offset.substr(4, 2));
-    else if (offset.size() == 5)
-        hhmm = std::string(offset.substr(1));
-    else
+    if (offset.size() != 6 || offset[3] != ':')
         return false;
+    const std::string hhmm = std::string(offset.substr(1, 2)) + std::string(offset.substr(4, 2));
     if (offset[0] != '+' && offset[0] != '-')
         return false;
     for (char c : hhmm)
