@@ -54,6 +54,7 @@ struct FeedDocument {
     // Publisher's hint for the poll interval: RSS <ttl>, sy:updatePeriod / sy:updateFrequency.
     std::optional<std::chrono::seconds> update_interval;
     std::vector<FeedEntry> entries;
+    bool truncated = false;    // the document had more items than the parser keeps (FeedLimits::max_entries)
 };
 
 std::string_view to_string(FeedFormat);

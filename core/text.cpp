@@ -206,4 +206,26 @@ void append_utf8(std::string& out, char32_t c)
     }
 }
 
+bool has_line_break_or_nul(std::string_view text) { return text.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos; }
+
+std::string strip_control_characters(std::string_view text)
+{
+    const std::string valid = sanitize_utf8(text);
+    std::string out;
+    out.reserve(valid.size());
+    for (std::size_t i = 0; i < valid.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(valid[i]);
+        if (byte < 0x20 && byte != '\n' && byte != '\t')
+            continue;
+        if (byte == 0x7F)
+            continue;
+        if (byte == 0xC2 && i + 1 < valid.size() && static_cast<unsigned char>(valid[i + 1]) <= 0x9F) { // U+0080..U+009F (C1, CSI)
+            ++i;
+            continue;
+        }
+        out += valid[i];
+    }
+    return out;
+}
+
 } // namespace feedkeeper

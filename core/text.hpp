@@ -23,6 +23,13 @@ std::string collapse_whitespace(std::string_view utf8);
 std::string sanitize_utf8(std::string_view);
 bool is_valid_utf8(std::string_view);
 
+// True when `text` holds CR, LF or NUL: what would end or split a header line on the wire.
+bool has_line_break_or_nul(std::string_view text);
+
+// Text from elsewhere made safe for a terminal: invalid UTF-8 becomes U+FFFD, C0 and C1 control
+// characters and DEL are dropped (escape sequences with them), except tab and line feed.
+std::string strip_control_characters(std::string_view);
+
 // Cuts at most `max_bytes` without splitting a UTF-8 sequence.
 std::string_view truncate_utf8(std::string_view, std::size_t max_bytes);
 

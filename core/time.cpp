@@ -9,6 +9,27 @@
 
 namespace feedkeeper {
 
+namespace {
+
+// "+01:00" or "-05:30" with hours 00-23 and minutes 00-59 (RFC 3339 time-numoffset; without
+// the colon date::parse would read "-0530" as something else entirely).
+bool valid_offset(std::string_view offset)
+{
+    if (offset.size() != 6 || offset[3] != ':')
+        return false;
+    const std::string hhmm = std::string(offset.substr(1, 2)) + std::string(offset.substr(4, 2));
+    if (offset[0] != '+' && offset[0] != '-')
+        return false;
+    for (char c : hhmm)
+        if (c < '0' || c > '9')
+            return false;
+    const int hours = (hhmm[0] - '0') * 10 + (hhmm[1] - '0');
+    const int minutes = (hhmm[2] - '0') * 10 + (hhmm[3] - '0');
+    return hours <= 23 && minutes <= 59;
+}
+
+} // namespace
+
 Timestamp now_utc() { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
 std::string format_rfc3339(Timestamp time) { return date::format("%Y-%m-%dT%H:%M:%SZ", time); }
@@ -44,6 +65,10 @@ std::optional<Timestamp> parse_rfc3339(std::string_view text)
     if (normal.ends_with('Z')) {
         in >> date::parse("%Y-%m-%dT%H:%M:%SZ", time);
     } else if (normal.size() > 19) {
+        // date::parse takes any two digits for the offset's hours and minutes: "+99:99" would
+        // shift the time by four days. RFC 3339's time-numoffset is ("+" / "-") 00-23 ":" 00-59.
+        if (!valid_offset(std::string_view(normal).substr(19)))
+            return std::nullopt;
         in >> date::parse("%Y-%m-%dT%H:%M:%S%Ez", time);
     } else {
         in >> date::parse("%Y-%m-%dT%H:%M:%S", time);

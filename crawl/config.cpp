@@ -10,12 +10,23 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
 #include <limits>
 #include <set>
+#include <sys/stat.h>
 #include <thread>
 
 namespace feedkeeper::crawl {
+
+// A configuration is a few kilobytes; this only keeps a wrong --config from being read whole.
+// The control protocol's keepalive_interval (daemon/control_protocol.hpp; crawl/ cannot include daemon/).
+constexpr std::chrono::seconds keepalive_seconds { 5 };
+
+constexpr off_t max_config_bytes = 4 * 1024 * 1024;
 
 std::size_t default_parse_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
 
@@ -142,8 +153,14 @@ public:
         if (!node->is_table())
             fail(*node, fmt::format("{}headers", prefix), "expected a table of header names to values");
         for (const auto& [name, value] : *node->as_table()) {
+            const std::string key = fmt::format("{}headers.{}", prefix, name.str());
             if (!value.is_string())
-                fail(value, fmt::format("{}headers.{}", prefix, name.str()), "expected a string");
+                fail(value, key, "expected a string");
+            // A CR or LF would end the header line and start another on the wire (header injection).
+            if (name.str().empty() || has_line_break_or_nul(name.str()) || name.str().find(':') != std::string_view::npos)
+                fail(value, key, "a header name must be one line without ':'");
+            if (has_line_break_or_nul(value.as_string()->get()))
+                fail(value, key, "a header value must be one line (no CR, LF or NUL)");
             out.push_back({ std::string(name.str()), std::string(value.as_string()->get()) });
         }
         return out;
@@ -242,22 +259,33 @@ void read_config(const Reader& reader, const toml::table& root, Config& config)
             for (const toml::node& age : *ages->as_array())
                 s.recheck_ages.push_back(reader.duration(age, "schedule.recheck_ages"));
         }
+        // Each message points at the line of the key that is set (else the [schedule] table's).
+        const auto at = [&](std::initializer_list<std::string_view> keys) -> const toml::node& {
+            for (std::string_view key : keys)
+                if (const toml::node* node = schedule->get(key))
+                    return *node;
+            return *schedule;
+        };
         if (s.min_interval > s.max_interval)
-            reader.fail(*schedule, "schedule.min_interval", "is larger than schedule.max_interval");
+            reader.fail(at({ "min_interval", "max_interval" }), "schedule.min_interval", fmt::format("({}) is larger than schedule.max_interval ({})",
+                format_duration(s.min_interval), format_duration(s.max_interval)));
         // Floors that keep a typo ("6" meaning 6 s) from turning the daemon into a hammer.
         if (s.min_interval < std::chrono::seconds(60))
-            reader.fail(*schedule, "schedule.min_interval", "must be at least 60s");
+            reader.fail(at({ "min_interval" }), "schedule.min_interval", "must be at least 60s");
         if (s.max_backoff < std::chrono::seconds(60))
-            reader.fail(*schedule, "schedule.max_backoff", "must be at least 60s");
+            reader.fail(at({ "max_backoff" }), "schedule.max_backoff", "must be at least 60s");
         if (s.default_interval < s.min_interval)
-            reader.fail(*schedule, "schedule.default_interval", "is smaller than schedule.min_interval");
+            reader.fail(at({ "default_interval", "min_interval" }), "schedule.default_interval", "is smaller than schedule.min_interval");
         std::sort(s.recheck_ages.begin(), s.recheck_ages.end());
     }
     if (const auto* daemon = reader.table(root, "daemon")) {
-        reader.check_keys(*daemon, "daemon.", { "socket", "metrics_listen", "shutdown_grace" });
+        reader.check_keys(*daemon, "daemon.", { "socket", "metrics_listen", "shutdown_grace", "control_timeout" });
         config.daemon.socket_path = reader.text(*daemon, "daemon.", "socket", config.daemon.socket_path);
         config.daemon.metrics_listen = reader.text(*daemon, "daemon.", "metrics_listen", config.daemon.metrics_listen);
         config.daemon.shutdown_grace = reader.duration(*daemon, "daemon.", "shutdown_grace", config.daemon.shutdown_grace);
+        config.daemon.control_timeout = reader.duration(*daemon, "daemon.", "control_timeout", config.daemon.control_timeout);
+        if (config.daemon.control_timeout < 2 * keepalive_seconds)
+            reader.fail(*daemon->get("control_timeout"), "daemon.control_timeout", fmt::format("must be at least {}s (the daemon sends a line every {}s)", 2 * keepalive_seconds.count(), keepalive_seconds.count()));
     }
     if (const auto* parse = reader.table(root, "parse")) {
         reader.check_keys(*parse, "parse.", { "threads" });
@@ -282,6 +310,8 @@ void read_config(const Reader& reader, const toml::table& root, Config& config)
             }
             feed.headers = reader.headers(table, "feed.");
             feed.cookies = reader.text(table, "feed.", "cookies", "");
+            if (has_line_break_or_nul(feed.cookies))
+                reader.fail(*table.get("cookies"), "feed.cookies", "must be one line (no CR, LF or NUL)");
             config.feeds.push_back(std::move(feed));
         }
     }
@@ -291,12 +321,41 @@ void read_config(const Reader& reader, const toml::table& root, Config& config)
 
 Config default_config() { return Config {}; }
 
+namespace {
+
+// The file's bytes, from a regular file only: a directory or a device read as an empty file would
+// silently mean "all defaults, no feeds".
+Result<std::string> read_config_file(const std::string& path)
+{
+    struct stat status {};
+    if (::stat(path.c_str(), &status) != 0)
+        return Error(errno == ENOENT ? Errc::not_found : Errc::invalid_argument,
+            fmt::format("cannot read the configuration: {} (file {})", std::strerror(errno), path));
+    if (!S_ISREG(status.st_mode))
+        return Error(Errc::invalid_argument, fmt::format("the configuration must be a regular file, not {} (file {})",
+            S_ISDIR(status.st_mode) ? "a directory" : "a device, socket or pipe", path));
+    if (status.st_size > max_config_bytes)
+        return Error(Errc::invalid_argument, fmt::format("the configuration is larger than {} bytes (file {})", max_config_bytes, path));
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return Error(Errc::invalid_argument, fmt::format("cannot read the configuration: {} (file {})", std::strerror(errno), path));
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad())
+        return Error(Errc::invalid_argument, fmt::format("cannot read the configuration (file {})", path));
+    return text;
+}
+
+} // namespace
+
 Result<Config> load_config(const std::string& path)
 {
     Config config = default_config();
     config.source = path;
+    auto text = read_config_file(path);
+    if (!text)
+        return text.error();
     try {
-        const toml::table root = toml::parse_file(path);
+        const toml::table root = toml::parse(*text, path);
         read_config(Reader(path), root, config);
     } catch (const toml::parse_error& error) {
         return Error(Errc::parse, fmt::format("{} (file {}, line {})", error.description(), path, error.source().begin.line));

@@ -50,6 +50,8 @@ struct DaemonConfig {
     std::string socket_path;
     std::string metrics_listen;                     // "127.0.0.1:9464"; empty: off
     std::chrono::seconds shutdown_grace { 4 };
+    // How long the CLI waits for each line from the daemon (it sends one every 5 s while it works).
+    std::chrono::seconds control_timeout { 60 };
 };
 
 struct Config {

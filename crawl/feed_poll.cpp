@@ -99,6 +99,9 @@ asio::awaitable<PollResult> poll_feed(Runtime& runtime, const Config& config, st
             co_return co_await fail(saved_capture.error().message, std::nullopt, PollVerdict::failed);
         if (!parsed)
             co_return co_await fail("not a feed: " + parsed.error().message, std::nullopt, PollVerdict::failed);
+        if (parsed->truncated)
+            log_event(LogLevel::warning, "feed.truncated",
+                { { "feed", feed.id }, { "url", feed.url }, { "kept", parsed->entries.size() }, { "why", "more items than one document may hold" } });
         facts.publishing_gap = publishing_gap(*parsed);
         facts.publisher_interval = parsed->update_interval;
         facts.title = parsed->title;

@@ -4,13 +4,13 @@
 
 #include "daemon/context.hpp"
 #include "daemon/control_client.hpp"
+#include "daemon/export_output.hpp"
 #include "daemon/json_output.hpp"
 #include "daemon/status.hpp"
 #include "store/export.hpp"
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <iostream>
 
 namespace feedkeeper::daemon {
@@ -52,17 +52,21 @@ int run_export(const GlobalOptions& global, const ExportArguments& arguments)
             return report(feed.error(), "export");
         filter.feed_id = feed->id;
     }
-    std::ofstream file;
+    std::unique_ptr<ExportOutput> file;
     std::ostream* out = &std::cout;
     if (!arguments.output.empty()) {
-        file.open(arguments.output, std::ios::binary | std::ios::trunc);
-        if (!file)
-            return report(Error(Errc::invalid_argument, "cannot write the output file"), arguments.output);
-        out = &file;
+        auto opened = ExportOutput::open(arguments.output, archive->context.db_path);
+        if (!opened)
+            return report(opened.error(), "export");
+        file = std::move(*opened);
+        out = &file->stream();
     }
     auto summary = store::export_archive(*archive->archive, *format, filter, *out);
     if (!summary)
         return report(summary.error(), arguments.output.empty() ? "standard output" : arguments.output);
+    if (file)
+        if (auto committed = file->commit(); !committed)
+            return report(committed.error(), "export");
     if (!arguments.output.empty() && global.verbosity != Verbosity::quiet)
         std::cerr << fmt::format("exported {} records ({} bytes) to {}\n", summary->records, summary->bytes, arguments.output);
     return exit_ok;
@@ -70,6 +74,8 @@ int run_export(const GlobalOptions& global, const ExportArguments& arguments)
 
 int run_search(const GlobalOptions& global, const SearchArguments& arguments)
 {
+    if (auto checked = check_utf8_argument(arguments.query, "QUERY"); !checked)
+        return report(checked.error(), "search");
     auto archive = open_for_command(global, store::OpenMode::read_only);
     if (!archive)
         return report(archive.error(), "");

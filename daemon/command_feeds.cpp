@@ -16,6 +16,8 @@ namespace feedkeeper::daemon {
 
 int run_add(const GlobalOptions& global, const AddArguments& arguments)
 {
+    if (auto checked = check_utf8_argument(arguments.url, "URL"); !checked)
+        return report(checked.error(), "add");
     if (!is_http_url(arguments.url))
         return report(Error(Errc::invalid_argument, fmt::format("'{}' is not an http(s) URL", arguments.url)), "add");
     std::optional<std::int64_t> interval;
@@ -28,6 +30,10 @@ int run_add(const GlobalOptions& global, const AddArguments& arguments)
     auto headers = parse_header_arguments(arguments.headers);
     if (!headers)
         return report(headers.error(), "add");
+    if (auto checked = check_header_text(arguments.cookies, "--cookie"); !checked)
+        return report(checked.error(), "add");
+    if (auto checked = check_utf8_argument(arguments.name, "--name"); !checked)
+        return report(checked.error(), "add");
     auto opened = open_for_command(global, store::OpenMode::read_write);
     if (!opened)
         return report(opened.error(), "");

@@ -166,10 +166,47 @@ Result<std::string> read_input_file(const std::string& path, std::size_t max_byt
     return bytes;
 }
 
+std::string escape_control_characters(std::string_view text)
+{
+    std::string out;
+    for (char c : text) {
+        if (c == '\r')
+            out += "\\r";
+        else if (c == '\n')
+            out += "\\n";
+        else if (c == '\0')
+            out += "\\0";
+        else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
+            out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+        else
+            out += c;
+    }
+    return sanitize_utf8(out);
+}
+
+Result<void> check_header_text(std::string_view text, std::string_view option)
+{
+    // A CR or LF would end the header line and start another on the wire (header injection).
+    if (has_line_break_or_nul(text))
+        return Error(Errc::invalid_argument, fmt::format("{} '{}' contains a line break or NUL; a header is one line", option, escape_control_characters(text)));
+    if (!is_valid_utf8(text))
+        return Error(Errc::invalid_argument, fmt::format("{} '{}' is not valid UTF-8", option, escape_control_characters(text)));
+    return {};
+}
+
+Result<void> check_utf8_argument(std::string_view text, std::string_view option)
+{
+    if (!is_valid_utf8(text))
+        return Error(Errc::invalid_argument, fmt::format("{} '{}' is not valid UTF-8", option, escape_control_characters(text)));
+    return {};
+}
+
 Result<HttpHeaders> parse_header_arguments(const std::vector<std::string>& texts)
 {
     HttpHeaders headers;
     for (const std::string& text : texts) {
+        if (auto checked = check_header_text(text, "--header"); !checked)
+            return checked.error();
         const auto colon = text.find(':');
         if (colon == std::string::npos || colon == 0)
             return Error(Errc::invalid_argument, fmt::format("--header '{}' is not 'Name: value'", text));

@@ -51,7 +51,17 @@ int report(const Error& error, std::string_view where);
 // A whole input file, capped at `max_bytes`.
 Result<std::string> read_input_file(const std::string& path, std::size_t max_bytes = 64 * 1024 * 1024);
 
-// "Name: value" arguments from the command line.
+// Text shown back to the user: CR, LF, NUL and other controls as escapes, invalid UTF-8 as U+FFFD.
+std::string escape_control_characters(std::string_view);
+
+// A header or cookie from the command line: one line (no CR, LF or NUL) of UTF-8, else an
+// invalid_argument error naming `option`.
+Result<void> check_header_text(std::string_view text, std::string_view option);
+
+// Text that goes into the archive and out into exports (names, queries): valid UTF-8 only.
+Result<void> check_utf8_argument(std::string_view text, std::string_view option);
+
+// "Name: value" arguments from the command line (checked as check_header_text does).
 Result<HttpHeaders> parse_header_arguments(const std::vector<std::string>& texts);
 
 // Resolves a FEED argument (id, URL or name) or fails with a clear error.

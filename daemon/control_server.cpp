@@ -4,6 +4,7 @@
 
 #include "core/log.hpp"
 #include "daemon/control_protocol.hpp"
+#include "daemon/socket_directory.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -15,8 +16,8 @@
 #include <boost/asio/write.hpp>
 #include <fmt/format.h>
 
-#include <filesystem>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace feedkeeper::daemon {
 
@@ -31,19 +32,22 @@ ControlServer::~ControlServer() { close(); }
 
 Result<std::unique_ptr<ControlServer>> ControlServer::listen(asio::io_context& io, const std::string& path, Handler handler)
 {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    const fs::path socket_path(path);
-    if (socket_path.has_parent_path())
-        fs::create_directories(socket_path.parent_path(), ec);
-    if (fs::exists(socket_path, ec)) {
-        // A live daemon answers; a stale file (crash, kill -9) is ours to replace.
+    if (auto prepared = prepare_socket_directory(path); !prepared)
+        return prepared.error();
+    struct stat status {};
+    if (::lstat(path.c_str(), &status) == 0) {
+        // Only a socket is ever ours to replace: anything else at this path (the archive given as
+        // --socket by mistake, a config, a symlink) is left alone and the start refused.
+        if (!S_ISSOCK(status.st_mode))
+            return Error(Errc::invalid_argument, fmt::format("{} exists and is not a socket; refusing to replace it (is --socket pointing at the wrong file?)", path));
+        // A live daemon answers; a stale socket (crash, kill -9) is ours to replace.
         asio::local::stream_protocol::socket probe(io);
         boost::system::error_code connect_error;
         probe.connect(asio::local::stream_protocol::endpoint(path), connect_error);
         if (!connect_error)
             return Error(Errc::busy, fmt::format("another feedkeeper daemon is already listening on {}", path));
-        fs::remove(socket_path, ec);
+        if (::lstat(path.c_str(), &status) == 0 && S_ISSOCK(status.st_mode))
+            ::unlink(path.c_str());
     }
     std::unique_ptr<ControlServer> server(new ControlServer(io, path, std::move(handler)));
     boost::system::error_code error;
@@ -51,7 +55,7 @@ Result<std::unique_ptr<ControlServer>> ControlServer::listen(asio::io_context& i
     if (!error)
         server->m_acceptor.bind(asio::local::stream_protocol::endpoint(path), error);
     if (!error)
-        server->m_acceptor.listen(16, error);
+        server->m_acceptor.listen(max_control_connections, error);
     if (error)
         return Error(Errc::io, fmt::format("cannot listen on control socket {}: {}", path, error.message()));
     chmod(path.c_str(), 0660); // the service's group may control it; nobody else
@@ -65,17 +69,39 @@ void ControlServer::close()
         return;
     boost::system::error_code ignored;
     m_acceptor.close(ignored);
-    std::error_code removed;
-    std::filesystem::remove(m_path, removed);
+    // Our socket only: if something else took the path meanwhile, it stays.
+    struct stat status {};
+    if (::lstat(m_path.c_str(), &status) == 0 && S_ISSOCK(status.st_mode))
+        ::unlink(m_path.c_str());
 }
 
 asio::awaitable<void> ControlServer::accept_loop()
 {
+    asio::steady_timer pause(m_acceptor.get_executor());
     while (m_acceptor.is_open()) {
         auto [ec, socket] = co_await m_acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
-        if (ec)
-            co_return;
-        asio::co_spawn(m_acceptor.get_executor(), serve(std::move(socket)), asio::detached);
+        if (ec == asio::error::operation_aborted || !m_acceptor.is_open())
+            co_return; // closed
+        if (ec) {
+            // Out of file descriptors (EMFILE, ENFILE), a client gone before we took it
+            // (ECONNABORTED), no memory: none of it ends the control socket. The pending
+            // connection stays in the backlog; pause so a full table does not spin the loop.
+            log_event(LogLevel::warning, "control.accept_failed", { { "error", ec.message() }, { "retry_in_ms", accept_retry_pause.count() } });
+            pause.expires_after(accept_retry_pause);
+            co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+            continue;
+        }
+        if (m_connections >= max_control_connections) {
+            // Refused in one line, at once: a flood of idle clients cannot make the CLI hang.
+            log_event(LogLevel::warning, "control.busy", { { "connections", m_connections } });
+            static const std::string busy = nlohmann::json { { "error", "the daemon has too many control connections open; try again" }, { "where", "control socket" }, { "exit", 1 } }.dump() + "\n";
+            boost::system::error_code ignored;
+            socket.non_blocking(true, ignored);
+            socket.write_some(asio::buffer(busy), ignored);
+            continue;
+        }
+        ++m_connections;
+        asio::co_spawn(m_acceptor.get_executor(), serve(std::move(socket)), [this](std::exception_ptr) { --m_connections; });
     }
 }
 
@@ -98,16 +124,46 @@ asio::awaitable<void> ControlServer::serve(asio::local::stream_protocol::socket 
         replies.push_back({ { "error", "malformed control request" }, { "where", "control socket" }, { "exit", 2 } });
     } else {
         log_event(LogLevel::info, "control.request", { { "command", request["command"].get<std::string>() } });
+        // While the command runs (a recrawl may take minutes), a progress line every few seconds
+        // tells the client the daemon is alive: its timeout is per line, not per command.
+        auto keepalive = std::make_shared<Keepalive>(socket.get_executor());
+        asio::co_spawn(socket.get_executor(), send_keepalives(socket, keepalive), asio::detached);
         try {
             replies = co_await m_handler(request);
         } catch (const std::exception& error) {
             replies = { { { "error", error.what() }, { "where", "daemon" }, { "exit", 1 } } };
         }
+        co_await keepalive->stop();
     }
     std::string out;
     for (const auto& reply : replies)
         out += reply.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-    co_await asio::async_write(socket, asio::buffer(out), asio::as_tuple(asio::use_awaitable));
+    asio::steady_timer write_deadline(socket.get_executor(), std::chrono::seconds(30));
+    co_await (asio::async_write(socket, asio::buffer(out), asio::as_tuple(asio::use_awaitable)) || write_deadline.async_wait(asio::as_tuple(asio::use_awaitable)));
+}
+
+asio::awaitable<void> ControlServer::send_keepalives(asio::local::stream_protocol::socket& socket, std::shared_ptr<Keepalive> keepalive)
+{
+    static const std::string line = nlohmann::json { { "progress", "working" } }.dump() + "\n";
+    while (!keepalive->stopping) {
+        keepalive->timer.expires_after(keepalive_interval);
+        co_await keepalive->timer.async_wait(asio::as_tuple(asio::use_awaitable));
+        if (keepalive->stopping)
+            break;
+        auto [ec, written] = co_await asio::async_write(socket, asio::buffer(line), asio::as_tuple(asio::use_awaitable));
+        if (ec)
+            break; // the client went away; the command still finishes
+    }
+    keepalive->finished = true;
+    keepalive->done.cancel();
+}
+
+asio::awaitable<void> ControlServer::Keepalive::stop()
+{
+    stopping = true;
+    timer.cancel();
+    while (!finished)
+        co_await done.async_wait(asio::as_tuple(asio::use_awaitable));
 }
 
 } // namespace feedkeeper::daemon

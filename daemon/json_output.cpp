@@ -40,7 +40,7 @@ nlohmann::ordered_json feed_to_json(const FeedDocument& feed)
             { "thumbnail", json_text(entry.thumbnail) },
         });
     }
-    return {
+    nlohmann::ordered_json json {
         { "bozo", feed.bozo },
         { "bozo_message", json_text(feed.bozo_message) },
         { "encoding", feed.encoding },
@@ -56,6 +56,9 @@ nlohmann::ordered_json feed_to_json(const FeedDocument& feed)
         } },
         { "entries", entries },
     };
+    if (feed.truncated) // only then: the suite's object stays as it was for every other feed
+        json["truncated"] = true;
+    return json;
 }
 
 nlohmann::ordered_json page_to_json(const ExtractedPage& page)

@@ -7,6 +7,7 @@
 
 #include "core/log.hpp"
 #include "core/text.hpp"
+#include "core/url.hpp"
 #include "crawl/reextract.hpp"
 #include "daemon/systemd.hpp"
 
@@ -257,6 +258,12 @@ asio::awaitable<std::vector<nlohmann::json>> Service::crawl_request(const std::s
         co_return std::vector<nlohmann::json> { error_reply("unknown feed selection", command, exit_usage) };
     crawl::CrawlScope scope;
     scope.urls = arguments.value("urls", std::vector<std::string> {});
+    // The socket is an interface of its own: what the CLI checks is checked here again. A file:
+    // URL queued as a job would never be claimed or fetched, and the request would report it
+    // as nothing failed.
+    for (const std::string& url : scope.urls)
+        if (!is_http_url(url))
+            co_return std::vector<nlohmann::json> { error_reply(fmt::format("'{}' is not an http(s) URL", url), command, exit_usage) };
     scope.all_jobs = command == "crawl" ? selectors.empty() : all;
     scope.ignore_recorded_pauses = command == "crawl" && *selection == CrawlSelection::all;
     scope.max_wait = std::chrono::seconds(std::clamp<std::int64_t>(arguments.value("max_wait", std::int64_t { 60 }), 0, 86'400));

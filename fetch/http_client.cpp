@@ -292,6 +292,13 @@ boost::asio::awaitable<Result<HttpResponse>> HttpClient::fetch(FetchRequest requ
         add_header("If-None-Match: " + request.etag);
     if (!request.last_modified.empty())
         add_header("If-Modified-Since: " + request.last_modified);
+    // A header with CR or LF would add lines of its own on the wire (header injection): the
+    // command line and the config refuse them; one stored before they did is refused here.
+    for (const HttpHeader& header : request.headers)
+        if (has_line_break_or_nul(header.name) || has_line_break_or_nul(header.value))
+            co_return Error(Errc::invalid_argument, fmt::format("request header '{}' holds a line break; fix the feed's headers", sanitize_utf8(header.name.substr(0, header.name.find_first_of("\r\n")))));
+    if (has_line_break_or_nul(request.cookies))
+        co_return Error(Errc::invalid_argument, "the feed's cookies hold a line break; fix them");
     for (const HttpHeader& header : request.headers)
         add_header(header.name + ": " + header.value);
     // Redirects are the Fetcher's: it drops cookies when a hop leaves the host.

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <system_error>
+#include <unistd.h>
 
 namespace feedkeeper::store {
 
@@ -182,20 +183,48 @@ Error refuse(const MigrationCheck& check, const std::string& where)
     }
 }
 
-} // namespace
+// "file:/dir/archive.db?immutable=1" with the path's URI-special characters escaped.
+std::string immutable_uri(const std::filesystem::path& path)
+{
+    std::error_code ec;
+    const std::string absolute = std::filesystem::absolute(path, ec).string();
+    std::string uri = "file:";
+    for (char c : absolute.empty() ? path.string() : absolute) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '%' || c == '?' || c == '#' || byte < 0x21 || byte >= 0x7F)
+            uri += fmt::format("%{:02X}", byte);
+        else
+            uri += c;
+    }
+    return uri + "?immutable=1";
+}
 
-Result<std::unique_ptr<Archive>> Archive::open(const std::filesystem::path& path, OpenMode mode, ArchiveOptions options)
+// A reader needs to create the -shm file next to a WAL archive. When the directory is read-only
+// for us (a read-only mount, an archive copied off a server) and no writer has a -wal file there,
+// nobody can be changing the file: it may be opened as immutable (no locks, no -shm).
+bool may_open_immutable(const std::filesystem::path& path)
+{
+    const std::filesystem::path directory = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+    if (::access(directory.c_str(), W_OK) == 0)
+        return false;
+    std::error_code ec;
+    const auto wal_size = std::filesystem::file_size(path.string() + "-wal", ec);
+    return ec || wal_size == 0;
+}
+
+enum class Connection {
+    shared,   // the normal one: locks, WAL, -shm
+    immutable // read-only and nobody may write (may_open_immutable): no locks, no -shm
+};
+
+Result<SQLite::Database> open_connection(const std::filesystem::path& path, OpenMode mode, const ArchiveOptions& options, Connection connection)
 {
     const std::string where = path.string();
-    std::error_code ec;
-    if (mode == OpenMode::read_only && !std::filesystem::exists(path, ec))
-        return Error(Errc::not_found, fmt::format("no archive at {} (run `feedkeeper add URL` first, or pass --db)", where));
-    const auto parent = path.parent_path();
-    if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
-        return Error(Errc::not_found, fmt::format("directory {} does not exist", parent.string()));
     try {
-        const int flags = mode == OpenMode::read_only ? SQLite::OPEN_READONLY : (SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-        SQLite::Database db(where, flags, static_cast<int>(options.busy_timeout.count()));
+        int flags = mode == OpenMode::read_only ? SQLite::OPEN_READONLY : (SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        if (connection == Connection::immutable)
+            flags |= SQLite::OPEN_URI;
+        SQLite::Database db(connection == Connection::immutable ? immutable_uri(path) : where, flags, static_cast<int>(options.busy_timeout.count()));
         // SQLite falls back to read-only when the file is not writable; say so now, not at the
         // first write deep inside a crawl.
         if (mode == OpenMode::read_write && sqlite3_db_readonly(db.getHandle(), "main") == 1)
@@ -218,10 +247,32 @@ Result<std::unique_ptr<Archive>> Archive::open(const std::filesystem::path& path
                 migrate(db);
         }
         configure(db, mode, options);
-        return std::unique_ptr<Archive>(new Archive(std::make_unique<Impl>(std::move(db), path)));
+        return Result<SQLite::Database>(std::move(db));
     } catch (const SQLite::Exception& exception) {
         return to_error(exception, "opening the archive " + where);
     }
+}
+
+} // namespace
+
+Result<std::unique_ptr<Archive>> Archive::open(const std::filesystem::path& path, OpenMode mode, ArchiveOptions options)
+{
+    const std::string where = path.string();
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        return Error(Errc::invalid_argument, fmt::format("{} is a directory, not an archive file; pass the file itself (e.g. --db {})", where, (path / "archive.db").string()));
+    if (mode == OpenMode::read_only && !std::filesystem::exists(path, ec))
+        return Error(Errc::not_found, fmt::format("no archive at {} (run `feedkeeper add URL` first, or pass --db)", where));
+    const auto parent = path.parent_path();
+    if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
+        return Error(Errc::not_found, fmt::format("directory {} does not exist", parent.string()));
+    auto db = open_connection(path, mode, options, Connection::shared);
+    if (!db && mode == OpenMode::read_only && may_open_immutable(path))
+        if (auto immutable = open_connection(path, mode, options, Connection::immutable))
+            db = std::move(immutable);
+    if (!db)
+        return db.error();
+    return std::unique_ptr<Archive>(new Archive(std::make_unique<Impl>(std::move(*db), path)));
 }
 
 Result<ArchiveStats> Archive::stats()

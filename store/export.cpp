@@ -2,6 +2,7 @@
 // Threading: as Archive.
 #include "store/export.hpp"
 
+#include "core/text.hpp"
 #include "store/export_warc.hpp"
 #include "store/json_writer.hpp"
 
@@ -10,8 +11,11 @@
 namespace feedkeeper::store {
 namespace {
 
-std::string xml_escape(std::string_view text)
+// Also valid UTF-8 whatever the archive holds (a name stored before it was checked): one bad
+// byte would make the whole OPML file unreadable to an XML parser.
+std::string xml_escape(std::string_view raw)
 {
+    const std::string text = sanitize_utf8(raw);
     std::string out;
     out.reserve(text.size());
     for (char c : text) {
@@ -161,8 +165,9 @@ Result<ExportSummary> export_archive(Archive& archive, ExportFormat format, cons
             ++summary.records;
         }
         write("</body>\n</opml>\n");
+        out.flush(); // a full device reports itself here, not at the writes into the buffer
         if (!out)
-            return Error(Errc::io, "write error while exporting");
+            return Error(Errc::io, "write error while exporting (disk full or closed pipe?)");
         return summary;
     }
     if (format == ExportFormat::csv)

@@ -114,37 +114,10 @@ void convert(DecodedFeed& out, std::string_view bytes, const std::string& encodi
         mark_bozo(out, "some bytes are not valid " + out.encoding);
 }
 
-// More well-formed multi-byte UTF-8 sequences than stray bytes: text that is UTF-8 but damaged
-// (a truncated character, a pasted byte), where detection would mangle every other character.
-bool mostly_utf8(std::string_view bytes)
-{
-    std::size_t sequences = 0;
-    std::size_t strays = 0;
-    for (std::size_t i = 0; i < bytes.size();) {
-        const unsigned char first = static_cast<unsigned char>(bytes[i]);
-        if (first < 0x80) {
-            ++i;
-            continue;
-        }
-        const std::size_t length = first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : first >= 0xC2 ? 2 : 0;
-        if (length > 0 && first <= 0xF4 && i + length <= bytes.size() && is_utf8(bytes.substr(i, length))) {
-            ++sequences;
-            i += length;
-        } else {
-            ++strays;
-            ++i;
-        }
-    }
-    return sequences > strays;
-}
-
 // Bytes that are not UTF-8 although UTF-8 is in force: ask the detector, else assume windows-1252.
 void convert_detected(DecodedFeed& out, std::string_view bytes, std::string_view why)
 {
-    std::string detected = detect_charset(bytes);
-    if (detected.empty() || detected == "utf-8")
-        detected = "windows-1252";
-    convert(out, bytes, detected);
+    convert(out, bytes, detect_legacy_charset(bytes));
     if (out.encoding == "gb18030") { // uchardet names the family; report the narrowest codec that fits
         auto strict = convert_to_utf8(bytes, "csgb2312");
         if (strict && !strict->lossy)

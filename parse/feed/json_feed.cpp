@@ -105,8 +105,10 @@ Result<FeedDocument> parse_json_feed(std::string_view utf8, const JsonFeedOption
     for (const Json& item : *items) {
         if (!item.is_object())
             continue;
-        if (feed.entries.size() >= options.max_entries)
+        if (feed.entries.size() >= options.max_entries) {
+            feed.truncated = true;
             break;
+        }
         FeedEntry& entry = feed.entries.emplace_back();
         entry.id = string_field(item, "id");
         entry.link = resolve_reference(base, string_field(item, "url"));

@@ -142,6 +142,7 @@ void XmlFeedReader::add_entry(pugi::xml_node item, FeedDocument& feed)
 {
     if (feed.entries.size() >= options_.max_entries) {
         entries_capped_ = true;
+        feed.truncated = true; // said, not silent: the caller logs it and parse-feed prints it
         return;
     }
     feed.entries.emplace_back();

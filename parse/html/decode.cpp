@@ -47,6 +47,22 @@ bool has_multibyte_utf8(std::string_view bytes)
     return false;
 }
 
+// A label from the HTTP header or a <meta>, checked against the bytes as the feed parser does:
+// servers and templates often state a default that is not what the page is in. UTF-8 declared
+// over bytes that are not UTF-8 (nor UTF-8 with a few damaged bytes) is a legacy encoding, found
+// by detection; valid multi-byte UTF-8 under a legacy label is UTF-8 (practically never text in
+// the legacy encoding).
+std::string checked_label(std::string_view bytes, std::string encoding)
+{
+    if (encoding == "utf-8")
+        return is_utf8(bytes) || mostly_utf8(bytes) ? encoding : detect_legacy_charset(bytes);
+    if (encoding.starts_with("utf-"))
+        return encoding;
+    if (has_multibyte_utf8(bytes) && is_utf8(bytes))
+        return "utf-8";
+    return encoding;
+}
+
 } // namespace
 
 std::string sniff_meta_charset(std::string_view bytes, std::size_t window)
@@ -143,20 +159,25 @@ DecodedText decode_html(std::string_view bytes, std::string_view content_type)
         encoding = bom->encoding;
         bytes.remove_prefix(bom->length);
     }
-    if (encoding.empty() && !content_type.empty()) {
+    bool declared = false; // by the HTTP header or a <meta>, which may be wrong
+    if (encoding.empty() && !content_type.empty())
         encoding = html_charset_label(content_type_charset(content_type));
-        // Servers often send a stale Latin-1 default for UTF-8 pages; valid multi-byte UTF-8 is
-        // practically never Latin-1 text.
-        if (encoding == "windows-1252" && has_multibyte_utf8(bytes) && is_valid_utf8(bytes))
-            encoding = "utf-8";
-    }
     if (encoding.empty())
         encoding = meta_charset_label(sniff_meta_charset(bytes));
+    if (!encoding.empty()) {
+        declared = true;
+        encoding = checked_label(bytes, std::move(encoding));
+    }
     if (encoding.empty())
         encoding = detect_charset(bytes);
     if (encoding.empty())
         encoding = "windows-1252";
     auto decoded = convert_to_utf8(bytes, encoding);
+    if (decoded && decoded->lossy && declared && encoding != "utf-8") {
+        // Bytes that do not exist in the declared legacy encoding: detection, when what it finds fits.
+        if (auto detected = convert_to_utf8(bytes, detect_legacy_charset(bytes)); detected && !detected->lossy)
+            decoded = std::move(detected);
+    }
     if (!decoded)
         decoded = convert_to_utf8(bytes, "windows-1252");
     if (!decoded) { // iconv without windows-1252 is not a system we run on; keep the bytes readable

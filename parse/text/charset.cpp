@@ -387,4 +387,34 @@ bool is_utf8(std::string_view bytes)
     return true;
 }
 
+bool mostly_utf8(std::string_view bytes)
+{
+    std::size_t sequences = 0;
+    std::size_t strays = 0;
+    for (std::size_t i = 0; i < bytes.size();) {
+        const unsigned char first = static_cast<unsigned char>(bytes[i]);
+        if (first < 0x80) {
+            ++i;
+            continue;
+        }
+        const std::size_t length = first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : first >= 0xC2 ? 2 : 0;
+        if (length > 0 && first <= 0xF4 && i + length <= bytes.size() && is_utf8(bytes.substr(i, length))) {
+            ++sequences;
+            i += length;
+        } else {
+            ++strays;
+            ++i;
+        }
+    }
+    return sequences > strays;
+}
+
+std::string detect_legacy_charset(std::string_view bytes)
+{
+    std::string detected = detect_charset(bytes);
+    if (detected.empty() || detected == "utf-8")
+        detected = "windows-1252";
+    return detected;
+}
+
 } // namespace feedkeeper::parse

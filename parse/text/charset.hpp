@@ -42,4 +42,11 @@ Result<DecodedText> convert_to_utf8(std::string_view bytes, std::string_view enc
 // True when `bytes` is well-formed UTF-8 (fast path for ASCII runs).
 bool is_utf8(std::string_view bytes);
 
+// More well-formed multi-byte UTF-8 sequences than stray bytes: text that is UTF-8 but damaged
+// (a truncated character, a pasted byte), where detection would mangle every other character.
+bool mostly_utf8(std::string_view bytes);
+
+// For bytes that contradict a UTF-8 label: the detector's legacy encoding, else windows-1252.
+std::string detect_legacy_charset(std::string_view bytes);
+
 } // namespace feedkeeper::parse

@@ -30,3 +30,14 @@ TEST(Time, ParsesDurationsWithUnits)
     EXPECT_FALSE(parse_duration("3 weeks"));
     EXPECT_EQ(format_duration(std::chrono::seconds(3600)), "1h");
 }
+
+TEST(Time, RefusesOffsetsOutsideTwentyThreeHoursFiftyNineMinutes)
+{
+    EXPECT_FALSE(parse_rfc3339("2024-01-01T00:00:00+99:99"));
+    EXPECT_FALSE(parse_rfc3339("2024-01-01T00:00:00+24:00"));
+    EXPECT_FALSE(parse_rfc3339("2024-01-01T00:00:00-05:60"));
+    EXPECT_FALSE(parse_rfc3339("2024-01-01T00:00:00+5:00"));
+    EXPECT_EQ(format_rfc3339(*parse_rfc3339("2024-01-01T00:00:00+23:59")), "2023-12-31T00:01:00Z");
+    EXPECT_EQ(format_rfc3339(*parse_rfc3339("2024-01-01T00:00:00-05:30")), "2024-01-01T05:30:00Z");
+    EXPECT_FALSE(parse_rfc3339("2024-01-01T00:00:00-0530")) << "RFC 3339 offsets have a colon";
+}

@@ -35,6 +35,7 @@ TEST(Config, TheExampleFileLoadsAndMatchesTheDefaults)
     EXPECT_EQ(config->schedule.max_interval, defaults.schedule.max_interval);
     EXPECT_EQ(config->schedule.recheck_ages, defaults.schedule.recheck_ages);
     EXPECT_EQ(config->daemon.shutdown_grace, defaults.daemon.shutdown_grace);
+    EXPECT_EQ(config->daemon.control_timeout, defaults.daemon.control_timeout);
 }
 
 TEST(Config, ReadsFeedsHostsAndDurations)
@@ -108,4 +109,50 @@ TEST(Config, AnArchiveSizeCapIsEitherOffOrAtLeastOneMebibyte)
     auto tiny = load("[store]\nmax_bytes = 4096\n");
     ASSERT_FALSE(tiny);
     EXPECT_NE(tiny.error().message.find("store.max_bytes"), std::string::npos) << tiny.error().message;
+}
+
+TEST(Config, RefusesLineBreaksInFeedHeadersAndCookies)
+{
+    auto header = load("[[feed]]\nurl = \"https://example.com/feed/\"\n\nheaders = { \"X-Api-Key\" = \"k\\r\\nX-Injected: 1\" }\n");
+    ASSERT_FALSE(header);
+    EXPECT_NE(header.error().message.find("line 4"), std::string::npos) << header.error().message;
+    EXPECT_NE(header.error().message.find("feed.headers.X-Api-Key"), std::string::npos) << header.error().message;
+
+    auto name = load("[[feed]]\nurl = \"https://example.com/feed/\"\nheaders = { \"X\\nY\" = \"v\" }\n");
+    ASSERT_FALSE(name);
+    EXPECT_NE(name.error().message.find("line 3"), std::string::npos) << name.error().message;
+
+    auto cookie = load("[[feed]]\nurl = \"https://example.com/feed/\"\ncookies = \"a=b\\nX-Injected: 1\"\n");
+    ASSERT_FALSE(cookie);
+    EXPECT_NE(cookie.error().message.find("feed.cookies"), std::string::npos) << cookie.error().message;
+    EXPECT_NE(cookie.error().message.find("line 3"), std::string::npos) << cookie.error().message;
+}
+
+TEST(Config, MustBeARegularFile)
+{
+    TemporaryDirectory directory;
+    for (const std::string& path : { directory.path(), std::string("/dev/null") }) {
+        auto config = load_config(path);
+        ASSERT_FALSE(config) << path << " was read as an empty configuration";
+        EXPECT_NE(config.error().message.find("regular file"), std::string::npos) << config.error().message;
+        EXPECT_NE(config.error().message.find(path), std::string::npos) << config.error().message;
+    }
+}
+
+TEST(Config, UnreadableOrMissingFileSaysWhyWithoutALineZero)
+{
+    TemporaryDirectory directory;
+    auto missing = load_config(directory.file("missing.toml"));
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().message.find("line 0"), std::string::npos) << missing.error().message;
+    EXPECT_NE(missing.error().message.find("No such file"), std::string::npos) << missing.error().message;
+    EXPECT_NE(missing.error().message.find("missing.toml"), std::string::npos) << missing.error().message;
+}
+
+TEST(Config, MinIntervalAboveMaxIntervalPointsAtTheKeysLine)
+{
+    auto config = load("[schedule]\n# comment\n\nmax_interval = \"1h\"\nmin_interval = \"2h\"\n");
+    ASSERT_FALSE(config);
+    EXPECT_NE(config.error().message.find("line 5"), std::string::npos) << config.error().message;
+    EXPECT_NE(config.error().message.find("schedule.min_interval"), std::string::npos) << config.error().message;
 }

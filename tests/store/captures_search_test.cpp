@@ -136,5 +136,34 @@ TEST_F(Search, QuerySyntaxInUserInputIsTakenLiterally)
     EXPECT_EQ(archive->search("   ", 10).error().code, Errc::invalid_argument);
 }
 
+TEST_F(Search, CapsTermsAndPrefixTermsAndDropsDuplicates)
+{
+    save(article("https://news.example/a", page("A", "Hochwasser in Dagestan")));
+    std::string many_duplicates;
+    for (int i = 0; i < 300; ++i)
+        many_duplicates += "hochwas* ";
+    auto duplicates = archive->search(many_duplicates, 10);
+    ASSERT_TRUE(duplicates) << "300 copies of one prefix are one term: " << duplicates.error().message;
+    EXPECT_EQ(duplicates->size(), 1u);
+
+    std::string words;
+    for (int i = 0; i < 64; ++i)
+        words += "w" + std::to_string(i) + " ";
+    EXPECT_TRUE(archive->search(words, 10)) << "64 different words are allowed";
+    auto too_many = archive->search(words + "w64", 10);
+    ASSERT_FALSE(too_many);
+    EXPECT_EQ(too_many.error().code, Errc::invalid_argument);
+    EXPECT_NE(too_many.error().message.find("64"), std::string::npos) << too_many.error().message;
+
+    std::string prefixes;
+    for (int i = 0; i < 16; ++i)
+        prefixes += "p" + std::to_string(i) + "* ";
+    EXPECT_TRUE(archive->search(prefixes, 10)) << "16 different prefixes are allowed";
+    auto too_many_prefixes = archive->search(prefixes + "a*", 10);
+    ASSERT_FALSE(too_many_prefixes);
+    EXPECT_EQ(too_many_prefixes.error().code, Errc::invalid_argument);
+    EXPECT_NE(too_many_prefixes.error().message.find("16"), std::string::npos) << too_many_prefixes.error().message;
+}
+
 } // namespace
 } // namespace feedkeeper::store::testing

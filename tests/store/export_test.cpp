@@ -10,6 +10,9 @@
 #include <nlohmann/json.hpp>
 #include <zlib.h>
 
+#include "core/text.hpp"
+
+#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -151,6 +154,25 @@ TEST_F(Export, OpmlListsEveryFeedWithEscapedAttributes)
     EXPECT_NE(opml.find("xmlUrl=\"https://x.example/?a=1&amp;b=2\""), std::string::npos);
     EXPECT_NE(opml.find("text=\"A &amp; &lt;B&gt;\""), std::string::npos);
     EXPECT_NE(opml.find("</opml>"), std::string::npos);
+}
+
+TEST_F(Export, EveryFormatFailsOnAFullDevice)
+{
+    for (ExportFormat format : { ExportFormat::opml, ExportFormat::jsonl, ExportFormat::csv, ExportFormat::markdown, ExportFormat::warc }) {
+        std::ofstream full("/dev/full", std::ios::binary);
+        ASSERT_TRUE(full) << "/dev/full is needed for this test";
+        auto summary = export_archive(*archive, format, {}, full);
+        ASSERT_FALSE(summary) << "format " << static_cast<int>(format) << " reported " << summary->bytes << " bytes written to /dev/full";
+        EXPECT_EQ(summary.error().code, Errc::io);
+    }
+}
+
+TEST_F(Export, OpmlStaysValidUtf8WhateverTheArchiveHolds)
+{
+    ASSERT_TRUE(archive->add_feed(NewFeed { .url = "https://x.example/rss", .name = "Caf\xE9 \xFF" }));
+    const std::string opml = exported(ExportFormat::opml);
+    EXPECT_TRUE(is_valid_utf8(opml));
+    EXPECT_NE(opml.find("text=\"Caf\xEF\xBF\xBD \xEF\xBF\xBD\""), std::string::npos) << opml;
 }
 
 // The gzip members of a WARC file, each decompressed.

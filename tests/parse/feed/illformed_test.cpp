@@ -107,6 +107,28 @@ TEST(FeedIllformed, ABillionLaughsDocumentIsCheap)
     EXPECT_EQ(feed.title, "&lol9;");
 }
 
+TEST(FeedIllformed, ItemsPastTheCapMarkTheDocumentTruncated)
+{
+    parse::FeedParseOptions options;
+    options.limits.max_entries = 10;
+    std::string rss = "<rss><channel>";
+    std::string json = "{\"version\": \"https://jsonfeed.org/version/1.1\", \"title\": \"t\", \"items\": [";
+    for (int i = 0; i < 11; ++i) {
+        rss += "<item><title>" + std::to_string(i) + "</title></item>";
+        json += std::string(i ? "," : "") + "{\"id\": \"" + std::to_string(i) + "\"}";
+    }
+    rss += "</channel></rss>";
+    json += "]}";
+    for (const std::string& document : { rss, json }) {
+        const FeedDocument capped = parse_ok(document, options);
+        EXPECT_EQ(capped.entries.size(), 10u);
+        EXPECT_TRUE(capped.truncated) << document.substr(0, 20);
+    }
+    options.limits.max_entries = 11;
+    EXPECT_FALSE(parse_ok(rss, options).truncated) << "exactly at the cap drops nothing";
+    EXPECT_FALSE(parse_ok(json, options).truncated);
+}
+
 TEST(FeedIllformed, CapsDocumentSizeEntriesTextAndDepth)
 {
     parse::FeedParseOptions options;

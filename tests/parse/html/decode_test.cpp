@@ -119,9 +119,59 @@ TEST(Extract, DetectsUndeclaredCyrillicEncoding)
 
 TEST(Extract, ReplacesInvalidUtf8InADeclaredUtf8Page)
 {
-    const std::string html = "<html><head><meta charset=\"utf-8\"></head><body><div>" + paragraphs(prose(1) + " \xFF")
+    // UTF-8 text with a damaged byte stays UTF-8 (the byte becomes U+FFFD); bytes with no UTF-8 in
+    // them at all would be a legacy encoding mislabelled (LiesAboutTheCharset… below).
+    const std::string html = "<html><head><meta charset=\"utf-8\"></head><body><div>" + paragraphs(prose(1) + " \xC3\xA4\xC3\xB6 \xFF")
         + "</div></body></html>";
     const ExtractedPage page = extract(html);
     EXPECT_TRUE(is_valid_utf8(page.body));
     EXPECT_TRUE(contains(page.body, "\xEF\xBF\xBD"));
+}
+
+namespace {
+
+// "Правительство объявило о новых мерах поддержки для жителей пострадавших районов, сообщили в министерстве."
+const std::string cyrillic_utf8 = "Правительство объявило о новых мерах поддержки для жителей пострадавших районов, сообщили в министерстве.";
+const std::string cyrillic_cp1251 = "\xCF\xF0\xE0\xE2\xE8\xF2\xE5\xEB\xFC\xF1\xF2\xE2\xEE \xEE\xE1\xFA\xFF\xE2\xE8\xEB\xEE \xEE \xED\xEE\xE2\xFB\xF5 "
+    "\xEC\xE5\xF0\xE0\xF5 \xEF\xEE\xE4\xE4\xE5\xF0\xE6\xEA\xE8 \xE4\xEB\xFF \xE6\xE8\xF2\xE5\xEB\xE5\xE9 \xEF\xEE\xF1\xF2\xF0\xE0\xE4\xE0\xE2\xF8\xE8\xF5 "
+    "\xF0\xE0\xE9\xEE\xED\xEE\xE2, \xF1\xEE\xEE\xE1\xF9\xE8\xEB\xE8 \xE2 \xEC\xE8\xED\xE8\xF1\xF2\xE5\xF0\xF1\xF2\xE2\xE5.";
+
+} // namespace
+
+TEST(HtmlCharset, Windows1251BytesLabelledUtf8AreDetectedNotReplaced)
+{
+    const std::string html = "<html><head><title>t</title></head><body><div>" + paragraphs(cyrillic_cp1251) + "</div></body></html>";
+    for (const bool in_header : { true, false }) {
+        parse::ExtractOptions options;
+        std::string page_bytes = html;
+        if (in_header)
+            options.headers = { { "Content-Type", "text/html; charset=utf-8" } };
+        else
+            page_bytes.insert(page_bytes.find("<title>"), "<meta charset=\"utf-8\">");
+        const ExtractedPage page = extract(page_bytes, options);
+        EXPECT_EQ(page.encoding, "windows-1251") << (in_header ? "HTTP header" : "<meta>");
+        EXPECT_TRUE(contains(page.body, cyrillic_utf8)) << page.body.substr(0, 200);
+        EXPECT_FALSE(contains(page.body, "\xEF\xBF\xBD")) << "no U+FFFD garbage";
+    }
+}
+
+TEST(HtmlCharset, Utf8UnderAMetaLatin1LabelIsReadAsUtf8)
+{
+    for (const char* label : { "iso-8859-1", "windows-1251", "koi8-r" }) {
+        const std::string html = std::string("<html><head><meta charset=") + label + "></head><body><div>" + paragraphs(cyrillic_utf8)
+            + paragraphs(utf8_sentence) + "</div></body></html>";
+        const ExtractedPage page = extract(html);
+        EXPECT_EQ(page.encoding, "utf-8") << label;
+        EXPECT_TRUE(contains(page.body, cyrillic_utf8)) << label << ": " << page.body.substr(0, 200);
+        EXPECT_TRUE(contains(page.body, utf8_sentence)) << label;
+    }
+}
+
+TEST(HtmlCharset, BytesInvalidInTheDeclaredLegacyCharsetAreDetected)
+{
+    // ISO-8859-8 declared, windows-1251 bytes: 0xBF-0xDE and 0xFF do not exist in ISO-8859-8.
+    const std::string html = "<html><head><meta charset=\"iso-8859-8\"></head><body><div>" + paragraphs(cyrillic_cp1251) + "</div></body></html>";
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.encoding, "windows-1251");
+    EXPECT_TRUE(contains(page.body, cyrillic_utf8)) << page.encoding << ": " << page.body.substr(0, 200);
 }
