@@ -246,8 +246,8 @@ void Segmenter::run()
                 current_.last = i;
                 flush();
                 current_.first = node.end;
-            } else if (!current_.text.empty()) {
-                pending_space_ = true;
+            } else if (!current_.text.empty() && !(node.context & invisible)) {
+                pending_space_ = true; // (what never renders, like a ruby reading, leaves no gap either)
             }
             i = node.end;
             current_.last = i;

@@ -162,7 +162,9 @@ Result<ExtractedPage> extract_page(std::string_view bytes, const ExtractOptions&
         page.body_html.clear();
     }
 
-    page.title = std::move(metadata.title);
+    page.body = normalize_nfc(std::move(page.body));
+    page.body_html = normalize_nfc(std::move(page.body_html));
+    page.title = normalize_nfc(std::move(metadata.title));
     page.author = std::move(metadata.author);
     page.published = metadata.published;
     page.modified = metadata.modified;

@@ -14,6 +14,7 @@ bool renders_nothing(GumboTag tag)
     case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_TEXTAREA: case GUMBO_TAG_SELECT: case GUMBO_TAG_OPTION:
     case GUMBO_TAG_IFRAME: case GUMBO_TAG_OBJECT: case GUMBO_TAG_SVG: case GUMBO_TAG_MATH: case GUMBO_TAG_CANVAS:
     case GUMBO_TAG_AUDIO: case GUMBO_TAG_VIDEO: case GUMBO_TAG_MAP: case GUMBO_TAG_TITLE: case GUMBO_TAG_DATALIST:
+    case GUMBO_TAG_RT: case GUMBO_TAG_RP: // ruby readings: a reading aid above the text, not the text
         return true;
     default:
         return false;

@@ -1,0 +1,26 @@
+// tests/parse/extract/extract_test.cpp — the pipeline on small synthetic pages: text normalisation,
+// text that is not in the rendered DOM, and status decided on the whole page.
+#include "test_support.hpp"
+
+using namespace feedkeeper;
+using namespace feedkeeper::test;
+
+TEST(Extract, DropsSoftHyphensAndComposesToNfc)
+{
+    const std::string html = "<html><body><article><p>Die Ver\xC2\xAD" "tei\xC2\xAD" "lung der Mittel wurde am Montag von "
+        "der Stadt beschlossen, und Frau Mu\xCC\x88ller sagte, dass die Anwohner damit zufrieden seien. "
+        + prose(1) + "</p><p>" + prose(2) + "</p></article></body></html>";
+    const ExtractedPage page = extract(html);
+    EXPECT_TRUE(contains(page.body, "Die Verteilung der Mittel")) << page.body;
+    EXPECT_TRUE(contains(page.body, "Frau M\xC3\xBCller")) << page.body;
+}
+
+TEST(Extract, DropsRubyReadings)
+{
+    const std::string html = "<html><body><article><p>" + prose(1) + "</p><p><ruby>\xE6\x9D\xB1<rt>\xE3\x81\xA8\xE3\x81\x86</rt></ruby>"
+        "\xE4\xBA\xAC\xE3\x81\xA7\xE4\xBC\x9A\xE8\xAD\xB0\xE3\x81\x8C\xE9\x96\x8B\xE3\x81\x8B\xE3\x82\x8C\xE3\x81\x9F\xE3\x80\x82</p><p>"
+        + prose(2) + "</p></article></body></html>";
+    const ExtractedPage page = extract(html);
+    EXPECT_TRUE(contains(page.body, "\xE6\x9D\xB1\xE4\xBA\xAC")) << page.body; // the reading is gone from between the two
+    EXPECT_FALSE(contains(page.body, "\xE3\x81\xA8\xE3\x81\x86")) << page.body;
+}
