@@ -17,6 +17,7 @@
 #include "parse/extract/lexicon.hpp"
 #include "parse/extract/site_boilerplate.hpp"
 #include "parse/extract/structure.hpp"
+#include "parse/extract/tuning.hpp"
 #include "parse/text/characters.hpp"
 
 #include <unordered_map>
@@ -167,8 +168,8 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
     const std::vector<bool> in_card = find_teaser_cards(document, page);
     const std::vector<bool> in_section = find_boilerplate_sections(document, page, weights);
     for (std::size_t b = 0; b < page.blocks.size(); ++b) {
-        if (in_card[page.blocks[b].owner] || in_section[b])
-            weights[b] = -0.3 * page.blocks[b].chars;
+        if (in_card[page.blocks[b].owner] || in_section[b] || page.blocks[b].foreign)
+            weights[b] = tuning.foreign_text_weight * page.blocks[b].chars;
         score[page.blocks[b].owner] += weights[b];
     }
     for (std::uint32_t i = document.size(); i-- > 1;) {
@@ -245,7 +246,7 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
         BlockVerdict& verdict = selected.verdicts[k];
         if (repeats_title(block, title)) {
             verdict = BlockVerdict::dropped_title;
-        } else if (in_section[b]) {
+        } else if (in_section[b] || (block.foreign && !page.foreign[best])) {
             verdict = BlockVerdict::dropped_section;
         } else if (position < first_long && looks_like_byline(block.lower, block.chars)) {
             verdict = BlockVerdict::dropped_byline;

@@ -122,7 +122,8 @@ const std::unordered_map<std::string_view, std::uint32_t>& keyword_table()
 char lower_ascii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 bool is_alpha_ascii(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
-// The hints of one word: the word itself, its singular, or a keyword glued to a structural word.
+// The hints of one word: the word itself, its singular, or two known words glued together
+// ("commentlist", "topnav", "commentbody": a keyword beside a structural word or another keyword).
 std::uint32_t word_hints(std::string_view word)
 {
     const auto& table = keyword_table();
@@ -139,19 +140,23 @@ std::uint32_t word_hints(std::string_view word)
     };
     if (const std::uint32_t hints = exact(word))
         return hints;
-    for (std::string_view part : structural_words) {
-        if (word.size() > part.size() + 1 && word.ends_with(part))
-            if (const std::uint32_t hints = exact(word.substr(0, word.size() - part.size())))
-                return hints;
-        if (word.size() > part.size() + 1 && word.starts_with(part))
-            if (const std::uint32_t hints = exact(word.substr(part.size())))
-                return hints;
+    for (std::size_t cut = 2; cut + 2 <= word.size(); ++cut) {
+        const std::string_view left = word.substr(0, cut);
+        const std::string_view right = word.substr(cut);
+        const std::uint32_t left_hints = exact(left);
+        const std::uint32_t right_hints = exact(right);
+        if ((left_hints || is_one_of(left, structural_words)) && (right_hints || is_one_of(right, structural_words))
+            && (left_hints | right_hints))
+            return left_hints | right_hints;
     }
     return 0;
 }
 
 std::uint32_t one_class_hints(std::string_view name)
 {
+    // BEM: after "--" comes a modifier, a variant of the block ("grid--adrail", "field--label-hidden"),
+    // which says how it looks or what sits beside it, not what it is.
+    name = name.substr(0, name.find("--"));
     std::vector<std::string> tokens;
     std::string word;
     bool after_digit = false; // the word touches a digit: short ones are pieces of a hash or a number

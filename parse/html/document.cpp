@@ -101,8 +101,11 @@ void read_common_attributes(const GumboElement& element, DomNode& entry)
             entry.class_name = value;
         else if (name == "id")
             entry.id = value;
-        else if (name == "role")
+        else if (name == "role") {
             entry.role = value;
+            entry.modal = entry.modal || value == "dialog" || value == "alertdialog";
+        } else if (name == "aria-modal")
+            entry.modal = entry.modal || value == "true";
         else if (name == "itemprop")
             entry.itemprop = value;
         else if (name == "hidden")

@@ -36,6 +36,9 @@ TEST(ClassHints, TaxonomySlugsAndStateModifiersSayNothing)
     EXPECT_NE(class_hints("author-bio") & hint_byline, 0u);
     EXPECT_EQ(class_hints("has-paywall"), 0u);
     EXPECT_EQ(class_hints("no-sidebar"), 0u);
+    EXPECT_EQ(class_hints("field--label-hidden") & hint_hidden, 0u); // a BEM modifier
+    EXPECT_EQ(class_hints("grid grid-layout--adrail") & negative_hints, 0u);
+    EXPECT_NE(class_hints("site-footer--dark") & hint_footer, 0u);
 }
 
 TEST(ClassHints, IgnoresPiecesOfHashesAndNumbers)
