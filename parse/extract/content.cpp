@@ -118,6 +118,16 @@ bool is_linked_sentence(const Block& block)
         && block.stop_word_density() >= 0.2;
 }
 
+// Text, not a label or a link: a long run, or a sentence of a few words (whatever the language:
+// no stop words needed).
+bool reads_as_prose(const Block& block)
+{
+    if (block.link_density() >= 0.5 || block.kind == BlockKind::heading || block.kind == BlockKind::caption)
+        return false;
+    return block.chars >= 150 || (block.words >= 4 && ends_sentence(block.text))
+        || (block.words >= 10 && block.text.find(". ") != std::string::npos);
+}
+
 bool is_verdict_kept(BlockVerdict verdict)
 {
     return verdict == BlockVerdict::kept || verdict == BlockVerdict::kept_between_content;
@@ -328,6 +338,10 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
         const BlockVerdict verdict = selected.verdicts[k];
         if (is_verdict_kept(verdict) || (verdict == BlockVerdict::kept_caption && hints.captions_in_body))
             selected.kept.push_back(selected.candidates[k]);
+        if (const Block& block = page.blocks[selected.candidates[k]]; is_verdict_kept(verdict) && reads_as_prose(block)) {
+            selected.prose_chars += block.chars;
+            selected.long_prose = selected.long_prose || block.chars >= 150;
+        }
         if (is_verdict_rendered(verdict))
             selected.rendered.push_back(selected.candidates[k]);
         if ((notices[k] & notice_paywall) && static_cast<long>(k) + 3 >= last_plain)

@@ -129,9 +129,11 @@ Result<ExtractedPage> extract_page(std::string_view bytes, const ExtractOptions&
     if (metadata.lead_image.empty() && content.container != no_node)
         metadata.lead_image = first_image(document, blocks, content.container, metadata.base_url);
     const std::uint32_t structured_chars = visible_chars(metadata.json_ld.body);
+    bool structured_body = false;
     if (body_chars < 200 && structured_chars > 2 * body_chars + 100) {
         use_structured_body(metadata.json_ld.body, page);
         body_chars = structured_chars;
+        structured_body = true;
     }
 
     std::string container_text;
@@ -146,6 +148,8 @@ Result<ExtractedPage> extract_page(std::string_view bytes, const ExtractOptions&
     evidence.container_consent_chars = content.consent_chars;
     evidence.body_chars = body_chars;
     evidence.body_blocks = static_cast<std::uint32_t>(content.kept.size());
+    evidence.prose_chars = structured_body ? body_chars : content.prose_chars;
+    evidence.long_prose = content.long_prose || body_chars >= 1000;
     evidence.page_chars = blocks.body_chars;
     evidence.consent_chars = blocks.consent_chars;
     evidence.container_consent = content.container != no_node && (blocks.hints[content.container] & hint_consent);

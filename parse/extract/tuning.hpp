@@ -39,6 +39,9 @@ struct ExtractTuning {
     // --- Classification (classify.cpp) -----------------------------------------------------------
     // A body under this many characters may be an error message, a teaser or a consent notice.
     std::uint32_t short_body_chars = 1500;
+    // Prose characters that make a short body (under 150 characters in all) an article: one real
+    // sentence ("Wow, just wow." is not one; a two-line blog post is).
+    std::uint32_t minimal_prose_chars = 40;
 };
 
 inline constexpr ExtractTuning tuning {};

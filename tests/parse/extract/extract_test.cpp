@@ -24,3 +24,19 @@ TEST(Extract, DropsRubyReadings)
     EXPECT_TRUE(contains(page.body, "\xE6\x9D\xB1\xE4\xBA\xAC")) << page.body; // the reading is gone from between the two
     EXPECT_FALSE(contains(page.body, "\xE3\x81\xA8\xE3\x81\x86")) << page.body;
 }
+
+TEST(Extract, AShortPostOfOneRealSentenceIsAnArticle)
+{
+    const std::string html = "<html><body><nav><a href=\"/\">Home</a> <a href=\"/about\">About</a></nav>"
+        "<div class=\"post\"><h2>Monday</h2><p>We walked to the lake and the water was warm.</p></div></body></html>";
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.status, PageStatus::article);
+    EXPECT_TRUE(contains(page.body, "We walked to the lake")) << page.body;
+}
+
+TEST(Extract, APageOfLinksAndLabelsIsNoArticle)
+{
+    const std::string html = "<html><body><div class=\"list\"><p><a href=\"/a\">First story</a></p>"
+        "<p><a href=\"/b\">Second story</a></p><p>Page 1 of 20</p></div></body></html>";
+    EXPECT_EQ(extract(html).status, PageStatus::not_article);
+}
