@@ -204,25 +204,26 @@ std::uint32_t one_class_hints(std::string_view name)
 struct Phrase {
     std::string_view text;
     std::uint32_t kinds;
+    bool prefix = false; // a stem: may be followed by more letters (inflections, compounds)
 };
 
 constexpr Phrase notice_phrases[] = {
     // subscribe / follow
-    { "newsletter", notice_subscribe }, { "subscribe to", notice_subscribe }, { "sign up for", notice_subscribe },
+    { "newsletter", notice_subscribe, true }, { "subscribe to", notice_subscribe }, { "sign up for", notice_subscribe },
     { "sign up to", notice_subscribe }, { "follow us", notice_subscribe }, { "join our", notice_subscribe },
-    { "abonnieren", notice_subscribe }, { "melden sie sich", notice_subscribe }, { "folgen sie uns", notice_subscribe },
-    { "подпишитесь", notice_subscribe }, { "подписаться", notice_subscribe }, { "рассылк", notice_subscribe },
+    { "abonnieren", notice_subscribe, true }, { "melden sie sich", notice_subscribe }, { "folgen sie uns", notice_subscribe },
+    { "подпишитесь", notice_subscribe }, { "подписаться", notice_subscribe }, { "рассылк", notice_subscribe, true },
     { "inscrivez-vous", notice_subscribe }, { "suscríbete", notice_subscribe }, { "iscriviti", notice_subscribe },
     // recruiting
     { "we are hiring", notice_recruiting }, { "we're hiring", notice_recruiting }, { "join our team", notice_recruiting },
     { "send your cv", notice_recruiting }, { "send your resume", notice_recruiting }, { "cover letter", notice_recruiting },
-    { "lebenslauf", notice_recruiting }, { "bewerbungsschreiben", notice_recruiting }, { "arbeitsprobe", notice_recruiting },
-    { "stellenangebot", notice_recruiting }, { "sucht lokale", notice_recruiting }, { "резюме", notice_recruiting },
+    { "lebenslauf", notice_recruiting, true }, { "bewerbungsschreiben", notice_recruiting }, { "arbeitsprobe", notice_recruiting },
+    { "stellenangebot", notice_recruiting, true }, { "sucht lokale", notice_recruiting }, { "резюме", notice_recruiting },
     { "вакансии", notice_recruiting }, { "ищем авторов", notice_recruiting },
     // donation
-    { "donate", notice_donation }, { "donation", notice_donation }, { "support our journalism", notice_donation },
+    { "donate", notice_donation }, { "donation", notice_donation, true }, { "support our journalism", notice_donation },
     { "support independent", notice_donation }, { "become a member", notice_donation }, { "patreon", notice_donation },
-    { "spenden", notice_donation }, { "unterstützen sie uns", notice_donation }, { "пожертв", notice_donation },
+    { "spenden", notice_donation }, { "unterstützen sie uns", notice_donation }, { "пожертв", notice_donation, true },
     { "поддержите", notice_donation }, { "faire un don", notice_donation },
     // related
     { "see also", notice_related }, { "read more", notice_related }, { "read also", notice_related },
@@ -241,9 +242,9 @@ constexpr Phrase notice_phrases[] = {
     { "alle rechte vorbehalten", notice_copyright }, { "все права защищены", notice_copyright },
     { "tous droits réservés", notice_copyright }, { "todos los derechos", notice_copyright },
     // consent
-    { "cookie", notice_consent }, { "consent", notice_consent }, { "we value your privacy", notice_consent },
-    { "accept all", notice_consent }, { "privacy settings", notice_consent }, { "einwilligung", notice_consent },
-    { "datenschutzeinstellungen", notice_consent }, { "alle akzeptieren", notice_consent }, { "zustimmen", notice_consent },
+    { "cookie", notice_consent, true }, { "consent", notice_consent, true }, { "we value your privacy", notice_consent },
+    { "accept all", notice_consent }, { "privacy settings", notice_consent }, { "einwilligung", notice_consent, true },
+    { "datenschutzeinstellungen", notice_consent, true }, { "alle akzeptieren", notice_consent }, { "zustimmen", notice_consent },
     { "файлы cookie", notice_consent }, { "согласие", notice_consent }, { "персональных данных", notice_consent },
     { "nous utilisons des cookies", notice_consent }, { "utilizamos cookies", notice_consent },
     // paywall
@@ -269,7 +270,7 @@ constexpr Phrase notice_phrases[] = {
     // comments
     { "leave a comment", notice_comments }, { "leave a reply", notice_comments }, { "post a comment", notice_comments },
     { "schreibe einen kommentar", notice_comments }, { "kommentar schreiben", notice_comments },
-    { "комментари", notice_comments },
+    { "комментари", notice_comments, true },
 };
 
 constexpr std::string_view section_titles[] = {
@@ -338,18 +339,30 @@ const PhraseIndex& phrase_index()
     return index;
 }
 
+// A letter or digit of any script (every byte of a multi-byte UTF-8 sequence counts as one): a
+// phrase must not continue a word on either side ("teilen" is not in "verteilen").
+bool is_word_byte(unsigned char c) { return c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
 std::uint32_t notice_kinds(std::string_view lower_text)
 {
     const PhraseIndex& index = phrase_index();
     std::uint32_t kinds = 0;
+    const auto byte = [&](std::size_t at) { return static_cast<unsigned char>(lower_text[at]); };
     for (std::size_t i = 0; i + 1 < lower_text.size(); ++i) {
-        const std::size_t key = static_cast<std::size_t>(static_cast<unsigned char>(lower_text[i])) << 8
-            | static_cast<unsigned char>(lower_text[i + 1]);
+        const std::size_t key = static_cast<std::size_t>(byte(i)) << 8 | byte(i + 1);
         const std::uint16_t count = index.count[key];
+        if (count == 0 || (i > 0 && is_word_byte(byte(i - 1)) && is_word_byte(byte(i))))
+            continue;
         for (std::uint16_t k = 0; k < count; ++k) {
             const Phrase& phrase = *index.phrases[index.first[key] + k];
-            if (!(kinds & phrase.kinds) && lower_text.substr(i, phrase.text.size()) == phrase.text)
-                kinds |= phrase.kinds;
+            if (kinds & phrase.kinds || lower_text.substr(i, phrase.text.size()) != phrase.text)
+                continue;
+            // Phrases that are word stems ("рассылк", "комментари") or end in punctuation match as
+            // prefixes; the others must end where a word ends.
+            const std::size_t end = i + phrase.text.size();
+            if (end < lower_text.size() && is_word_byte(byte(end)) && is_word_byte(byte(end - 1)) && !phrase.prefix)
+                continue;
+            kinds |= phrase.kinds;
         }
     }
     return kinds;

@@ -28,7 +28,7 @@ TEST(Extract, DropsRubyReadings)
 TEST(Extract, AShortPostOfOneRealSentenceIsAnArticle)
 {
     const std::string html = "<html><body><nav><a href=\"/\">Home</a> <a href=\"/about\">About</a></nav>"
-        "<div class=\"post\"><h2>Monday</h2><p>We walked to the lake and the water was warm.</p></div></body></html>";
+        "<div class=\"post\"><h2>Monday</h2><p>We walked to the lake on Sunday, and the water was still warm enough to swim.</p></div></body></html>";
     const ExtractedPage page = extract(html);
     EXPECT_EQ(page.status, PageStatus::article);
     EXPECT_TRUE(contains(page.body, "We walked to the lake")) << page.body;

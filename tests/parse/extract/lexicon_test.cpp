@@ -47,3 +47,15 @@ TEST(ClassHints, IgnoresPiecesOfHashesAndNumbers)
     EXPECT_EQ(class_hints("x9ad3") & hint_advert, 0u);
     EXPECT_NE(class_hints("ad-slot-3") & hint_advert, 0u);
 }
+
+TEST(NoticeKinds, MatchPhrasesOnWordBoundaries)
+{
+    EXPECT_EQ(notice_kinds("die mittel wurden gerecht verteilt und das verteilen ging schnell") & notice_share, 0u);
+    EXPECT_EQ(notice_kinds("das hat viele vorteilen gebracht") & notice_share, 0u);
+    EXPECT_NE(notice_kinds("artikel teilen:") & notice_share, 0u);
+    EXPECT_EQ(notice_kinds("die werbungskosten steigen") & notice_advert, 0u);
+    EXPECT_NE(notice_kinds("anzeige") & notice_advert, 0u);
+    EXPECT_EQ(notice_kinds("in 1404 the city was founded") & notice_error, 0u);
+    EXPECT_NE(notice_kinds("error 404") & notice_error, 0u);
+    EXPECT_NE(notice_kinds("we use cookies to improve") & notice_consent, 0u); // a stem takes inflections
+}
