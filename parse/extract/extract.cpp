@@ -12,6 +12,7 @@
 #include "parse/extract/metadata.hpp"
 #include "parse/extract/site_boilerplate.hpp"
 #include "parse/extract/stop_words.hpp"
+#include "parse/extract/tuning.hpp"
 #include "parse/html/decode.hpp"
 #include "parse/html/document.hpp"
 #include "parse/html/prescan.hpp"
@@ -130,7 +131,9 @@ Result<ExtractedPage> extract_page(std::string_view bytes, const ExtractOptions&
         metadata.lead_image = first_image(document, blocks, content.container, metadata.base_url);
     const std::uint32_t structured_chars = visible_chars(metadata.json_ld.body);
     bool structured_body = false;
-    if (body_chars < 200 && structured_chars > 2 * body_chars + 100) {
+    // JSON-LD articleBody is a candidate like the visible body: preferred when clearly longer (the
+    // markup shows a teaser, a bio or a script-rendered shell), whatever the visible body's length.
+    if (structured_chars > tuning.structured_body_factor * body_chars + tuning.structured_body_margin) {
         use_structured_body(metadata.json_ld.body, page);
         body_chars = structured_chars;
         structured_body = true;

@@ -36,6 +36,11 @@ struct ExtractTuning {
     // cards, and prose-like blocks under a boilerplate name. Negative: the container avoids them.
     double foreign_text_weight = -0.3;
 
+    // JSON-LD articleBody replaces the visible body when it has more than factor x its characters
+    // plus the margin: clearly longer, not a summary or a copy of the same text with spacing changes.
+    double structured_body_factor = 2.0;
+    std::uint32_t structured_body_margin = 100;
+
     // --- Classification (classify.cpp) -----------------------------------------------------------
     // A body under this many characters may be an error message, a teaser or a consent notice.
     std::uint32_t short_body_chars = 1500;

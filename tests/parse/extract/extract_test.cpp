@@ -40,3 +40,17 @@ TEST(Extract, APageOfLinksAndLabelsIsNoArticle)
         "<p><a href=\"/b\">Second story</a></p><p>Page 1 of 20</p></div></body></html>";
     EXPECT_EQ(extract(html).status, PageStatus::not_article);
 }
+
+TEST(Extract, PrefersJsonLdArticleBodyWhenClearlyLongerThanTheVisibleBody)
+{
+    // The markup shows only an author bio of a few sentences; the article is in JSON-LD.
+    const std::string article = prose(1) + "\\n" + prose(2) + "\\n" + prose(3) + "\\n" + prose(4);
+    const std::string html = "<html><head><script type=\"application/ld+json\">{\"@type\":\"NewsArticle\","
+        "\"headline\":\"A story\",\"articleBody\":\"" + article + "\"}</script></head><body><div class=\"shell\">"
+        "<p>Jane Doe writes about the valley, its council and its people, and has done so for the paper since 2009. "
+        "She lives by the lake with two cats and a very old bicycle.</p></div></body></html>";
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.status, PageStatus::article);
+    EXPECT_TRUE(contains(page.body, prose(4))) << page.body;
+    EXPECT_FALSE(contains(page.body, "two cats")) << page.body;
+}
