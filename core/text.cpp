@@ -44,14 +44,6 @@ std::size_t decode(std::string_view text, std::size_t i, char32_t& out)
     return length;
 }
 
-bool is_unicode_space(char32_t c)
-{
-    return c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029
-        || c == 0x202F || c == 0x205F || c == 0x3000;
-}
-
-bool is_invisible(char32_t c) { return c == 0x200B || c == 0x200C || c == 0x200D || c == 0x2060 || c == 0xFEFF || c == 0xAD; }
-
 } // namespace
 
 std::string trim(std::string_view text)
@@ -100,32 +92,6 @@ std::vector<std::string_view> split(std::string_view text, char separator)
             return parts;
         start = end + 1;
     }
-}
-
-std::string collapse_whitespace(std::string_view text)
-{
-    std::string out;
-    out.reserve(text.size());
-    bool pending_space = false;
-    for (std::size_t i = 0; i < text.size();) {
-        char32_t c = 0;
-        std::size_t length = decode(text, i, c);
-        if (length == 0) { // Invalid byte: keep it; sanitising is the caller's choice.
-            c = static_cast<unsigned char>(text[i]);
-            length = 1;
-        }
-        const bool space = (c < 0x80 && is_ascii_space(static_cast<char>(c))) || is_unicode_space(c);
-        if (space) {
-            pending_space = !out.empty();
-        } else if (!is_invisible(c)) {
-            if (pending_space)
-                out += ' ';
-            pending_space = false;
-            out.append(text.substr(i, length));
-        }
-        i += length;
-    }
-    return out;
 }
 
 bool is_valid_utf8(std::string_view text)

@@ -15,10 +15,6 @@ bool istarts_with(std::string_view text, std::string_view prefix);
 bool icontains(std::string_view text, std::string_view needle);
 std::vector<std::string_view> split(std::string_view, char separator);
 
-// Runs of Unicode white space (ASCII, NBSP, the U+2000 block, ideographic space, …) become one
-// ASCII space; leading and trailing white space is dropped. Invisible format characters go too.
-std::string collapse_whitespace(std::string_view utf8);
-
 // Replaces every invalid UTF-8 sequence with U+FFFD; valid input comes back unchanged.
 std::string sanitize_utf8(std::string_view);
 bool is_valid_utf8(std::string_view);

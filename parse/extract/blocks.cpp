@@ -5,6 +5,7 @@
 #include "core/text.hpp"
 #include "parse/extract/lexicon.hpp"
 #include "parse/extract/stop_words.hpp"
+#include "parse/extract/tuning.hpp"
 #include "parse/text/characters.hpp"
 
 #include <unordered_map>
@@ -77,10 +78,13 @@ public:
     Segmenter(const HtmlDocument& document, PageBlocks& page) : document_(document), page_(page) { }
 
     void run();
+    std::vector<bool> take_foreign() { return std::move(foreign_); }
 
 private:
     std::uint32_t own_hints(std::uint32_t index);
-    Pruned prune_reason(std::uint32_t index, std::uint32_t hints, float& factor) const;
+    Pruned prune_reason(std::uint32_t index, std::uint32_t hints, float& factor, bool& foreign) const;
+    bool reads_as_boilerplate(std::uint32_t index) const;
+    bool inside_article(std::uint32_t index) const;
     double prose_share(std::uint32_t index) const;
     void flush();
     void start_block(std::uint32_t owner, std::uint32_t at);
@@ -89,6 +93,7 @@ private:
     PageBlocks& page_;
     std::unordered_map<std::string_view, std::uint32_t> hint_cache_;
     std::vector<std::uint32_t> inherited_; // per node: hints of itself and its ancestors
+    std::vector<bool> foreign_;            // per node: inside prose named as other people's text
     Block current_;
     bool pending_space_ = false;
     int pending_breaks_ = 0;
@@ -121,15 +126,40 @@ double Segmenter::prose_share(std::uint32_t index) const
     return body.chars > 0 ? 0.67 * node.chars / body.chars : 0.0;
 }
 
-Pruned Segmenter::prune_reason(std::uint32_t index, std::uint32_t hints, float& factor) const
+// The element's own content reads as boilerplate: short, mostly links, or little prose.
+bool Segmenter::reads_as_boilerplate(std::uint32_t index) const
 {
     const DomNode& node = document_[index];
+    return node.chars < tuning.boilerplate_short_chars
+        || node.link_chars > tuning.boilerplate_link_density * node.chars
+        || node.prose_chars < tuning.boilerplate_max_prose_ratio * node.chars;
+}
+
+// An element inside an <article> (a <header> there holds the title and standfirst, not the site's).
+bool Segmenter::inside_article(std::uint32_t index) const
+{
+    for (std::uint32_t at = document_[index].parent; at != no_node && at >= document_.body(); at = document_[at].parent) {
+        if (document_[at].tag == GUMBO_TAG_ARTICLE)
+            return true;
+    }
+    return false;
+}
+
+Pruned Segmenter::prune_reason(std::uint32_t index, std::uint32_t hints, float& factor, bool& foreign) const
+{
+    const DomNode& node = document_[index];
+    // Dialogs, modals, overlays and consent layers go before scoring, whatever they say.
+    if (node.modal || (hints & (hint_popup | hint_consent))) {
+        if (node.holds_blocks && node.chars > 0 && prose_share(index) >= tuning.dialog_max_prose_share)
+            return Pruned::no;
+        return node.modal ? Pruned::by_role : Pruned::by_class;
+    }
     Pruned reason = Pruned::no;
     // Evidence strength: how much of the page's prose an element may hold and still be pruned,
     // and the score factor it gets when it holds more.
     double max_share = 0.4;
     float big_factor = 0.85f;
-    if (is_boilerplate_tag(node.tag)) {
+    if (is_boilerplate_tag(node.tag) && !(node.tag == GUMBO_TAG_HEADER && inside_article(index))) {
         reason = Pruned::by_tag;
         if (node.tag == GUMBO_TAG_NAV || node.tag == GUMBO_TAG_ASIDE || node.tag == GUMBO_TAG_FOOTER)
             big_factor = 0.5f;
@@ -140,12 +170,24 @@ Pruned Segmenter::prune_reason(std::uint32_t index, std::uint32_t hints, float& 
         reason = Pruned::hidden; // copies for crawlers and collapsed widgets; rarely the only text
         max_share = 0.75;
         big_factor = 0.3f;
-    } else if ((hints & negative_hints & ~hint_caption) && !(hints & hint_body_strong)) {
-        reason = Pruned::by_class;
-        if (hints & strong_negative_hints)
-            big_factor = 0.4f;
-        else
-            max_share = 0.15; // weak evidence: only small elements go
+    } else if ((hints & negative_hints & ~hint_caption) && !(hints & hint_body_strong) && !is_heading(node.tag)) {
+        // A name is a hint about the element's role; what it holds decides. Boilerplate-looking
+        // content goes; prose under a name of other people's text (comments, related stories,
+        // sidebars) stays in the page but weighs as boilerplate; prose under any other name is
+        // text. An element holding most of the page's prose is never judged by its name.
+        if (!node.holds_blocks && (hints & strong_negative_hints))
+            return Pruned::by_class; // a leaf named as boilerplate is boilerplate however long
+        const double share = node.chars > 0 ? prose_share(index) : 0.0;
+        const bool others_prose = (hints & (hint_comment | hint_related)) != 0;
+        if (share >= (others_prose ? tuning.foreign_max_prose_share : tuning.named_max_prose_share)) {
+            if (hints & strong_negative_hints)
+                factor = tuning.outweighed_name_factor;
+            return Pruned::no;
+        }
+        if (reads_as_boilerplate(index))
+            return Pruned::by_class;
+        foreign = (hints & foreign_text_hints) != 0;
+        return Pruned::no;
     }
     // Only wrappers are protected: a leaf with a boilerplate name is boilerplate however long.
     if (reason != Pruned::no && node.holds_blocks && node.chars > 0 && prose_share(index) >= max_share) {
@@ -174,6 +216,7 @@ void Segmenter::flush()
             current_.heading_level = static_cast<std::uint8_t>(owner.tag - GUMBO_TAG_H1 + 1);
         current_.context = owner.context;
         current_.inherited_hints = inherited_[current_.owner];
+        current_.foreign = foreign_[current_.owner];
         count_words(current_);
         page_.words += current_.words;
         page_.stop_words += current_.stop_words;
@@ -194,6 +237,7 @@ void Segmenter::run()
     page_.pruned.assign(count, Pruned::no);
     page_.score_factor.assign(count, 1.0f);
     inherited_.assign(count, 0);
+    foreign_.assign(count, false);
     if (count == 0)
         return;
     page_.body_chars = document_[body].chars;
@@ -232,9 +276,12 @@ void Segmenter::run()
         }
         const std::uint32_t hints = own_hints(i);
         page_.hints[i] = hints;
-        inherited_[i] = hints | (node.parent != no_node ? inherited_[node.parent] : 0);
+        const std::uint32_t passed_on = node.chars < tuning.caption_max_chars ? hints : hints & ~hint_caption;
+        inherited_[i] = passed_on | (node.parent != no_node ? inherited_[node.parent] : 0);
         float factor = 1.0f;
-        const Pruned reason = (node.context & invisible) ? Pruned::by_tag : prune_reason(i, hints, factor);
+        bool foreign = false;
+        const Pruned reason = (node.context & invisible) ? Pruned::by_tag : prune_reason(i, hints, factor, foreign);
+        foreign_[i] = foreign || (node.parent != no_node && foreign_[node.parent]);
         page_.score_factor[i] = factor * (node.parent != no_node ? page_.score_factor[node.parent] : 1.0f);
         if (reason != Pruned::no) {
             page_.pruned[i] = reason;
@@ -246,8 +293,8 @@ void Segmenter::run()
                 current_.last = i;
                 flush();
                 current_.first = node.end;
-            } else if (!current_.text.empty()) {
-                pending_space_ = true;
+            } else if (!current_.text.empty() && !(node.context & invisible)) {
+                pending_space_ = true; // (what never renders, like a ruby reading, leaves no gap either)
             }
             i = node.end;
             current_.last = i;
@@ -278,7 +325,9 @@ void Segmenter::run()
 PageBlocks segment_blocks(const HtmlDocument& document)
 {
     PageBlocks page;
-    Segmenter(document, page).run();
+    Segmenter segmenter(document, page);
+    segmenter.run();
+    page.foreign = segmenter.take_foreign();
     page.removed.assign(document.size(), false);
     for (std::uint32_t i = 0; i < document.size(); ++i) {
         const std::uint32_t parent = document[i].parent;

@@ -28,6 +28,7 @@ struct Block {
     std::uint8_t heading_level = 0;
     std::uint16_t context = 0;      // NodeContext of the owner
     std::uint32_t inherited_hints = 0; // class hints of the owner and its ancestors
+    bool foreign = false;           // prose under a name of other people's text (comments, related, sidebar)
 
     double link_density() const { return chars ? static_cast<double>(link_chars) / chars : 0.0; }
     double stop_word_density() const { return words ? static_cast<double>(stop_words) / words : 0.0; }
@@ -40,6 +41,7 @@ struct PageBlocks {
     std::vector<std::uint32_t> hints;           // per node: the element's own class/id hints
     std::vector<Pruned> pruned;                 // per node: the root of a pruned subtree
     std::vector<bool> removed;                  // per node: inside a pruned subtree (root included)
+    std::vector<bool> foreign;                  // per node: inside prose named as other people's (see Block)
     // Per node: score factor for elements too big to prune on a negative hint, inherited by
     // their descendants (1 elsewhere).
     std::vector<float> score_factor;

@@ -6,6 +6,7 @@
 #include "parse/extract/classify.hpp"
 
 #include "parse/extract/lexicon.hpp"
+#include "parse/extract/tuning.hpp"
 #include "parse/text/characters.hpp"
 
 namespace feedkeeper::parse {
@@ -77,10 +78,16 @@ PageStatus classify_page(const PageEvidence& evidence)
     if (paywalled && evidence.body_chars < short_body && (evidence.body_chars > 0 || evidence.structured_article))
         return PageStatus::paywall;
 
-    if (evidence.body_chars < minimal_body && !(evidence.structured_article && evidence.body_chars >= 60))
+    // "No article here" only when nothing in the body reads as prose: a short post of one real
+    // sentence is an article; a page of links and labels is not.
+    if (evidence.prose_chars == 0
+        || (evidence.body_chars < minimal_body && evidence.prose_chars < tuning.minimal_prose_chars
+            && !(evidence.structured_article && evidence.body_chars >= 60)))
         return PageStatus::not_article;
-    // A listing: other stories' teasers outweigh the "body" many times over and nothing says article.
-    if (!evidence.structured_article && evidence.teaser_chars > 4 * evidence.body_chars && evidence.body_blocks < 4)
+    // A listing: other stories' teasers outweigh the "body" many times over, nothing says article
+    // and no paragraph of the body is long prose.
+    if (!evidence.structured_article && !evidence.long_prose && evidence.teaser_chars > 4 * evidence.body_chars
+        && evidence.body_blocks < 4)
         return PageStatus::not_article;
     return PageStatus::article;
 }

@@ -17,6 +17,8 @@ struct PageEvidence {
     std::uint32_t container_consent_chars = 0; // in its blocks that speak of cookies or consent
     std::uint32_t body_chars = 0;          // its visible characters
     std::uint32_t body_blocks = 0;
+    std::uint32_t prose_chars = 0;         // in body blocks that read as prose (sentences, not labels)
+    bool long_prose = false;               // one of them is a long paragraph
     std::uint32_t page_chars = 0;          // visible characters of the whole page
     std::uint32_t consent_chars = 0;       // in pruned cookie / consent elements
     bool container_consent = false;        // the chosen container is named like a consent dialog

@@ -17,6 +17,7 @@
 #include "parse/extract/lexicon.hpp"
 #include "parse/extract/site_boilerplate.hpp"
 #include "parse/extract/structure.hpp"
+#include "parse/extract/tuning.hpp"
 #include "parse/text/characters.hpp"
 
 #include <unordered_map>
@@ -117,6 +118,16 @@ bool is_linked_sentence(const Block& block)
         && block.stop_word_density() >= 0.2;
 }
 
+// Text, not a label or a link: a long run, or a sentence of a few words (whatever the language:
+// no stop words needed).
+bool reads_as_prose(const Block& block)
+{
+    if (block.link_density() >= 0.5 || block.kind == BlockKind::heading || block.kind == BlockKind::caption)
+        return false;
+    return block.chars >= 150 || (block.words >= 4 && ends_sentence(block.text))
+        || (block.words >= 10 && block.text.find(". ") != std::string::npos);
+}
+
 bool is_verdict_kept(BlockVerdict verdict)
 {
     return verdict == BlockVerdict::kept || verdict == BlockVerdict::kept_between_content;
@@ -167,8 +178,8 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
     const std::vector<bool> in_card = find_teaser_cards(document, page);
     const std::vector<bool> in_section = find_boilerplate_sections(document, page, weights);
     for (std::size_t b = 0; b < page.blocks.size(); ++b) {
-        if (in_card[page.blocks[b].owner] || in_section[b])
-            weights[b] = -0.3 * page.blocks[b].chars;
+        if (in_card[page.blocks[b].owner] || in_section[b] || page.blocks[b].foreign)
+            weights[b] = tuning.foreign_text_weight * page.blocks[b].chars;
         score[page.blocks[b].owner] += weights[b];
     }
     for (std::uint32_t i = document.size(); i-- > 1;) {
@@ -245,7 +256,7 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
         BlockVerdict& verdict = selected.verdicts[k];
         if (repeats_title(block, title)) {
             verdict = BlockVerdict::dropped_title;
-        } else if (in_section[b]) {
+        } else if (in_section[b] || (block.foreign && !page.foreign[best])) {
             verdict = BlockVerdict::dropped_section;
         } else if (position < first_long && looks_like_byline(block.lower, block.chars)) {
             verdict = BlockVerdict::dropped_byline;
@@ -327,6 +338,10 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
         const BlockVerdict verdict = selected.verdicts[k];
         if (is_verdict_kept(verdict) || (verdict == BlockVerdict::kept_caption && hints.captions_in_body))
             selected.kept.push_back(selected.candidates[k]);
+        if (const Block& block = page.blocks[selected.candidates[k]]; is_verdict_kept(verdict) && reads_as_prose(block)) {
+            selected.prose_chars += block.chars;
+            selected.long_prose = selected.long_prose || block.chars >= 150;
+        }
         if (is_verdict_rendered(verdict))
             selected.rendered.push_back(selected.candidates[k]);
         if ((notices[k] & notice_paywall) && static_cast<long>(k) + 3 >= last_plain)

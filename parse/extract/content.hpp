@@ -38,6 +38,8 @@ struct SelectedContent {
     std::uint32_t teaser_chars = 0;        // characters in other stories' cards anywhere on the page
     bool paywall_notice = false;           // a "subscribe to continue" notice in or after the body
     std::uint32_t consent_chars = 0;       // in candidate blocks that speak of cookies or consent
+    std::uint32_t prose_chars = 0;         // in kept blocks that read as prose (positive weight)
+    bool long_prose = false;               // a kept block of 150+ characters of prose
 };
 
 struct ContentHints {

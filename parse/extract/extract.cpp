@@ -12,6 +12,7 @@
 #include "parse/extract/metadata.hpp"
 #include "parse/extract/site_boilerplate.hpp"
 #include "parse/extract/stop_words.hpp"
+#include "parse/extract/tuning.hpp"
 #include "parse/html/decode.hpp"
 #include "parse/html/document.hpp"
 #include "parse/html/prescan.hpp"
@@ -129,9 +130,13 @@ Result<ExtractedPage> extract_page(std::string_view bytes, const ExtractOptions&
     if (metadata.lead_image.empty() && content.container != no_node)
         metadata.lead_image = first_image(document, blocks, content.container, metadata.base_url);
     const std::uint32_t structured_chars = visible_chars(metadata.json_ld.body);
-    if (body_chars < 200 && structured_chars > 2 * body_chars + 100) {
+    bool structured_body = false;
+    // JSON-LD articleBody is a candidate like the visible body: preferred when clearly longer (the
+    // markup shows a teaser, a bio or a script-rendered shell), whatever the visible body's length.
+    if (structured_chars > tuning.structured_body_factor * body_chars + tuning.structured_body_margin) {
         use_structured_body(metadata.json_ld.body, page);
         body_chars = structured_chars;
+        structured_body = true;
     }
 
     std::string container_text;
@@ -146,6 +151,8 @@ Result<ExtractedPage> extract_page(std::string_view bytes, const ExtractOptions&
     evidence.container_consent_chars = content.consent_chars;
     evidence.body_chars = body_chars;
     evidence.body_blocks = static_cast<std::uint32_t>(content.kept.size());
+    evidence.prose_chars = structured_body ? body_chars : content.prose_chars;
+    evidence.long_prose = content.long_prose || body_chars >= 1000;
     evidence.page_chars = blocks.body_chars;
     evidence.consent_chars = blocks.consent_chars;
     evidence.container_consent = content.container != no_node && (blocks.hints[content.container] & hint_consent);
@@ -162,7 +169,9 @@ Result<ExtractedPage> extract_page(std::string_view bytes, const ExtractOptions&
         page.body_html.clear();
     }
 
-    page.title = std::move(metadata.title);
+    page.body = normalize_nfc(std::move(page.body));
+    page.body_html = normalize_nfc(std::move(page.body_html));
+    page.title = normalize_nfc(std::move(metadata.title));
     page.author = std::move(metadata.author);
     page.published = metadata.published;
     page.modified = metadata.modified;

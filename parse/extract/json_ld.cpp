@@ -5,6 +5,8 @@
 
 #include "core/text.hpp"
 #include "parse/extract/page_dates.hpp"
+#include "parse/text/characters.hpp"
+#include "parse/text/entities.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -56,7 +58,7 @@ bool prepare(std::string_view script, std::string& out)
 std::string text_of(const Json& value)
 {
     if (value.is_string())
-        return collapse_whitespace(decode_entities(value.get_ref<const std::string&>().substr(0, max_value_bytes)));
+        return collapse_whitespace(decode_references(value.get_ref<const std::string&>().substr(0, max_value_bytes)));
     if (value.is_number_integer())
         return std::to_string(value.get<long long>());
     return {};
@@ -216,47 +218,6 @@ JsonLdFacts read_json_ld(const std::vector<std::string>& scripts, const DatePars
             read_item(*item, facts, dates);
     }
     return facts;
-}
-
-std::string decode_entities(std::string_view text)
-{
-    if (text.find('&') == std::string_view::npos)
-        return std::string(text);
-    static constexpr std::pair<std::string_view, char32_t> named[] = { { "amp", '&' }, { "lt", '<' }, { "gt", '>' },
-        { "quot", '"' }, { "apos", '\'' }, { "nbsp", 0xA0 }, { "hellip", 0x2026 }, { "ndash", 0x2013 },
-        { "mdash", 0x2014 }, { "lsquo", 0x2018 }, { "rsquo", 0x2019 }, { "ldquo", 0x201C }, { "rdquo", 0x201D },
-        { "laquo", 0xAB }, { "raquo", 0xBB }, { "copy", 0xA9 }, { "middot", 0xB7 }, { "bull", 0x2022 } };
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const std::size_t semicolon = text[i] == '&' ? text.find(';', i) : std::string_view::npos;
-        if (semicolon == std::string_view::npos || semicolon - i > 10) {
-            out.push_back(text[i]);
-            continue;
-        }
-        const std::string_view name = text.substr(i + 1, semicolon - i - 1);
-        char32_t code = 0;
-        if (name.size() > 1 && name[0] == '#') {
-            const bool hex = name[1] == 'x' || name[1] == 'X';
-            const std::string digits(name.substr(hex ? 2 : 1));
-            char* end = nullptr;
-            const unsigned long value = std::strtoul(digits.c_str(), &end, hex ? 16 : 10);
-            if (!digits.empty() && end && *end == '\0')
-                code = value > 0x10FFFF ? 0xFFFD : static_cast<char32_t>(value);
-        } else {
-            for (auto [entity, value] : named) {
-                if (name == entity)
-                    code = value;
-            }
-        }
-        if (code == 0) {
-            out.push_back(text[i]);
-            continue;
-        }
-        append_utf8(out, code);
-        i = semicolon;
-    }
-    return out;
 }
 
 } // namespace feedkeeper::parse

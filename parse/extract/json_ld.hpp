@@ -33,7 +33,4 @@ struct JsonLdFacts {
 // items win over WebPage items; the first value found wins within each.
 JsonLdFacts read_json_ld(const std::vector<std::string>& scripts, const DateParseOptions& dates = {});
 
-// Decodes the HTML character references that show up in JSON-LD and meta values.
-std::string decode_entities(std::string_view);
-
 } // namespace feedkeeper::parse

@@ -18,39 +18,49 @@ struct Keyword {
     std::uint32_t hints;
 };
 
-// Matched anywhere inside one class name with '-', '_' and ':' removed ("jp-relatedposts").
-constexpr Keyword substring_keywords[] = {
+// Class and id names are cut into tokens (at '-', '_', ':', digits and camelCase humps) and
+// matched as whole tokens: "header" fires on "site-header" but not inside "subheadline", "comment"
+// not inside "commentary". A keyword may span adjacent tokens ("article-body", "sr-only") or be
+// glued to a structural word ("commentlist", "topnav", "relatedposts"); a plural 's' is allowed.
+constexpr Keyword token_keywords[] = {
     { "comment", hint_comment }, { "disqus", hint_comment }, { "respond", hint_comment },
     { "share", hint_share }, { "sharing", hint_share }, { "social", hint_share }, { "sociable", hint_share },
-    { "addthis", hint_share }, { "followus", hint_share },
-    { "related", hint_related }, { "recommend", hint_related }, { "morestories", hint_related },
-    { "readnext", hint_related }, { "alsoread", hint_related }, { "readalso", hint_related },
-    { "seealso", hint_related }, { "youmay", hint_related }, { "youmight", hint_related }, { "upnext", hint_related },
-    { "recirc", hint_related }, { "outbrain", hint_advert }, { "taboola", hint_advert }, { "trending", hint_related },
+    { "addthis", hint_share }, { "followus", hint_share }, { "sharedaddy", hint_share },
+    { "related", hint_related }, { "recommend", hint_related }, { "recommended", hint_related },
+    { "recommendation", hint_related }, { "morestories", hint_related }, { "readnext", hint_related },
+    { "alsoread", hint_related }, { "readalso", hint_related }, { "seealso", hint_related }, { "youmay", hint_related },
+    { "youmight", hint_related }, { "upnext", hint_related }, { "recirc", hint_related }, { "trending", hint_related },
     { "mostpopular", hint_related }, { "mostread", hint_related }, { "popular", hint_related },
+    { "outbrain", hint_advert }, { "taboola", hint_advert },
     { "newsletter", hint_promotion }, { "subscribe", hint_promotion }, { "signup", hint_promotion },
     { "donate", hint_promotion }, { "donation", hint_promotion }, { "recruit", hint_promotion },
-    { "optin", hint_promotion }, { "membership", hint_promotion },
+    { "recruiting", hint_promotion }, { "optin", hint_promotion }, { "membership", hint_promotion },
     { "cookie", hint_consent }, { "consent", hint_consent }, { "gdpr", hint_consent }, { "onetrust", hint_consent },
-    { "didomi", hint_consent }, { "cookiebot", hint_consent }, { "usercentrics", hint_consent },
-    { "advert", hint_advert }, { "adsense", hint_advert }, { "adslot", hint_advert }, { "adunit", hint_advert },
-    { "adwrap", hint_advert }, { "adcontainer", hint_advert }, { "adbox", hint_advert }, { "sponsor", hint_advert },
-    { "promoted", hint_advert }, { "googlead", hint_advert }, { "dfpad", hint_advert },
-    { "navbar", hint_navigation }, { "navigation", hint_navigation }, { "menu", hint_navigation },
-    { "breadcrumb", hint_navigation }, { "pagination", hint_navigation }, { "pager", hint_navigation },
-    { "skiplink", hint_navigation }, { "sidebar", hint_sidebar }, { "widget", hint_sidebar },
+    { "didomi", hint_consent }, { "cookiebot", hint_consent }, { "usercentrics", hint_consent }, { "cmp", hint_consent },
+    { "advert", hint_advert }, { "advertisement", hint_advert }, { "adsense", hint_advert }, { "adslot", hint_advert },
+    { "adunit", hint_advert }, { "adwrap", hint_advert }, { "adcontainer", hint_advert }, { "adbox", hint_advert },
+    { "sponsor", hint_advert }, { "sponsored", hint_advert }, { "promoted", hint_advert }, { "googlead", hint_advert },
+    { "dfpad", hint_advert }, { "ad", hint_advert }, { "adv", hint_advert }, { "dfp", hint_advert },
+    { "promo", hint_advert },
+    { "navbar", hint_navigation }, { "navigation", hint_navigation }, { "nav", hint_navigation },
+    { "menu", hint_navigation }, { "breadcrumb", hint_navigation }, { "pagination", hint_navigation },
+    { "pager", hint_navigation }, { "skiplink", hint_navigation }, { "skip", hint_navigation },
+    { "sidebar", hint_sidebar }, { "widget", hint_sidebar }, { "rail", hint_sidebar }, { "aside", hint_sidebar },
     { "footer", hint_footer }, { "colophon", hint_footer }, { "header", hint_header }, { "masthead", hint_header },
     { "byline", hint_byline }, { "author", hint_byline }, { "dateline", hint_byline }, { "postedon", hint_byline },
     { "entrymeta", hint_byline }, { "postmeta", hint_byline }, { "articlemeta", hint_byline },
-    { "timestamp", hint_byline }, { "pubdate", hint_byline }, { "publishdate", hint_byline },
+    { "timestamp", hint_byline }, { "pubdate", hint_byline }, { "publishdate", hint_byline }, { "meta", hint_byline },
+    { "date", hint_byline },
     { "caption", hint_caption }, { "credit", hint_caption },
     { "hidden", hint_hidden }, { "sronly", hint_hidden }, { "screenreader", hint_hidden },
-    { "visuallyhidden", hint_hidden }, { "offscreen", hint_hidden }, { "invisible", hint_hidden },
+    { "visuallyhidden", hint_hidden }, { "offscreen", hint_hidden }, { "invisible", hint_hidden }, { "hide", hint_hidden },
     { "modal", hint_popup }, { "popup", hint_popup }, { "overlay", hint_popup }, { "lightbox", hint_popup },
-    { "paywall", hint_paywall }, { "regwall", hint_paywall }, { "premium", hint_paywall },
-    { "taglist", hint_tags }, { "tagcloud", hint_tags }, { "keywords", hint_tags }, { "categories", hint_tags },
-    { "catlinks", hint_tags }, { "tagslinks", hint_tags }, { "toolbar", hint_tools }, { "rating", hint_tools },
-    { "fontsize", hint_tools }, { "textsize", hint_tools },
+    { "dialog", hint_popup }, { "backdrop", hint_popup },
+    { "paywall", hint_paywall }, { "regwall", hint_paywall }, { "premium", hint_paywall }, { "meter", hint_paywall },
+    { "taglist", hint_tags }, { "tagcloud", hint_tags }, { "keyword", hint_tags }, { "categories", hint_tags },
+    { "catlinks", hint_tags }, { "tagslinks", hint_tags }, { "tag", hint_tags }, { "topic", hint_tags },
+    { "toolbar", hint_tools }, { "rating", hint_tools }, { "fontsize", hint_tools }, { "textsize", hint_tools },
+    { "print", hint_tools }, { "tool", hint_tools },
     { "articlebody", hint_body_strong }, { "articlecontent", hint_body_strong }, { "articletext", hint_body_strong },
     { "articlecopy", hint_body_strong }, { "entrycontent", hint_body_strong }, { "entrybody", hint_body_strong },
     { "entrytext", hint_body_strong }, { "postcontent", hint_body_strong }, { "postbody", hint_body_strong },
@@ -58,53 +68,135 @@ constexpr Keyword substring_keywords[] = {
     { "storycontent", hint_body_strong }, { "storytext", hint_body_strong }, { "bodytext", hint_body_strong },
     { "bodycopy", hint_body_strong }, { "contentbody", hint_body_strong }, { "fieldbody", hint_body_strong },
     { "richtext", hint_body_strong },
-};
-
-// Matched against whole words of a class name (split at '-', '_', digits and camelCase humps).
-constexpr Keyword word_keywords[] = {
-    { "ad", hint_advert }, { "ads", hint_advert }, { "adv", hint_advert }, { "dfp", hint_advert },
-    { "promo", hint_advert }, { "nav", hint_navigation }, { "skip", hint_navigation }, { "rail", hint_sidebar },
-    { "aside", hint_sidebar }, { "meta", hint_byline }, { "date", hint_byline }, { "hide", hint_hidden },
-    { "dialog", hint_popup }, { "meter", hint_paywall }, { "tags", hint_tags }, { "tag", hint_tags },
-    { "topics", hint_tags }, { "print", hint_tools }, { "tools", hint_tools }, { "cmp", hint_consent },
     { "article", hint_body_weak }, { "content", hint_body_weak }, { "entry", hint_body_weak },
     { "hentry", hint_body_weak }, { "post", hint_body_weak }, { "story", hint_body_weak },
     { "text", hint_body_weak }, { "body", hint_body_weak }, { "main", hint_body_weak }, { "blog", hint_body_weak },
 };
 
+// Words that say where or what shape a part is, not what it is: glued to a keyword they keep its
+// meaning ("commentlist", "topnav", "sidebarleft").
+constexpr std::string_view structural_words[] = { "list", "box", "bar", "area", "wrap", "wrapper", "container",
+    "block", "section", "links", "link", "posts", "items", "item", "panel", "module", "holder", "inner", "outer",
+    "form", "count", "button", "buttons", "title", "icons", "top", "bottom", "left", "right", "main", "site", "page",
+    "global", "primary", "secondary", "sub", "mobile", "wp", "jp", "cloud", "bio", "info", "name", "avatar",
+    "details", "card", "profile", "description", "label", "widget", "nav", "meta", "content", "head" };
+
+// A first token that makes the rest a value, not a role: WordPress and Drupal taxonomy classes
+// ("tag-creditshelf", "category-politics", "author-jane-doe", "format-standard") name the post's
+// terms; a slug's words say nothing about the element.
+constexpr std::string_view taxonomy_keys[] = { "tag", "category", "cat", "author", "format", "type", "status",
+    "term", "topic", "postid", "pageid", "series", "genre", "taxonomy", "language", "lang", "user", "field" };
+
+// A first token that makes the name a state of the page or element ("has-sidebar", "no-paywall",
+// "is-premium", "with-comments"), not its role.
+constexpr std::string_view state_modifiers[] = { "has", "no", "with", "without", "is", "enable", "enabled",
+    "disable", "disabled", "show" };
+
+// Components whose own header is their title row, not the site's masthead ("table-header",
+// "card-header", "entry-header").
+constexpr std::string_view components[] = { "table", "card", "entry", "post", "article", "story", "section",
+    "widget", "panel", "box", "modal", "dialog", "comment", "comments", "block", "content", "item", "list", "tab",
+    "accordion", "column", "col", "grid", "cell", "field", "teaser", "page", "module" };
+
+template <std::size_t N>
+bool is_one_of(std::string_view word, const std::string_view (&table)[N])
+{
+    for (std::string_view entry : table) {
+        if (word == entry)
+            return true;
+    }
+    return false;
+}
+
+const std::unordered_map<std::string_view, std::uint32_t>& keyword_table()
+{
+    static const std::unordered_map<std::string_view, std::uint32_t> table = [] {
+        std::unordered_map<std::string_view, std::uint32_t> built;
+        for (const Keyword& keyword : token_keywords)
+            built[keyword.text] |= keyword.hints;
+        return built;
+    }();
+    return table;
+}
+
 char lower_ascii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 bool is_alpha_ascii(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
-void add_word_hints(std::string_view word, std::uint32_t& hints)
+// The hints of one word: the word itself, its singular, or two known words glued together
+// ("commentlist", "topnav", "commentbody": a keyword beside a structural word or another keyword).
+std::uint32_t word_hints(std::string_view word)
 {
-    for (const Keyword& keyword : word_keywords) {
-        if (word == keyword.text)
-            hints |= keyword.hints;
+    const auto& table = keyword_table();
+    const auto exact = [&](std::string_view w) -> std::uint32_t {
+        if (w.size() < 2)
+            return 0;
+        if (auto found = table.find(w); found != table.end())
+            return found->second;
+        if (w.size() > 3 && w.back() == 's') {
+            if (auto found = table.find(w.substr(0, w.size() - 1)); found != table.end())
+                return found->second;
+        }
+        return 0;
+    };
+    if (const std::uint32_t hints = exact(word))
+        return hints;
+    for (std::size_t cut = 2; cut + 2 <= word.size(); ++cut) {
+        const std::string_view left = word.substr(0, cut);
+        const std::string_view right = word.substr(cut);
+        const std::uint32_t left_hints = exact(left);
+        const std::uint32_t right_hints = exact(right);
+        if ((left_hints || is_one_of(left, structural_words)) && (right_hints || is_one_of(right, structural_words))
+            && (left_hints | right_hints))
+            return left_hints | right_hints;
     }
+    return 0;
 }
 
 std::uint32_t one_class_hints(std::string_view name)
 {
-    std::uint32_t hints = 0;
-    std::string squashed;
+    // BEM: after "--" comes a modifier, a variant of the block ("grid--adrail", "field--label-hidden"),
+    // which says how it looks or what sits beside it, not what it is.
+    name = name.substr(0, name.find("--"));
+    std::vector<std::string> tokens;
     std::string word;
-    squashed.reserve(name.size());
-    for (std::size_t i = 0; i < name.size(); ++i) {
-        const char c = name[i];
+    bool after_digit = false; // the word touches a digit: short ones are pieces of a hash or a number
+    const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+    for (std::size_t i = 0; i <= name.size(); ++i) {
+        const char c = i < name.size() ? name[i] : '\0';
         const bool hump = i > 0 && c >= 'A' && c <= 'Z' && name[i - 1] >= 'a' && name[i - 1] <= 'z';
         if (!is_alpha_ascii(c) || hump) {
-            add_word_hints(word, hints);
+            if (!word.empty() && !((after_digit || is_digit(c)) && word.size() < 4))
+                tokens.push_back(word);
             word.clear();
         }
-        if (is_alpha_ascii(c))
+        if (is_alpha_ascii(c)) {
+            if (word.empty())
+                after_digit = i > 0 && is_digit(name[i - 1]);
             word.push_back(lower_ascii(c));
-        if (c != '-' && c != '_' && c != ':')
-            squashed.push_back(lower_ascii(c));
+        }
     }
-    add_word_hints(word, hints);
-    for (const Keyword& keyword : substring_keywords) {
-        if (squashed.find(keyword.text) != std::string::npos)
-            hints |= keyword.hints;
+    if (tokens.empty())
+        return 0;
+    if (is_one_of(tokens[0], state_modifiers))
+        return 0;
+    for (std::size_t i = 0; i + 1 < tokens.size(); ++i) {
+        if (is_one_of(tokens[i], taxonomy_keys) && !is_one_of(tokens[i + 1], structural_words)) {
+            tokens.resize(i); // "entry-author-jane-doe": a post's term from here on
+            break;
+        }
+    }
+    std::uint32_t hints = 0;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        std::uint32_t own = word_hints(tokens[i]);
+        if ((own & hint_header) && i > 0 && is_one_of(tokens[i - 1], components))
+            own &= ~hint_header; // a component's own header: its title row
+        hints |= own;
+        std::string joined = tokens[i];
+        for (std::size_t j = i + 1; j < tokens.size() && j < i + 3; ++j) {
+            joined += tokens[j];
+            if (auto found = keyword_table().find(joined); found != keyword_table().end())
+                hints |= found->second;
+        }
     }
     return hints;
 }
@@ -112,25 +204,26 @@ std::uint32_t one_class_hints(std::string_view name)
 struct Phrase {
     std::string_view text;
     std::uint32_t kinds;
+    bool prefix = false; // a stem: may be followed by more letters (inflections, compounds)
 };
 
 constexpr Phrase notice_phrases[] = {
     // subscribe / follow
-    { "newsletter", notice_subscribe }, { "subscribe to", notice_subscribe }, { "sign up for", notice_subscribe },
+    { "newsletter", notice_subscribe, true }, { "subscribe to", notice_subscribe }, { "sign up for", notice_subscribe },
     { "sign up to", notice_subscribe }, { "follow us", notice_subscribe }, { "join our", notice_subscribe },
-    { "abonnieren", notice_subscribe }, { "melden sie sich", notice_subscribe }, { "folgen sie uns", notice_subscribe },
-    { "подпишитесь", notice_subscribe }, { "подписаться", notice_subscribe }, { "рассылк", notice_subscribe },
+    { "abonnieren", notice_subscribe, true }, { "melden sie sich", notice_subscribe }, { "folgen sie uns", notice_subscribe },
+    { "подпишитесь", notice_subscribe }, { "подписаться", notice_subscribe }, { "рассылк", notice_subscribe, true },
     { "inscrivez-vous", notice_subscribe }, { "suscríbete", notice_subscribe }, { "iscriviti", notice_subscribe },
     // recruiting
     { "we are hiring", notice_recruiting }, { "we're hiring", notice_recruiting }, { "join our team", notice_recruiting },
     { "send your cv", notice_recruiting }, { "send your resume", notice_recruiting }, { "cover letter", notice_recruiting },
-    { "lebenslauf", notice_recruiting }, { "bewerbungsschreiben", notice_recruiting }, { "arbeitsprobe", notice_recruiting },
-    { "stellenangebot", notice_recruiting }, { "sucht lokale", notice_recruiting }, { "резюме", notice_recruiting },
+    { "lebenslauf", notice_recruiting, true }, { "bewerbungsschreiben", notice_recruiting }, { "arbeitsprobe", notice_recruiting },
+    { "stellenangebot", notice_recruiting, true }, { "sucht lokale", notice_recruiting }, { "резюме", notice_recruiting },
     { "вакансии", notice_recruiting }, { "ищем авторов", notice_recruiting },
     // donation
-    { "donate", notice_donation }, { "donation", notice_donation }, { "support our journalism", notice_donation },
+    { "donate", notice_donation }, { "donation", notice_donation, true }, { "support our journalism", notice_donation },
     { "support independent", notice_donation }, { "become a member", notice_donation }, { "patreon", notice_donation },
-    { "spenden", notice_donation }, { "unterstützen sie uns", notice_donation }, { "пожертв", notice_donation },
+    { "spenden", notice_donation }, { "unterstützen sie uns", notice_donation }, { "пожертв", notice_donation, true },
     { "поддержите", notice_donation }, { "faire un don", notice_donation },
     // related
     { "see also", notice_related }, { "read more", notice_related }, { "read also", notice_related },
@@ -149,9 +242,9 @@ constexpr Phrase notice_phrases[] = {
     { "alle rechte vorbehalten", notice_copyright }, { "все права защищены", notice_copyright },
     { "tous droits réservés", notice_copyright }, { "todos los derechos", notice_copyright },
     // consent
-    { "cookie", notice_consent }, { "consent", notice_consent }, { "we value your privacy", notice_consent },
-    { "accept all", notice_consent }, { "privacy settings", notice_consent }, { "einwilligung", notice_consent },
-    { "datenschutzeinstellungen", notice_consent }, { "alle akzeptieren", notice_consent }, { "zustimmen", notice_consent },
+    { "cookie", notice_consent, true }, { "consent", notice_consent, true }, { "we value your privacy", notice_consent },
+    { "accept all", notice_consent }, { "privacy settings", notice_consent }, { "einwilligung", notice_consent, true },
+    { "datenschutzeinstellungen", notice_consent, true }, { "alle akzeptieren", notice_consent }, { "zustimmen", notice_consent },
     { "файлы cookie", notice_consent }, { "согласие", notice_consent }, { "персональных данных", notice_consent },
     { "nous utilisons des cookies", notice_consent }, { "utilizamos cookies", notice_consent },
     // paywall
@@ -177,7 +270,7 @@ constexpr Phrase notice_phrases[] = {
     // comments
     { "leave a comment", notice_comments }, { "leave a reply", notice_comments }, { "post a comment", notice_comments },
     { "schreibe einen kommentar", notice_comments }, { "kommentar schreiben", notice_comments },
-    { "комментари", notice_comments },
+    { "комментари", notice_comments, true },
 };
 
 constexpr std::string_view section_titles[] = {
@@ -246,18 +339,30 @@ const PhraseIndex& phrase_index()
     return index;
 }
 
+// A letter or digit of any script (every byte of a multi-byte UTF-8 sequence counts as one): a
+// phrase must not continue a word on either side ("teilen" is not in "verteilen").
+bool is_word_byte(unsigned char c) { return c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
 std::uint32_t notice_kinds(std::string_view lower_text)
 {
     const PhraseIndex& index = phrase_index();
     std::uint32_t kinds = 0;
+    const auto byte = [&](std::size_t at) { return static_cast<unsigned char>(lower_text[at]); };
     for (std::size_t i = 0; i + 1 < lower_text.size(); ++i) {
-        const std::size_t key = static_cast<std::size_t>(static_cast<unsigned char>(lower_text[i])) << 8
-            | static_cast<unsigned char>(lower_text[i + 1]);
+        const std::size_t key = static_cast<std::size_t>(byte(i)) << 8 | byte(i + 1);
         const std::uint16_t count = index.count[key];
+        if (count == 0 || (i > 0 && is_word_byte(byte(i - 1)) && is_word_byte(byte(i))))
+            continue;
         for (std::uint16_t k = 0; k < count; ++k) {
             const Phrase& phrase = *index.phrases[index.first[key] + k];
-            if (!(kinds & phrase.kinds) && lower_text.substr(i, phrase.text.size()) == phrase.text)
-                kinds |= phrase.kinds;
+            if (kinds & phrase.kinds || lower_text.substr(i, phrase.text.size()) != phrase.text)
+                continue;
+            // Phrases that are word stems ("рассылк", "комментари") or end in punctuation match as
+            // prefixes; the others must end where a word ends.
+            const std::size_t end = i + phrase.text.size();
+            if (end < lower_text.size() && is_word_byte(byte(end)) && is_word_byte(byte(end - 1)) && !phrase.prefix)
+                continue;
+            kinds |= phrase.kinds;
         }
     }
     return kinds;

@@ -7,6 +7,8 @@
 #include "core/url.hpp"
 #include "parse/extract/lexicon.hpp"
 #include "parse/extract/page_dates.hpp"
+#include "parse/text/characters.hpp"
+#include "parse/text/entities.hpp"
 
 #include <algorithm>
 #include <unordered_map>
@@ -37,7 +39,7 @@ bool has_token(std::string_view list, std::string_view token)
 
 std::string clean_author(std::string_view raw)
 {
-    std::string author = collapse_whitespace(decode_entities(raw));
+    std::string author = collapse_whitespace(decode_references(raw));
     static constexpr std::string_view prefixes[] = { "by ", "von ", "from ", "автор: ", "автор ", "par ", "por " };
     for (std::string_view prefix : prefixes) {
         if (istarts_with(author, prefix))
@@ -177,7 +179,7 @@ std::string meta_value(const Sources& sources, std::initializer_list<const char*
 {
     for (const char* key : keys) {
         if (auto found = sources.meta.find(key); found != sources.meta.end()) {
-            if (std::string value = collapse_whitespace(decode_entities(found->second)); !value.empty())
+            if (std::string value = collapse_whitespace(decode_references(found->second)); !value.empty())
                 return value;
         }
     }

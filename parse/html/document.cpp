@@ -14,6 +14,7 @@ bool renders_nothing(GumboTag tag)
     case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_TEXTAREA: case GUMBO_TAG_SELECT: case GUMBO_TAG_OPTION:
     case GUMBO_TAG_IFRAME: case GUMBO_TAG_OBJECT: case GUMBO_TAG_SVG: case GUMBO_TAG_MATH: case GUMBO_TAG_CANVAS:
     case GUMBO_TAG_AUDIO: case GUMBO_TAG_VIDEO: case GUMBO_TAG_MAP: case GUMBO_TAG_TITLE: case GUMBO_TAG_DATALIST:
+    case GUMBO_TAG_RT: case GUMBO_TAG_RP: // ruby readings: a reading aid above the text, not the text
         return true;
     default:
         return false;
@@ -100,8 +101,11 @@ void read_common_attributes(const GumboElement& element, DomNode& entry)
             entry.class_name = value;
         else if (name == "id")
             entry.id = value;
-        else if (name == "role")
+        else if (name == "role") {
             entry.role = value;
+            entry.modal = entry.modal || value == "dialog" || value == "alertdialog";
+        } else if (name == "aria-modal")
+            entry.modal = entry.modal || value == "true";
         else if (name == "itemprop")
             entry.itemprop = value;
         else if (name == "hidden")

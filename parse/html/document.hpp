@@ -57,6 +57,7 @@ struct DomNode {
     std::string_view role;
     std::string_view itemprop;
     bool hidden = false;          // hidden, aria-hidden="true", or a display:none / visibility:hidden style
+    bool modal = false;           // role="dialog" / "alertdialog" or aria-modal="true": a layer over the page
 };
 
 class HtmlDocument {

@@ -34,11 +34,11 @@ bool iequal_prefix(std::string_view text, std::size_t at, std::string_view prefi
 }
 
 // Attributes extraction and rendering read; the rest (event handlers, data-*, sizes) is dropped.
-constexpr std::array<std::string_view, 33> kept_attributes = {
+constexpr std::array<std::string_view, 34> kept_attributes = {
     "class", "id", "role", "itemprop", "itemtype", "itemscope", "property", "name", "content", "charset",
     "http-equiv", "href", "src", "data-src", "data-lazy-src", "data-original", "datetime", "rel", "lang",
     "type", "alt", "title", "style", "hidden", "aria-hidden", "aria-label", "colspan", "rowspan", "start",
-    "pubdate", "srcset", "data-srcset", "xml:lang",
+    "pubdate", "srcset", "data-srcset", "xml:lang", "aria-modal",
 };
 constexpr std::size_t max_attribute_value = 4096;
 

@@ -1,8 +1,11 @@
-// parse/text/characters.cpp — the character helpers on UTF-8 text: white space collapsing and
-// lower-casing. Pure functions. Safe on any thread.
+// parse/text/characters.cpp — the character helpers on UTF-8 text: white space collapsing, NFC
+// (ICU) and lower-casing. Pure functions. Safe on any thread.
 #include "parse/text/characters.hpp"
 
 #include "core/text.hpp"
+
+#include <unicode/bytestream.h>
+#include <unicode/normalizer2.h>
 
 namespace feedkeeper::parse {
 namespace {
@@ -49,7 +52,8 @@ char32_t lower_code_point(char32_t c)
 
 } // namespace
 
-// White space: ASCII, NBSP, U+2000–U+200A, U+2028/9, U+202F, U+205F, U+3000.
+// White space: ASCII, NEL, NBSP, U+1680, U+2000–U+200A, U+2028/9, U+202F, U+205F, U+3000.
+// Dropped: soft hyphen, U+200B–U+200D, U+2060, BOM.
 void append_collapsed(std::string& out, std::string_view text, bool& pending_space)
 {
     const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
@@ -60,8 +64,12 @@ void append_collapsed(std::string& out, std::string_view text, bool& pending_spa
         std::size_t invisible_width = 0;
         if (c < 0x80) {
             space_width = is_ascii_space(c) ? 1 : 0;
-        } else if (c == 0xC2 && i + 1 < n && bytes[i + 1] == 0xA0) {
+        } else if (c == 0xC2 && i + 1 < n && (bytes[i + 1] == 0xA0 || bytes[i + 1] == 0x85)) {
             space_width = 2;
+        } else if (c == 0xC2 && i + 1 < n && bytes[i + 1] == 0xAD) {
+            invisible_width = 2;
+        } else if (c == 0xE1 && i + 2 < n && bytes[i + 1] == 0x9A && bytes[i + 2] == 0x80) {
+            space_width = 3;
         } else if (c == 0xE2 && i + 2 < n && bytes[i + 1] == 0x80) {
             const unsigned char third = bytes[i + 2];
             if (third <= 0x8A || third == 0xA8 || third == 0xA9 || third == 0xAF)
@@ -94,13 +102,43 @@ void append_collapsed(std::string& out, std::string_view text, bool& pending_spa
         std::size_t end = i + 1;
         while (end < n) {
             const unsigned char d = bytes[end];
-            if ((d < 0x80 && is_ascii_space(d)) || d == 0xC2 || d == 0xE2 || d == 0xE3 || d == 0xEF)
+            if ((d < 0x80 && is_ascii_space(d)) || d == 0xC2 || d == 0xE1 || d == 0xE2 || d == 0xE3 || d == 0xEF)
                 break;
             ++end;
         }
         out.append(text.data() + i, end - i);
         i = end;
     }
+}
+
+std::string collapse_whitespace(std::string_view text)
+{
+    std::string out;
+    out.reserve(text.size());
+    bool pending_space = false;
+    append_collapsed(out, text, pending_space);
+    return out;
+}
+
+std::string normalize_nfc(std::string text)
+{
+    bool ascii = true;
+    for (char c : text)
+        ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+    if (ascii)
+        return text;
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+    if (U_FAILURE(status) || !is_valid_utf8(text))
+        return text;
+    if (nfc->isNormalizedUTF8(text, status) && U_SUCCESS(status))
+        return text;
+    status = U_ZERO_ERROR;
+    std::string out;
+    out.reserve(text.size());
+    icu::StringByteSink<std::string> sink(&out);
+    nfc->normalizeUTF8(0, text, sink, nullptr, status);
+    return U_SUCCESS(status) ? out : text;
 }
 
 std::string lower_utf8(std::string_view text)

@@ -138,4 +138,12 @@ void append_decoded(std::string& out, std::string_view raw)
     }
 }
 
+std::string decode_references(std::string_view raw)
+{
+    std::string out;
+    out.reserve(raw.size());
+    append_decoded(out, raw);
+    return out;
+}
+
 } // namespace feedkeeper::parse

@@ -42,4 +42,7 @@ Reference read_reference(std::string_view text, std::size_t at);
 // '&' or an unknown name stays as written.
 void append_decoded(std::string& out, std::string_view raw);
 
+// `raw` through append_decoded (JSON-LD and meta values carry references too).
+std::string decode_references(std::string_view raw);
+
 } // namespace feedkeeper::parse

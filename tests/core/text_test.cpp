@@ -5,12 +5,6 @@
 
 using namespace feedkeeper;
 
-TEST(Text, CollapsesUnicodeWhitespaceRuns)
-{
-    EXPECT_EQ(collapse_whitespace("  a \t\n b\xC2\xA0\xC2\xA0" "c\xE2\x80\x89" "d  "), "a b c d");
-    EXPECT_EQ(collapse_whitespace("x\xE2\x80\x8By"), "xy"); // zero-width space is dropped
-}
-
 TEST(Text, SanitizesInvalidUtf8WithReplacementCharacter)
 {
     EXPECT_EQ(sanitize_utf8("ok \xC3\xA4"), "ok \xC3\xA4");

@@ -164,3 +164,35 @@ TEST(Extract, KeepsALinkHeavySentenceBetweenParagraphs)
         + "</p></div>");
     EXPECT_TRUE(contains(extract(html).body, "The council of the valley met the water board and its engineers on"));
 }
+
+TEST(Extract, KeepsAnArticleWhoseWrapperHasABoilerplateWordInItsName)
+{
+    // Page-builder and theme wrappers carry words like "widget" or "sidebar"; what they hold decides.
+    const std::string html = page_around("<div class=\"builder-widget-text-editor\"><div class=\"builder-widget-container\"><p>"
+        + prose(1) + "</p><p>" + prose(2) + "</p><p>" + prose(3) + "</p></div></div>");
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.status, PageStatus::article);
+    EXPECT_TRUE(contains(page.body, prose(1))) << page.body;
+    EXPECT_TRUE(contains(page.body, prose(3))) << page.body;
+}
+
+TEST(Extract, KeepsATaggedPostWhoseTagSlugContainsABoilerplateWord)
+{
+    const std::string html = page_around("<div class=\"post type-post tag-credit-card-fees tag-comment-policy\"><p>"
+        + prose(1) + "</p><p>" + prose(2) + "</p></div>");
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.status, PageStatus::article);
+    EXPECT_EQ(page.body, prose(1) + "\n\n" + prose(2));
+}
+
+TEST(Extract, WeighsLongCommentsAsBoilerplateEvenWhenTheyOutweighTheArticle)
+{
+    std::string comments = "<div class=\"comment-list\">";
+    for (int i = 10; i < 16; ++i)
+        comments += "<div class=\"comment-body\"><p>" + prose(i, 2) + "</p></div>";
+    comments += "</div>";
+    const std::string html = page_around("<div class=\"main\"><div class=\"entry\"><p>" + prose(1) + "</p><p>" + prose(2)
+        + "</p></div>" + comments + "</div>");
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.body, prose(1) + "\n\n" + prose(2));
+}

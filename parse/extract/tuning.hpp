@@ -1,0 +1,54 @@
+// parse/extract/tuning.hpp — every tuning constant of extraction in one struct, each with why it
+// has its value. Mechanisms read them from here; no page, site or domain is named anywhere.
+// Constant data. Safe on any thread.
+#pragma once
+
+#include <cstdint>
+
+namespace feedkeeper::parse {
+
+struct ExtractTuning {
+    // --- Pruning by class/id name (blocks.cpp) --------------------------------------------------
+    // A named element is pruned only when its own content reads as boilerplate: mostly links, ...
+    double boilerplate_link_density = 0.4;
+    // ... or little of it in prose runs (text runs of ~80+ characters, mostly outside links) ...
+    double boilerplate_max_prose_ratio = 0.3;
+    // ... or too short to be an article's text whatever it says (a label, a byline, a caption).
+    std::uint32_t boilerplate_short_chars = 160;
+    // Share of the page's prose a named element may hold and still count as boilerplate: above it,
+    // the name is outweighed by what the element holds (an article inside "elementor-widget").
+    double named_max_prose_share = 0.5;
+    // The same for names of other people's prose (comments, related stories): these are often
+    // longer than the article, so they stay boilerplate up to a larger share.
+    double foreign_max_prose_share = 0.8;
+    // Score factor of elements whose strong boilerplate name was outweighed by their prose.
+    float outweighed_name_factor = 0.85f;
+    // Dialogs, modals and consent layers go whatever they hold, unless they hold nearly all of
+    // the page's prose (a page that is one big "modal" reader view).
+    double dialog_max_prose_share = 0.75;
+
+    // A caption name ("wp-caption", "credit") marks captions only on an element shorter than this;
+    // a bigger one is a wrapper whose name says nothing about the text inside.
+    std::uint32_t caption_max_chars = 600;
+
+    // --- Content weights (content.cpp) -----------------------------------------------------------
+    // Weight per character of a block in other people's text: comments, related stories, teaser
+    // cards, and prose-like blocks under a boilerplate name. Negative: the container avoids them.
+    double foreign_text_weight = -0.3;
+
+    // JSON-LD articleBody replaces the visible body when it has more than factor x its characters
+    // plus the margin: clearly longer, not a summary or a copy of the same text with spacing changes.
+    double structured_body_factor = 2.0;
+    std::uint32_t structured_body_margin = 100;
+
+    // --- Classification (classify.cpp) -----------------------------------------------------------
+    // A body under this many characters may be an error message, a teaser or a consent notice.
+    std::uint32_t short_body_chars = 1500;
+    // Prose characters that make a short body (under 150 characters in all) an article: one real
+    // sentence ("Wow, just wow." is not one; a two-line blog post is).
+    std::uint32_t minimal_prose_chars = 40;
+};
+
+inline constexpr ExtractTuning tuning {};
+
+} // namespace feedkeeper::parse

@@ -1,0 +1,61 @@
+// tests/parse/extract/lexicon_test.cpp — class/id names as whole tokens, notice phrases on word
+// boundaries.
+#include "parse/extract/lexicon.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace feedkeeper::parse;
+
+TEST(ClassHints, MatchesWholeTokensNotSubstrings)
+{
+    EXPECT_EQ(class_hints("commentary") & hint_comment, 0u);
+    EXPECT_NE(class_hints("comment-list") & hint_comment, 0u);
+    EXPECT_NE(class_hints("commentList") & hint_comment, 0u);      // camelCase
+    EXPECT_NE(class_hints("commentlist") & hint_comment, 0u);      // glued to a structural word
+    EXPECT_EQ(class_hints("subheadline") & hint_header, 0u);
+    EXPECT_NE(class_hints("site_header") & hint_header, 0u);
+    EXPECT_NE(class_hints("jp-relatedposts") & hint_related, 0u);
+    EXPECT_NE(class_hints("sr-only") & hint_hidden, 0u);           // a keyword across two tokens
+    EXPECT_NE(class_hints("articleBody") & hint_body_strong, 0u);
+}
+
+TEST(ClassHints, AComponentsHeaderIsNotTheSiteHeader)
+{
+    EXPECT_EQ(class_hints("table-header") & hint_header, 0u);
+    EXPECT_EQ(class_hints("card-header") & hint_header, 0u);
+    EXPECT_NE(class_hints("page header") & hint_header, 0u); // two class names: "header" stands alone
+}
+
+TEST(ClassHints, TaxonomySlugsAndStateModifiersSayNothing)
+{
+    EXPECT_EQ(class_hints("tag-creditshelf"), 0u);
+    EXPECT_EQ(class_hints("tag-renewable-energy-credits"), 0u);
+    EXPECT_EQ(class_hints("category-sidebar-news"), 0u);
+    EXPECT_EQ(class_hints("entry-author-jane-doe") & hint_byline, 0u);
+    EXPECT_NE(class_hints("tag-list") & hint_tags, 0u);
+    EXPECT_NE(class_hints("author-bio") & hint_byline, 0u);
+    EXPECT_EQ(class_hints("has-paywall"), 0u);
+    EXPECT_EQ(class_hints("no-sidebar"), 0u);
+    EXPECT_EQ(class_hints("field--label-hidden") & hint_hidden, 0u); // a BEM modifier
+    EXPECT_EQ(class_hints("grid grid-layout--adrail") & negative_hints, 0u);
+    EXPECT_NE(class_hints("site-footer--dark") & hint_footer, 0u);
+}
+
+TEST(ClassHints, IgnoresPiecesOfHashesAndNumbers)
+{
+    EXPECT_EQ(class_hints("entry-6a00d83451f23a69e2017d3caa770d970c") & negative_hints, 0u);
+    EXPECT_EQ(class_hints("x9ad3") & hint_advert, 0u);
+    EXPECT_NE(class_hints("ad-slot-3") & hint_advert, 0u);
+}
+
+TEST(NoticeKinds, MatchPhrasesOnWordBoundaries)
+{
+    EXPECT_EQ(notice_kinds("die mittel wurden gerecht verteilt und das verteilen ging schnell") & notice_share, 0u);
+    EXPECT_EQ(notice_kinds("das hat viele vorteilen gebracht") & notice_share, 0u);
+    EXPECT_NE(notice_kinds("artikel teilen:") & notice_share, 0u);
+    EXPECT_EQ(notice_kinds("die werbungskosten steigen") & notice_advert, 0u);
+    EXPECT_NE(notice_kinds("anzeige") & notice_advert, 0u);
+    EXPECT_EQ(notice_kinds("in 1404 the city was founded") & notice_error, 0u);
+    EXPECT_NE(notice_kinds("error 404") & notice_error, 0u);
+    EXPECT_NE(notice_kinds("we use cookies to improve") & notice_consent, 0u); // a stem takes inflections
+}
