@@ -41,6 +41,7 @@ Engine::Engine(Runtime& runtime, Mode mode)
     if (mode == Mode::continuous) {
         m_background = std::make_shared<Ticket>(runtime.io.get_executor(), 60s);
         m_background->background = true;
+        m_background->loading = false;
         m_background->all_jobs = true;
     }
 }
@@ -82,6 +83,7 @@ asio::awaitable<CrawlReport> Engine::crawl(CrawlScope scope)
         ticket->feeds.insert(feed.id);
     m_tickets.push_back(ticket);
     co_await load_scope(ticket, scope);
+    ticket->loading = false;
     co_await dispatch();
     co_await m_tasks.wait_empty(m_runtime.config()->daemon.shutdown_grace);
     // What may not be done now stays queued, with the time its host may be asked again.
@@ -109,6 +111,7 @@ asio::awaitable<CrawlReport> Engine::request(CrawlScope scope)
         ticket->feeds.insert(feed.id);
     m_tickets.push_back(ticket);
     co_await load_scope(ticket, scope);
+    ticket->loading = false;
     m_wakeup.cancel();
     while (!ticket->complete && !m_stopping)
         co_await ticket->done.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -284,7 +287,7 @@ void Engine::check_tickets(SteadyTime now)
 {
     const std::vector<std::shared_ptr<Ticket>> open = m_tickets;
     for (const auto& ticket : open) {
-        if (ticket->complete)
+        if (ticket->complete || ticket->loading)
             continue;
         if (ticket->items.empty() && ticket->blocked.empty()) {
             complete(ticket, now);

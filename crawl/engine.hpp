@@ -104,6 +104,8 @@ private:
     asio::awaitable<void> load_scope(const std::shared_ptr<Ticket>&, const CrawlScope&);
     asio::awaitable<void> push_polls(std::vector<store::FeedRecord>, Priority, const std::vector<std::shared_ptr<Ticket>>&);
     asio::awaitable<void> claim_jobs(store::WorkClaim, const std::vector<std::shared_ptr<Ticket>>&);
+    void take_work(store::ClaimedWork, const std::vector<std::shared_ptr<Ticket>>&);
+    static WorkItem job_item(const store::Job&);
     asio::awaitable<void> refill();   // continuous: due feeds, rechecks, jobs
     asio::awaitable<void> maintain(); // leases, idle hosts, pauses
     asio::awaitable<void> retry_blocked();

@@ -115,15 +115,27 @@ asio::awaitable<void> Engine::load_scope(const std::shared_ptr<Ticket>& ticket, 
 {
     const std::vector<std::shared_ptr<Ticket>> tickets { ticket };
     for (const std::string& url : scope.urls) {
-        auto queued = co_await m_runtime.store([&](store::Archive& archive) { return archive.enqueue_job(store::JobKind::manual, url, std::nullopt); });
-        if (!queued) {
+        // Queued and claimed in one step on the store thread: the daemon's own refill must not
+        // take the job in between, or it would run uncredited to the request that asked for it.
+        store::WorkClaim claim = work_claim();
+        std::int64_t job_id = 0;
+        auto work = co_await m_runtime.store([&](store::Archive& archive) -> Result<store::ClaimedWork> {
+            auto queued = archive.enqueue_job(store::JobKind::manual, url, std::nullopt);
+            if (!queued)
+                return queued.error();
+            job_id = *queued;
+            claim.job_id = *queued;
+            return archive.claim_jobs(claim);
+        });
+        if (!work) {
             ticket->report.articles_failed += 1;
-            ticket->report.failures.push_back({ url, queued.error().message });
+            ticket->report.failures.push_back({ url, work.error().message });
             continue;
         }
-        store::WorkClaim claim = work_claim();
-        claim.job_id = *queued;
-        co_await claim_jobs(claim, tickets);
+        take_work(std::move(*work), tickets);
+        // Asked for again while an earlier request's job for it is still ours: share that one.
+        if (auto known = m_jobs.find(job_id); known != m_jobs.end() && !ticket->items.contains({ WorkKind::article, job_id }))
+            push(job_item(known->second), tickets);
     }
     co_await push_polls(scope.feeds, m_mode == Mode::continuous ? Priority::urgent : Priority::poll, tickets);
     if (scope.all_jobs) {
@@ -192,6 +204,19 @@ asio::awaitable<void> Engine::push_polls(std::vector<store::FeedRecord> feeds, P
     }
 }
 
+WorkItem Engine::job_item(const store::Job& job)
+{
+    WorkItem item;
+    item.kind = WorkKind::article;
+    item.id = job.id;
+    item.host = job.host;
+    item.priority = job_priority(job.kind);
+    item.rank = job.id;
+    if (const SteadyTime not_before = steady_time(job.not_before); not_before > SteadyClock::now())
+        item.not_before = not_before;
+    return item;
+}
+
 asio::awaitable<void> Engine::claim_jobs(store::WorkClaim claim, const std::vector<std::shared_ptr<Ticket>>& tickets)
 {
     auto work = co_await m_runtime.store([&](store::Archive& archive) { return archive.claim_jobs(claim); });
@@ -202,20 +227,16 @@ asio::awaitable<void> Engine::claim_jobs(store::WorkClaim claim, const std::vect
         }
         co_return;
     }
-    for (const store::HostLease& lease : work->hosts)
+    take_work(std::move(*work), tickets);
+}
+
+void Engine::take_work(store::ClaimedWork work, const std::vector<std::shared_ptr<Ticket>>& tickets)
+{
+    for (const store::HostLease& lease : work.hosts)
         hold(lease);
-    m_more.insert(work->more.begin(), work->more.end());
-    const SteadyTime now = SteadyClock::now();
-    for (store::Job& job : work->jobs) {
-        WorkItem item;
-        item.kind = WorkKind::article;
-        item.id = job.id;
-        item.host = job.host;
-        item.priority = job_priority(job.kind);
-        item.rank = job.id;
-        const SteadyTime not_before = steady_time(job.not_before);
-        if (not_before > now)
-            item.not_before = not_before;
+    m_more.insert(work.more.begin(), work.more.end());
+    for (store::Job& job : work.jobs) {
+        WorkItem item = job_item(job);
         std::vector<std::shared_ptr<Ticket>> owners = scope_tickets(job.feed_id);
         for (const auto& ticket : tickets)
             if (std::find(owners.begin(), owners.end(), ticket) == owners.end())
@@ -224,7 +245,7 @@ asio::awaitable<void> Engine::claim_jobs(store::WorkClaim claim, const std::vect
         push(std::move(item), owners);
     }
     // Work another process holds: a crawl waits for it at most its max_wait, then reports it.
-    for (const store::HostHolder& holder : work->held_elsewhere)
+    for (const store::HostHolder& holder : work.held_elsewhere)
         for (const auto& ticket : m_tickets)
             if (ticket->all_jobs || std::find(tickets.begin(), tickets.end(), ticket) != tickets.end()) {
                 Ticket::Blocked& blocked = ticket->blocked[holder.host];

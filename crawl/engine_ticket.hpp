@@ -47,6 +47,7 @@ struct Ticket {
     std::map<std::string, Blocked> blocked;
     asio::steady_timer done; // cancelled when the ticket completes
     bool complete = false;
+    bool loading = true;     // its scope is still being queued: not complete even with no items yet
     bool background = false; // the daemon's own work: never completes
 };
 
