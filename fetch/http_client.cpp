@@ -103,9 +103,18 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
         state.redirect_body_dropped = true;
         return 0;
     }
-    if (!std::exchange(state.body_started, true) && final_content_type_refused(state)) {
-        state.content_type_refused = true;
-        return 0; // before any byte is kept: libcurl fails with CURLE_WRITE_ERROR
+    if (!std::exchange(state.body_started, true)) {
+        if (final_content_type_refused(state)) {
+            state.content_type_refused = true;
+            return 0; // before any byte is kept: libcurl fails with CURLE_WRITE_ERROR
+        }
+        // One allocation for the announced size (encoded bytes: a lower bound when compressed),
+        // never beyond the cap, instead of a string grown and copied chunk by chunk.
+        if (const auto length = find_header(state.response.headers, "content-length")) {
+            std::uint64_t announced = 0;
+            if (std::from_chars(length->data(), length->data() + length->size(), announced).ec == std::errc())
+                state.response.body.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(announced, state.limits->max_body_bytes)));
+        }
     }
     if (state.response.body.size() + bytes > state.limits->max_body_bytes) {
         if (state.oversized_body == OversizedBody::truncate) {
