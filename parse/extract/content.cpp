@@ -28,24 +28,47 @@ namespace {
 constexpr std::uint32_t boilerplate_notices = notice_subscribe | notice_recruiting | notice_donation | notice_related
     | notice_share | notice_copyright | notice_consent | notice_paywall | notice_advert | notice_credit | notice_comments;
 
-// Strips closing quotes and brackets, then looks for sentence-final punctuation.
+// The last code point of UTF-8 `text` and its length in bytes (0 for empty or broken text).
+std::pair<char32_t, std::size_t> last_code_point(std::string_view text)
+{
+    std::size_t start = text.size();
+    while (start > 0 && text.size() - start < 4) {
+        --start;
+        if ((static_cast<unsigned char>(text[start]) & 0xC0) != 0x80)
+            break;
+    }
+    if (start == text.size())
+        return { 0, 0 };
+    const auto lead = static_cast<unsigned char>(text[start]);
+    const std::size_t length = text.size() - start;
+    const std::size_t expected = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 0;
+    if (expected != length)
+        return { 0, 0 };
+    char32_t code = length == 1 ? lead : lead & (0xFF >> (length + 1));
+    for (std::size_t i = start + 1; i < text.size(); ++i)
+        code = (code << 6) | (static_cast<unsigned char>(text[i]) & 0x3F);
+    return { code, length };
+}
+
+// Strips closing quotes and brackets, then looks for sentence-final punctuation, in the scripts
+// news is written in: Latin and Cyrillic (. ! ? : ;), Armenian (։ ՜ ՞), Greek (;), Arabic and
+// Urdu (؟ ۔), Devanagari and other Indic scripts (। ॥), Ethiopic (። ፧), CJK (。！？) and the ellipsis.
 bool ends_sentence(std::string_view text)
 {
     while (!text.empty()) {
-        const unsigned char last = static_cast<unsigned char>(text.back());
-        if (last == '"' || last == '\'' || last == ')' || last == ']' || last == ' ' || last == '*') {
-            text.remove_suffix(1);
-        } else if (text.size() >= 3 && static_cast<unsigned char>(text[text.size() - 3]) >= 0xE2) {
-            const std::string_view tail = text.substr(text.size() - 3);
-            if (tail == "\u201D" || tail == "\u2019" || tail == "\u201C" || tail == "\u2018" || tail == "\u300D"
-                || tail == "\u300F" || tail == "\uFF09")
-                text.remove_suffix(3); // closing quotes and brackets
-            else
-                return tail == "\u2026" || tail == "\u3002" || tail == "\uFF01" || tail == "\uFF1F"; // … 。 ！ ？
-        } else if (text.size() >= 2 && static_cast<unsigned char>(text[text.size() - 2]) == 0xC2 && last == 0xBB) {
-            text.remove_suffix(2); // »
-        } else {
-            return last == '.' || last == '!' || last == '?' || last == ':' || last == ';';
+        const auto [code, length] = last_code_point(text);
+        switch (code) {
+        case U'"': case U'\'': case U')': case U']': case U' ': case U'*': // closing quotes and brackets
+        case U'\u00BB': case U'\u2019': case U'\u201C': case U'\u201D': case U'\u2018': case U'\u300D': case U'\u300F': case U'\uFF09':
+            text.remove_suffix(length);
+            continue;
+        case U'.': case U'!': case U'?': case U':': case U';':
+        case U'\u2026': case U'\u3002': case U'\uFF01': case U'\uFF1F':
+        case U'\u0589': case U'\u055C': case U'\u055E': case U'\u037E': case U'\u061F': case U'\u06D4':
+        case U'\u0964': case U'\u0965': case U'\u1362': case U'\u1367':
+            return true;
+        default:
+            return false;
         }
     }
     return false;

@@ -54,3 +54,24 @@ TEST(Extract, PrefersJsonLdArticleBodyWhenClearlyLongerThanTheVisibleBody)
     EXPECT_TRUE(contains(page.body, prose(4))) << page.body;
     EXPECT_FALSE(contains(page.body, "two cats")) << page.body;
 }
+
+TEST(Extract, SentenceEndsOfOtherScriptsMakeProse)
+{
+    // One short sentence, as in AShortPostOfOneRealSentenceIsAnArticle, ended the way its script
+    // ends sentences: Armenian ։ (U+0589), Devanagari । (U+0964), Arabic ؟ (U+061F).
+    const auto post = [](const std::string& sentence) {
+        return "<html><body><nav><a href=\"/\">Home</a> <a href=\"/about\">About</a></nav><div class=\"post\"><h2>1</h2><p>" + sentence
+            + "</p></div></body></html>";
+    };
+    for (const std::string sentence : {
+             "Երեկ մենք գնացինք լիճ, եւ ջուրը դեռ տաք էր և մենք լողացինք մինչև երեկո։",
+             "हम रविवार को झील तक पैदल गए और पानी अभी भी तैरने के लिए काफ़ी गर्म था।",
+             "هل ذهبت إلى البحيرة يوم الأحد وكان الماء لا يزال دافئا بما يكفي للسباحة؟" }) {
+        const ExtractedPage page = extract(post(sentence));
+        EXPECT_EQ(page.status, PageStatus::article) << sentence;
+        EXPECT_TRUE(contains(page.body, sentence)) << sentence << " -> " << page.body;
+        // The same words without their sentence end are a label, not a post.
+        const std::string label = sentence.substr(0, sentence.rfind(' '));
+        EXPECT_NE(extract(post(label)).status, PageStatus::article) << label;
+    }
+}
