@@ -2,12 +2,12 @@
 // `crawl --once` side by side, then a daemon with two more crawls beside it, over 100 articles on
 // five loopback hosts: every page is fetched once, every article stored once with its next check,
 // and a second daemon is refused.
+#include "tests/support/archive_query.hpp"
 #include "tests/support/http_server.hpp"
 #include "tests/support/news_site.hpp"
 #include "tests/support/process.hpp"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <fmt/format.h>
 
@@ -25,20 +25,6 @@ namespace {
 constexpr int hosts = 5;
 constexpr int per_host = 20; // 100 articles; the feeds list 10 each at first, then all 20
 
-std::int64_t count(const std::string& db, const std::string& query)
-{
-    sqlite3* handle = nullptr;
-    std::int64_t value = -1;
-    if (sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-        sqlite3_busy_timeout(handle, 5000);
-        sqlite3_stmt* statement = nullptr;
-        if (sqlite3_prepare_v2(handle, query.c_str(), -1, &statement, nullptr) == SQLITE_OK && sqlite3_step(statement) == SQLITE_ROW)
-            value = sqlite3_column_int64(statement, 0);
-        sqlite3_finalize(statement);
-    }
-    sqlite3_close(handle);
-    return value;
-}
 
 class Concurrency : public ::testing::Test {
 protected:
@@ -96,10 +82,10 @@ protected:
         for (const auto& [page, times] : fetches)
             EXPECT_EQ(times, 1) << page << " fetched " << times << " times";
         const std::string db = directory.file("archive.db");
-        EXPECT_EQ(count(db, "SELECT count(*) FROM articles"), hosts * articles);
-        EXPECT_EQ(count(db, "SELECT count(*) FROM revisions"), hosts * articles) << "stored once each";
-        EXPECT_EQ(count(db, "SELECT count(*) FROM articles WHERE next_check IS NULL"), 0) << "every article has its next check";
-        EXPECT_EQ(count(db, "SELECT count(*) FROM jobs WHERE state = 'pending'"), 0);
+        EXPECT_EQ(query_integer(db, "SELECT count(*) FROM articles"), hosts * articles);
+        EXPECT_EQ(query_integer(db, "SELECT count(*) FROM revisions"), hosts * articles) << "stored once each";
+        EXPECT_EQ(query_integer(db, "SELECT count(*) FROM articles WHERE next_check IS NULL"), 0) << "every article has its next check";
+        EXPECT_EQ(query_integer(db, "SELECT count(*) FROM jobs WHERE state = 'pending'"), 0);
     }
 
     std::atomic<int> listed { per_host / 2 };
@@ -120,7 +106,7 @@ TEST_F(Concurrency, TwoCrawlsAndADaemonOnOneArchiveFetchEveryPageOnce)
     for (int i = 0; i < 100 && !std::filesystem::exists(directory.file("control.sock")); ++i)
         std::this_thread::sleep_for(50ms);
     two_crawls_at_once();
-    for (int i = 0; i < 200 && count(directory.file("archive.db"), "SELECT count(*) FROM revisions") < hosts * per_host; ++i)
+    for (int i = 0; i < 200 && query_integer(directory.file("archive.db"), "SELECT count(*) FROM revisions") < hosts * per_host; ++i)
         std::this_thread::sleep_for(50ms);
     expect_each_page_fetched_once(per_host);
 

@@ -4,12 +4,12 @@
 // twice the politeness bound, by `crawl --once` (which then exits within --max-wait plus the
 // slowest allowed transfer) and by the daemon; the paused hosts get no request before their
 // Retry-After ends (the server records every request's time).
+#include "tests/support/archive_query.hpp"
 #include "tests/support/http_server.hpp"
 #include "tests/support/news_site.hpp"
 #include "tests/support/process.hpp"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <fmt/format.h>
 
@@ -37,20 +37,6 @@ constexpr auto slowest_transfer = 10s; // [fetch] total_timeout below
 
 std::string address(int host) { return fmt::format("127.0.1.{}", host); }
 
-std::int64_t count(const std::string& db, const std::string& query)
-{
-    sqlite3* handle = nullptr;
-    std::int64_t value = -1;
-    if (sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-        sqlite3_busy_timeout(handle, 5000);
-        sqlite3_stmt* statement = nullptr;
-        if (sqlite3_prepare_v2(handle, query.c_str(), -1, &statement, nullptr) == SQLITE_OK && sqlite3_step(statement) == SQLITE_ROW)
-            value = sqlite3_column_int64(statement, 0);
-        sqlite3_finalize(statement);
-    }
-    sqlite3_close(handle);
-    return value;
-}
 
 class FrontierCrawl : public ::testing::Test {
 protected:
@@ -104,7 +90,7 @@ protected:
 
     std::int64_t sound_articles() const
     {
-        return count(directory.file("archive.db"),
+        return query_integer(directory.file("archive.db"),
             fmt::format("SELECT count(*) FROM articles WHERE revision_count > 0 AND CAST(substr(host, 9) AS INTEGER) < {}", first_misbehaving));
     }
 
@@ -142,7 +128,7 @@ TEST_F(FrontierCrawl, CrawlOnceArchivesEverySoundArticleAndLeavesPausedHostsQueu
     EXPECT_NE(crawled.out.find("(Retry-After), 8 articles deferred"), std::string::npos) << crawled.out;
     EXPECT_NE(crawled.out.find(address(59) + ": backing off until "), std::string::npos) << crawled.out;
     // The queue keeps them, with the time they may be tried again.
-    EXPECT_EQ(count(directory.file("archive.db"), "SELECT count(*) FROM jobs WHERE state = 'pending' AND host IN ('127.0.1.55', '127.0.1.56') AND not_before > strftime('%s', 'now') + 3000"),
+    EXPECT_EQ(query_integer(directory.file("archive.db"), "SELECT count(*) FROM jobs WHERE state = 'pending' AND host IN ('127.0.1.55', '127.0.1.56') AND not_before > strftime('%s', 'now') + 3000"),
         2 * articles_per_host);
 
     // A second run asks nothing of the paused hosts: the pause outlives the process.

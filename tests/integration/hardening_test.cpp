@@ -4,12 +4,12 @@
 // read-only directory), exports (never over the archive, never half-written, a full device), the
 // configuration (a directory, a device) and the control socket (never removes what is not a
 // socket, directory rules, peer and timeouts, escape codes, accept failures, connection cap).
+#include "tests/support/archive_query.hpp"
 #include "tests/support/http_server.hpp"
 #include "tests/support/process.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <sqlite3.h>
 
 #include <atomic>
 #include <csignal>
@@ -51,19 +51,7 @@ protected:
         EXPECT_NE(result.err.find(needle), std::string::npos) << result.err;
     }
 
-    std::string integrity()
-    {
-        sqlite3* db = nullptr;
-        std::string verdict = "cannot open";
-        if (sqlite3_open_v2(directory.file("archive.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-            sqlite3_stmt* statement = nullptr;
-            if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &statement, nullptr) == SQLITE_OK && sqlite3_step(statement) == SQLITE_ROW)
-                verdict = reinterpret_cast<const char*>(sqlite3_column_text(statement, 0));
-            sqlite3_finalize(statement);
-        }
-        sqlite3_close(db);
-        return verdict;
-    }
+    std::string integrity() { return query_text(directory.file("archive.db"), "PRAGMA integrity_check"); }
 
     TemporaryDirectory directory;
 };

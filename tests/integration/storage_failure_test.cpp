@@ -3,12 +3,12 @@
 // storage failure is not the server's fault: the article goes back to the queue as it was (no
 // attempt counted, no back-off), the crawl says what is still pending and exits 1, and the next
 // run, with room again, stores it.
+#include "tests/support/archive_query.hpp"
 #include "tests/support/http_server.hpp"
 #include "tests/support/news_site.hpp"
 #include "tests/support/process.hpp"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <fmt/format.h>
 
@@ -22,19 +22,6 @@ namespace {
 
 constexpr int articles = 16;
 
-std::int64_t count(const std::string& db, const std::string& query)
-{
-    sqlite3* handle = nullptr;
-    std::int64_t value = -1;
-    if (sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-        sqlite3_stmt* statement = nullptr;
-        if (sqlite3_prepare_v2(handle, query.c_str(), -1, &statement, nullptr) == SQLITE_OK && sqlite3_step(statement) == SQLITE_ROW)
-            value = sqlite3_column_int64(statement, 0);
-        sqlite3_finalize(statement);
-    }
-    sqlite3_close(handle);
-    return value;
-}
 
 // 256 KiB of letters zstd cannot shrink much, in a comment: the raw capture is what fills the disk.
 std::string ballast(int seed)
@@ -79,15 +66,15 @@ TEST(StorageFailure, AFullDiskLeavesItsArticlesQueuedWithoutBackOffAndTheNextRun
         fmt::format("[politeness]\nmin_delay = \"10ms\"\n[store]\nmax_bytes = {}\n", std::max<std::int64_t>(size + (1 << 20), 1 << 21)));
     const ProcessResult full = feedkeeper({ "crawl", "--once" });
     EXPECT_EQ(full.exit_code, 1) << full.out << full.err;
-    const std::int64_t stored = count(db, "SELECT count(*) FROM articles");
+    const std::int64_t stored = query_integer(db, "SELECT count(*) FROM articles");
     EXPECT_GT(stored, 0) << "what fitted was stored";
     EXPECT_LT(stored, articles) << "the cap was reached";
-    const std::int64_t pending = count(db, "SELECT count(*) FROM jobs WHERE state = 'pending'");
+    const std::int64_t pending = query_integer(db, "SELECT count(*) FROM jobs WHERE state = 'pending'");
     EXPECT_EQ(pending, articles - stored) << "every article not stored is still queued";
-    EXPECT_EQ(count(db, "SELECT count(*) FROM jobs WHERE state = 'failed'"), 0) << "a full disk gives no job up";
-    EXPECT_EQ(count(db, "SELECT count(*) FROM jobs WHERE attempts > 0 OR not_before > CAST(strftime('%s','now') AS INTEGER)"), 0)
+    EXPECT_EQ(query_integer(db, "SELECT count(*) FROM jobs WHERE state = 'failed'"), 0) << "a full disk gives no job up";
+    EXPECT_EQ(query_integer(db, "SELECT count(*) FROM jobs WHERE attempts > 0 OR not_before > CAST(strftime('%s','now') AS INTEGER)"), 0)
         << "a storage failure neither counts as an attempt nor backs the job off";
-    EXPECT_EQ(count(db, "SELECT count(*) FROM jobs WHERE claimed_by IS NOT NULL"), 0) << "no lease is left behind";
+    EXPECT_EQ(query_integer(db, "SELECT count(*) FROM jobs WHERE claimed_by IS NOT NULL"), 0) << "no lease is left behind";
     EXPECT_NE(full.out.find(fmt::format("{} articles could not be stored and stay queued", pending)), std::string::npos) << full.out << full.err;
     EXPECT_NE(full.err.find("disk is full"), std::string::npos) << full.err;
 
@@ -95,6 +82,6 @@ TEST(StorageFailure, AFullDiskLeavesItsArticlesQueuedWithoutBackOffAndTheNextRun
     write_text_file(directory.file("feedkeeper.toml"), "[politeness]\nmin_delay = \"10ms\"\n");
     const ProcessResult again = feedkeeper({ "crawl", "--once" });
     EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
-    EXPECT_EQ(count(db, "SELECT count(*) FROM articles"), articles);
-    EXPECT_EQ(count(db, "SELECT count(*) FROM jobs WHERE state = 'pending'"), 0);
+    EXPECT_EQ(query_integer(db, "SELECT count(*) FROM articles"), articles);
+    EXPECT_EQ(query_integer(db, "SELECT count(*) FROM jobs WHERE state = 'pending'"), 0);
 }

@@ -1,0 +1,47 @@
+// tests/support/archive_query.cpp — see archive_query.hpp. Threading: pure functions.
+#include "tests/support/archive_query.hpp"
+
+#include <sqlite3.h>
+
+namespace feedkeeper::testing {
+namespace {
+
+// Runs `sql` and hands its first row to `read`; false when there is none or it fails.
+template <typename Read>
+bool first_row(const std::string& db, const std::string& sql, Read read)
+{
+    sqlite3* handle = nullptr;
+    bool found = false;
+    if (sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+        sqlite3_busy_timeout(handle, 5000);
+        sqlite3_stmt* statement = nullptr;
+        if (sqlite3_prepare_v2(handle, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK && sqlite3_step(statement) == SQLITE_ROW) {
+            read(statement);
+            found = true;
+        }
+        sqlite3_finalize(statement);
+    }
+    sqlite3_close(handle);
+    return found;
+}
+
+} // namespace
+
+std::int64_t query_integer(const std::string& db, const std::string& sql)
+{
+    std::int64_t value = -1;
+    first_row(db, sql, [&](sqlite3_stmt* statement) { value = sqlite3_column_int64(statement, 0); });
+    return value;
+}
+
+std::string query_text(const std::string& db, const std::string& sql)
+{
+    std::string value = "cannot read";
+    first_row(db, sql, [&](sqlite3_stmt* statement) {
+        const unsigned char* text = sqlite3_column_text(statement, 0);
+        value = text ? reinterpret_cast<const char*>(text) : "";
+    });
+    return value;
+}
+
+} // namespace feedkeeper::testing
