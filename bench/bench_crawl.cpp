@@ -8,12 +8,12 @@
 //
 //   bench_crawl [--corpus DIR] [--hosts 50] [--pages-per-host 100] [--server-threads 2]
 //               [--parse-threads 0] [--binary PATH] [--min-ratio 0]
-#include "tests/support/http_server.hpp"
+#include "tests/support/archive_query.hpp"
+#include "bench/forked_server.hpp"
 #include "tests/support/news_site.hpp"
 #include "tests/support/process.hpp"
 
 #include <fmt/format.h>
-#include <sqlite3.h>
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -117,46 +117,25 @@ Pages load_pages(const Settings& settings, const std::string& scratch)
 // Host h's page i: 100 distinct pages per host, spread differently over the hosts.
 std::size_t page_of(std::size_t host, std::size_t index, std::size_t distinct) { return (host * 37 + index) % distinct; }
 
-std::pair<pid_t, unsigned short> start_server(const Settings& settings, const std::vector<std::string>& addresses, const Pages& pages, int& stop)
+// The test site: a feed and 100 article pages per host, the pages taken from `pages`.
+std::unique_ptr<testing::HttpTestServer> make_server(const Settings& settings, const std::vector<std::string>& addresses, const Pages& pages)
 {
-    int port_pipe[2], stop_pipe[2];
-    if (pipe(port_pipe) != 0 || pipe(stop_pipe) != 0)
-        throw std::runtime_error("pipe failed");
-    const pid_t pid = fork();
-    if (pid < 0)
-        throw std::runtime_error("fork failed");
-    if (pid == 0) {
-        close(port_pipe[0]);
-        close(stop_pipe[1]);
-        testing::HttpTestServer server(testing::ServerOptions { .addresses = addresses, .threads = settings.server_threads, .record_requests = false });
-        server.fallback([&](const testing::RecordedRequest& request) {
-            const std::size_t host = std::stoul(request.host_address.substr(request.host_address.rfind('.') + 1)) - 2;
-            if (request.target == "/feed.xml")
-                return testing::TestResponse { .headers = { { "Content-Type", "application/rss+xml" } },
-                    .body = testing::news_feed(fmt::format("http://{}:{}", request.host_address, server.port()), static_cast<int>(host), 0,
-                        static_cast<int>(settings.pages_per_host)) };
-            if (request.target.starts_with("/a/")) {
-                const std::size_t index = std::stoul(request.target.substr(3));
-                return testing::TestResponse { .headers = { { "Content-Type", "text/html; charset=utf-8" } },
-                    .body = pages.bodies[page_of(host, index, pages.bodies.size())] };
-            }
-            return testing::TestResponse { .status = 404 };
-        });
-        const unsigned short port = server.port();
-        if (write(port_pipe[1], &port, sizeof port) != sizeof port)
-            _exit(1);
-        char byte;
-        while (read(stop_pipe[0], &byte, 1) > 0) { }
-        _exit(0);
-    }
-    close(port_pipe[1]);
-    close(stop_pipe[0]);
-    unsigned short port = 0;
-    if (read(port_pipe[0], &port, sizeof port) != sizeof port)
-        throw std::runtime_error("the server did not start");
-    close(port_pipe[0]);
-    stop = stop_pipe[1];
-    return { pid, port };
+    auto server = std::make_unique<testing::HttpTestServer>(
+        testing::ServerOptions { .addresses = addresses, .threads = settings.server_threads, .record_requests = false });
+    server->fallback([&settings, &pages, port = server->port()](const testing::RecordedRequest& request) {
+        const std::size_t host = std::stoul(request.host_address.substr(request.host_address.rfind('.') + 1)) - 2;
+        if (request.target == "/feed.xml")
+            return testing::TestResponse { .headers = { { "Content-Type", "application/rss+xml" } },
+                .body = testing::news_feed(fmt::format("http://{}:{}", request.host_address, port), static_cast<int>(host), 0,
+                    static_cast<int>(settings.pages_per_host)) };
+        if (request.target.starts_with("/a/")) {
+            const std::size_t index = std::stoul(request.target.substr(3));
+            return testing::TestResponse { .headers = { { "Content-Type", "text/html; charset=utf-8" } },
+                .body = pages.bodies[page_of(host, index, pages.bodies.size())] };
+        }
+        return testing::TestResponse { .status = 404 };
+    });
+    return server;
 }
 
 struct ChildRun {
@@ -197,19 +176,6 @@ ChildRun run_child(std::vector<std::string> arguments)
     return run;
 }
 
-std::int64_t count(const std::string& db, const char* query)
-{
-    sqlite3* handle = nullptr;
-    std::int64_t value = -1;
-    if (sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-        sqlite3_stmt* statement = nullptr;
-        if (sqlite3_prepare_v2(handle, query, -1, &statement, nullptr) == SQLITE_OK && sqlite3_step(statement) == SQLITE_ROW)
-            value = sqlite3_column_int64(statement, 0);
-        sqlite3_finalize(statement);
-    }
-    sqlite3_close(handle);
-    return value;
-}
 
 } // namespace
 
@@ -225,8 +191,8 @@ int main(int argc, char** argv)
     std::vector<std::string> addresses;
     for (std::size_t i = 0; i < settings.hosts; ++i)
         addresses.push_back(fmt::format("127.0.3.{}", i + 2));
-    int stop = -1;
-    const auto [server_pid, port] = start_server(settings, addresses, pages, stop);
+    bench::ForkedServer server([&] { return make_server(settings, addresses, pages); });
+    const unsigned short port = server.port();
     const std::size_t total = settings.hosts * settings.pages_per_host;
 
     std::vector<std::string> feeds;
@@ -253,9 +219,8 @@ int main(int argc, char** argv)
         settings.parse_threads == 0 ? fmt::format("one per core ({})", std::max(1u, std::thread::hardware_concurrency())) : std::to_string(settings.parse_threads));
 
     const ChildRun crawl = run_child(with({ "crawl", "--once" }));
-    const std::int64_t stored = count(db, "SELECT count(*) FROM articles");
-    close(stop);
-    waitpid(server_pid, nullptr, 0);
+    const std::int64_t stored = testing::query_integer(db, "SELECT count(*) FROM articles");
+    server.stop();
 
     // The floor: `extract` over the same page instances, one process, one core.
     std::vector<std::string> extract { settings.binary, "extract", "--jsonl" };

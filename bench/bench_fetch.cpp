@@ -6,7 +6,7 @@
 //   bench_fetch [--hosts 50] [--pages-per-host 100] [--page-bytes 8192] [--concurrency 100]
 //               [--server-threads 2] [--rounds 3] [--curl curl] [--min-ratio 0]
 #include "fetch/fetcher.hpp"
-#include "tests/support/http_server.hpp"
+#include "bench/forked_server.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -71,39 +71,6 @@ Settings parse_arguments(int argc, char** argv)
     return settings;
 }
 
-// The server lives in a child process until `stop` is closed. Returns its pid and port.
-std::pair<pid_t, unsigned short> start_server(const Settings& settings, const std::vector<std::string>& addresses, int& stop)
-{
-    int port_pipe[2], stop_pipe[2];
-    if (pipe(port_pipe) != 0 || pipe(stop_pipe) != 0)
-        throw std::runtime_error("pipe failed");
-    const pid_t pid = fork();
-    if (pid < 0)
-        throw std::runtime_error("fork failed");
-    if (pid == 0) {
-        close(port_pipe[0]);
-        close(stop_pipe[1]);
-        const std::string page(settings.page_bytes, 'x');
-        testing::HttpTestServer server(testing::ServerOptions { .addresses = addresses, .threads = settings.server_threads, .record_requests = false });
-        server.fallback([&page](const testing::RecordedRequest&) {
-            return testing::TestResponse { .headers = { { "Content-Type", "text/html; charset=utf-8" } }, .body = page };
-        });
-        const unsigned short port = server.port();
-        if (write(port_pipe[1], &port, sizeof port) != sizeof port)
-            _exit(1);
-        char byte;
-        while (read(stop_pipe[0], &byte, 1) > 0) { } // until the parent closes its end (or dies)
-        _exit(0); // skip static destructors; the server's threads end with the process
-    }
-    close(port_pipe[1]);
-    close(stop_pipe[0]);
-    unsigned short port = 0;
-    if (read(port_pipe[0], &port, sizeof port) != sizeof port)
-        throw std::runtime_error("the server did not start");
-    close(port_pipe[0]);
-    stop = stop_pipe[1];
-    return { pid, port };
-}
 
 struct RoundResult {
     double seconds = 0;
@@ -205,8 +172,16 @@ int main(int argc, char** argv)
     std::vector<std::string> addresses;
     for (std::size_t i = 0; i < settings.hosts; ++i)
         addresses.push_back(fmt::format("127.0.0.{}", i + 2));
-    int stop = -1;
-    const auto [server_pid, port] = start_server(settings, addresses, stop); // before any thread exists
+    // Before any thread exists: every request gets the same page of `page_bytes`.
+    bench::ForkedServer server([&] {
+        auto made = std::make_unique<testing::HttpTestServer>(
+            testing::ServerOptions { .addresses = addresses, .threads = settings.server_threads, .record_requests = false });
+        made->fallback([page = std::string(settings.page_bytes, 'x')](const testing::RecordedRequest&) {
+            return testing::TestResponse { .headers = { { "Content-Type", "text/html; charset=utf-8" } }, .body = page };
+        });
+        return made;
+    });
+    const unsigned short port = server.port();
 
     fetch::CurlGlobal curl_global;
     std::vector<std::string> urls; // page-major: consecutive URLs go to different hosts
@@ -243,8 +218,7 @@ int main(int argc, char** argv)
     }
     std::remove(config_path.c_str());
     std::remove((config_path + ".codes").c_str());
-    close(stop);
-    waitpid(server_pid, nullptr, 0);
+    server.stop();
 
     rusage usage {};
     getrusage(RUSAGE_SELF, &usage);

@@ -1,0 +1,33 @@
+// bench/forked_server.hpp — the project's test HTTP server in a forked child, so that getrusage()
+// in the benchmark measures only the client it times. Start it before any thread exists.
+// Threading: the child serves on its own threads; this object belongs to the parent's main thread.
+#pragma once
+
+#include "tests/support/http_server.hpp"
+
+#include <sys/types.h>
+
+#include <functional>
+#include <memory>
+
+namespace feedkeeper::bench {
+
+class ForkedServer {
+public:
+    // Forks; the child builds its server with `make` and serves until stop(), this object's end
+    // or the parent's death. Throws when the child cannot be started.
+    explicit ForkedServer(const std::function<std::unique_ptr<testing::HttpTestServer>()>& make);
+    ~ForkedServer();
+    ForkedServer(const ForkedServer&) = delete;
+    ForkedServer& operator=(const ForkedServer&) = delete;
+
+    unsigned short port() const { return m_port; }
+    void stop(); // ends the child and waits for it
+
+private:
+    pid_t m_pid = -1;
+    unsigned short m_port = 0;
+    int m_stop = -1; // the child serves while this pipe end is open
+};
+
+} // namespace feedkeeper::bench
