@@ -97,6 +97,21 @@ bool take_host(Archive::Impl& impl, const std::string& host, const std::string& 
     return take->exec() > 0;
 }
 
+// Binds what a claim asks for (:horizon, :now, :worker) and its scope (:feed, :host, :job; NULL
+// matches all) to one of claim_jobs' statements.
+void bind_claim(CachedStatement& statement, const WorkClaim& claim)
+{
+    statement->bind(":horizon", at(claim.horizon));
+    statement->bind(":now", at(claim.now));
+    statement->bind(":worker", claim.worker);
+    bind_int_or_null(statement, ":feed", claim.feed_id);
+    if (claim.host)
+        statement->bind(":host", *claim.host);
+    else
+        statement->bind(":host");
+    bind_int_or_null(statement, ":job", claim.job_id);
+}
+
 } // namespace
 
 std::string_view to_string(JobKind kind)
@@ -314,15 +329,7 @@ Result<ClaimedWork> Archive::claim_jobs(const WorkClaim& claim)
             "    AND (h.owner IS NULL OR h.owner = :worker OR h.lease_until < :now)"
             "    AND (:feed IS NULL OR j.feed_id = :feed) AND (:host IS NULL OR j.host = :host) AND (:job IS NULL OR j.id = :job)"
             ") WHERE n <= :per_host + 1 ORDER BY n, id LIMIT :total");
-        query->bind(":horizon", at(claim.horizon));
-        query->bind(":now", at(claim.now));
-        query->bind(":worker", claim.worker);
-        bind_int_or_null(query, ":feed", claim.feed_id);
-        if (claim.host)
-            query->bind(":host", *claim.host);
-        else
-            query->bind(":host");
-        bind_int_or_null(query, ":job", claim.job_id);
+        bind_claim(query, claim);
         query->bind(":per_host", static_cast<std::int64_t>(claim.per_host));
         query->bind(":total", static_cast<std::int64_t>(claim.total));
         ClaimedWork work;
@@ -363,15 +370,7 @@ Result<ClaimedWork> Archive::claim_jobs(const WorkClaim& claim)
                 " WHERE j.state = 'pending' AND j.not_before <= :horizon AND h.owner IS NOT NULL AND h.owner != :worker AND h.lease_until >= :now"
                 "   AND (:feed IS NULL OR j.feed_id = :feed) AND (:host IS NULL OR j.host = :host) AND (:job IS NULL OR j.id = :job)"
                 " GROUP BY h.host, h.owner");
-            held->bind(":horizon", at(claim.horizon));
-            held->bind(":now", at(claim.now));
-            held->bind(":worker", claim.worker);
-            bind_int_or_null(held, ":feed", claim.feed_id);
-            if (claim.host)
-                held->bind(":host", *claim.host);
-            else
-                held->bind(":host");
-            bind_int_or_null(held, ":job", claim.job_id);
+            bind_claim(held, claim);
             while (held->executeStep())
                 work.held_elsewhere.push_back({ column_text(held->getColumn(0)), column_text(held->getColumn(1)), held->getColumn(2).getInt64() });
         }
