@@ -10,6 +10,7 @@
 #include "fetch/fetcher.hpp"
 #include "store/archive.hpp"
 
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -22,11 +23,16 @@ namespace feedkeeper::crawl {
 
 namespace asio = boost::asio;
 
-// Runs `work` on `pool` and resumes the caller on its own executor.
+// Runs `work` on `pool` and resumes the caller on its own executor. The work is one synchronous
+// call that cannot be cut short, so the caller's cancellation is not connected to it: in Asio
+// 1.81 a spawned coroutine whose state is cancelled before its first step throws "co_await:
+// Operation canceled" from its entry point, outside its try block, on the pool's thread, where
+// nothing catches it. A cancelled caller still stops at its own next co_await.
 template <class F, class R = std::invoke_result_t<F&>>
 asio::awaitable<R> run_on(asio::thread_pool& pool, F work)
 {
-    co_return co_await asio::co_spawn(pool, [&work]() -> asio::awaitable<R> { co_return work(); }, asio::use_awaitable);
+    co_return co_await asio::co_spawn(pool, [&work]() -> asio::awaitable<R> { co_return work(); },
+        asio::bind_cancellation_slot(asio::cancellation_slot(), asio::use_awaitable));
 }
 
 fetch::FetcherOptions fetcher_options(const Config&);
