@@ -17,6 +17,27 @@ enum class PageStatus { article, consent_wall, paywall, error_page, not_article 
 std::string_view to_string(PageStatus);
 std::optional<PageStatus> page_status_from_string(std::string_view);
 
+// What the archive holds for one feed item (an archive record): its page's status when the page
+// was fetched, else what became of the fetch.
+enum class RecordStatus { article, consent_wall, paywall, error_page, not_article, gone, failed, pending };
+std::string_view to_string(RecordStatus);
+std::optional<RecordStatus> record_status_from_string(std::string_view);
+RecordStatus record_status(PageStatus);
+
+// Where a record's body came from: the extracted page; else the feed's full content
+// (content:encoded, Atom content, JSON Feed content_html/text), cleaned by the extractor's rules;
+// else the feed's summary; else nothing.
+enum class BodySource { page, feed, summary, none };
+std::string_view to_string(BodySource);
+std::optional<BodySource> body_source_from_string(std::string_view);
+
+// A body taken from the feed, cleaned (parse::extract_fragment), kept with the item.
+struct FeedBody {
+    std::string body;
+    std::string body_html;
+    BodySource source = BodySource::none;
+};
+
 struct ExtractedPage {
     PageStatus status = PageStatus::not_article;
     std::string url;

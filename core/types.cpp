@@ -46,6 +46,61 @@ std::optional<PageStatus> page_status_from_string(std::string_view text)
     return std::nullopt;
 }
 
+std::string_view to_string(RecordStatus status)
+{
+    switch (status) {
+    case RecordStatus::article: return "article";
+    case RecordStatus::consent_wall: return "consent_wall";
+    case RecordStatus::paywall: return "paywall";
+    case RecordStatus::error_page: return "error_page";
+    case RecordStatus::not_article: return "not_article";
+    case RecordStatus::gone: return "gone";
+    case RecordStatus::failed: return "failed";
+    case RecordStatus::pending: return "pending";
+    }
+    return "pending";
+}
+
+std::optional<RecordStatus> record_status_from_string(std::string_view text)
+{
+    for (auto status : { RecordStatus::article, RecordStatus::consent_wall, RecordStatus::paywall, RecordStatus::error_page, RecordStatus::not_article,
+             RecordStatus::gone, RecordStatus::failed, RecordStatus::pending })
+        if (to_string(status) == text)
+            return status;
+    return std::nullopt;
+}
+
+RecordStatus record_status(PageStatus status)
+{
+    switch (status) {
+    case PageStatus::article: return RecordStatus::article;
+    case PageStatus::consent_wall: return RecordStatus::consent_wall;
+    case PageStatus::paywall: return RecordStatus::paywall;
+    case PageStatus::error_page: return RecordStatus::error_page;
+    case PageStatus::not_article: return RecordStatus::not_article;
+    }
+    return RecordStatus::not_article;
+}
+
+std::string_view to_string(BodySource source)
+{
+    switch (source) {
+    case BodySource::page: return "page";
+    case BodySource::feed: return "feed";
+    case BodySource::summary: return "summary";
+    case BodySource::none: return "none";
+    }
+    return "none";
+}
+
+std::optional<BodySource> body_source_from_string(std::string_view text)
+{
+    for (auto source : { BodySource::page, BodySource::feed, BodySource::summary, BodySource::none })
+        if (to_string(source) == text)
+            return source;
+    return std::nullopt;
+}
+
 std::optional<std::string_view> find_header(const HttpHeaders& headers, std::string_view name)
 {
     for (const HttpHeader& header : headers)

@@ -21,7 +21,9 @@ constexpr std::size_t profile_cache_size = 4096;
 
 void fill_from_entry(ExtractedPage& page, const store::EntryHints& hints)
 {
-    if (page.title.empty())
+    // A page that is no article (a consent wall, an error page) titles itself, not the item.
+    const bool own_title = page.status == PageStatus::article || page.status == PageStatus::paywall;
+    if (page.title.empty() || (!own_title && !hints.title.empty()))
         page.title = hints.title;
     if (page.author.empty())
         page.author = hints.author;
@@ -41,14 +43,16 @@ asio::awaitable<JobResult> carry_out(Runtime& runtime, const store::Job& job, co
     }
     log_event(LogLevel::info, "article.failed", { { "url", job.url }, { "error", error }, { "attempt", job.attempts + 1 },
         { "final", verdict.action == JobAction::give_up ? "yes" : "no" } });
+    // The item's record says what became of it while its page is not stored.
+    const RecordStatus outcome = verdict.gone ? RecordStatus::gone : RecordStatus::failed;
     auto recorded = co_await runtime.store([&](store::Archive& archive) -> Result<void> {
         if (verdict.gone)
             if (auto gone = archive.mark_gone(job.url, http_status, now_utc()); !gone)
                 return gone.error();
         switch (verdict.action) {
-        case JobAction::give_up: return archive.fail_job(job.id, error);
+        case JobAction::give_up: return archive.fail_job(job.id, error, outcome);
         case JobAction::release: return archive.release_job(job.id, verdict.at);
-        default: return archive.defer_job(job.id, error, verdict.at.value_or(now_utc()));
+        default: return archive.defer_job(job.id, error, verdict.at.value_or(now_utc()), outcome);
         }
     });
     if (!recorded)
@@ -138,7 +142,8 @@ asio::awaitable<JobResult> run_article_job(Runtime& runtime, const Config& confi
         co_return JobResult { JobResult::Kind::storage_failed, saved.error().message, std::nullopt };
     }
     if (page_status != PageStatus::article) {
-        log_event(LogLevel::notice, "article.not_stored", { { "url", job.url }, { "status", to_string(page_status) },
+        // Recorded with its status and the item's own text from the feed, if any.
+        log_event(LogLevel::notice, "article.not_article", { { "url", job.url }, { "status", to_string(page_status) },
             { "hint", page_status == PageStatus::consent_wall ? "set cookies for this feed to pass the consent wall" : "" } });
         co_return JobResult { JobResult::Kind::not_article, {}, std::nullopt };
     }

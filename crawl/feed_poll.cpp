@@ -9,6 +9,7 @@
 #include "crawl/schedule.hpp"
 #include "crawl/time_zones.hpp"
 #include "fetch/http_cache.hpp"
+#include "parse/extract/extract.hpp"
 #include "parse/feed/entry_identity.hpp"
 #include "parse/feed/parser.hpp"
 
@@ -30,6 +31,21 @@ bool permanent_redirects_only(const HttpResponse& response)
 }
 
 // The parsed feed's entries as the store takes them, each with its identity key.
+// The item's own text, cleaned by the extractor's rules: its full content, else its summary.
+FeedBody feed_body(const FeedEntry& entry)
+{
+    parse::ExtractOptions options;
+    options.url = entry.link;
+    FeedBody body = parse::extract_fragment(entry.content, entry.content_kind, options);
+    body.source = BodySource::feed;
+    if (body.body.empty()) {
+        body = parse::extract_fragment(entry.summary, entry.summary_kind, options);
+        body.source = body.body.empty() ? BodySource::none : BodySource::summary;
+    }
+    return body;
+}
+
+// Pure work (keys, cleaning the items' texts): run on the CPU pool.
 std::vector<store::EntryInput> entry_inputs(FeedDocument& document)
 {
     const std::vector<parse::EntryKey> keys = parse::entry_keys(document);
@@ -40,7 +56,8 @@ std::vector<store::EntryInput> entry_inputs(FeedDocument& document)
     entries.reserve(document.entries.size());
     for (std::size_t i = 0; i < document.entries.size(); ++i) {
         const bool unique_link = !document.entries[i].link.empty() && link_uses[document.entries[i].link] == 1;
-        entries.push_back({ keys[i].key, std::move(document.entries[i]), unique_link });
+        FeedBody body = feed_body(document.entries[i]);
+        entries.push_back({ keys[i].key, std::move(document.entries[i]), unique_link, std::move(body) });
     }
     document.entries.clear();
     return entries;
@@ -106,7 +123,7 @@ asio::awaitable<PollResult> poll_feed(Runtime& runtime, const Config& config, st
         facts.publisher_interval = parsed->update_interval;
         facts.title = parsed->title;
         facts.site_url = parsed->link;
-        const std::vector<store::EntryInput> entries = entry_inputs(*parsed);
+        const std::vector<store::EntryInput> entries = co_await run_on(runtime.cpu, [&] { return entry_inputs(*parsed); });
         auto added = co_await runtime.store([&](store::Archive& archive) { return archive.save_entries(feed.id, entries, now); });
         if (!added)
             co_return co_await fail(added.error().message, std::nullopt, PollVerdict::failed);

@@ -84,7 +84,7 @@ int run_cli(int argc, char** argv)
     command_for(extract_command, run_extract, extract);
 
     AddArguments add;
-    auto* add_command = app.add_subcommand("add", "subscribe to a feed");
+    auto* add_command = app.add_subcommand("add", "subscribe to a feed (of a feed subscribed already: change its --header, --cookie, --interval)");
     add_command->add_option("URL", add.url, "the feed's address")->required();
     add_command->add_option("--name", add.name, "a short name to refer to it");
     add_command->add_option("--interval", add.interval, "poll at this fixed interval (e.g. 30m, 2h) instead of adaptively");
@@ -136,9 +136,12 @@ int run_cli(int argc, char** argv)
     auto* export_command = app.add_subcommand("export", "write the archive as JSONL, CSV, WARC, Markdown or OPML");
     export_command->add_option("--format", export_arguments.format, "jsonl, csv, warc, md or opml")->required();
     export_command->add_option("--output", export_arguments.output, "file to write (default: standard output)");
-    export_command->add_option("--feed", export_arguments.feed, "only articles of this feed");
-    export_command->add_option("--since", export_arguments.since, "only articles published (else fetched) on or after this date");
-    export_command->add_option("--until", export_arguments.until, "only articles published (else fetched) before this date");
+    export_command->add_option("--feed", export_arguments.feed, "only the records of this feed");
+    export_command->add_option("--since", export_arguments.since, "only records published (else fetched, else first seen) on or after this date");
+    export_command->add_option("--until", export_arguments.until, "only records published (else fetched, else first seen) before this date");
+    export_command->add_option("--status", export_arguments.statuses,
+        "only records with this status (repeatable or comma-separated; default: all): article, paywall, consent_wall, error_page, "
+        "not_article, gone, failed, pending")->delimiter(',');
     command_for(export_command, run_export, export_arguments);
 
     SearchArguments search;

@@ -43,6 +43,12 @@ int run_export(const GlobalOptions& global, const ExportArguments& arguments)
         return report(until.error(), "export");
     filter.since = *since;
     filter.until = *until;
+    for (const std::string& name : arguments.statuses) {
+        const auto status = record_status_from_string(name);
+        if (!status)
+            return report(Error(Errc::invalid_argument, fmt::format("unknown --status '{}' (article, paywall, consent_wall, error_page, not_article, gone, failed, pending)", name)), "export");
+        filter.statuses.push_back(*status);
+    }
     auto archive = open_for_command(global, store::OpenMode::read_only);
     if (!archive)
         return report(archive.error(), "");

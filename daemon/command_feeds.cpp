@@ -43,13 +43,31 @@ int run_add(const GlobalOptions& global, const AddArguments& arguments)
     feed.url = arguments.url;
     feed.name = arguments.name;
     feed.interval_seconds = interval;
+    const bool options_given = !headers->empty() || !arguments.cookies.empty() || interval;
     auto added = archive.add_feed(feed);
+    if (!added && added.error().code == Errc::constraint && options_given && !arguments.if_new) {
+        // Subscribed already: the options given replace the feed's own (a consent cookie added
+        // later, a header), the others stay as they were.
+        auto existing = archive.find_feed(arguments.url);
+        if (!existing)
+            return report(existing.error(), db_path);
+        if (!*existing)
+            return report(added.error(), db_path);
+        const store::FeedRecord& known = **existing;
+        if (auto set = archive.set_feed_options(known.id, headers->empty() ? known.headers : *headers,
+                arguments.cookies.empty() ? known.cookies : arguments.cookies, interval ? interval : known.interval_seconds);
+            !set)
+            return report(set.error(), db_path);
+        if (global.verbosity != Verbosity::quiet)
+            fmt::print("feed {} was subscribed already: its options are updated ({})\n", known.id, known.url);
+        return exit_ok;
+    }
     if (!added) {
         if (added.error().code == Errc::constraint && arguments.if_new)
             return exit_ok;
         return report(added.error(), db_path);
     }
-    if (!headers->empty() || !arguments.cookies.empty() || interval) {
+    if (options_given) {
         if (auto set = archive.set_feed_options(added->id, *headers, arguments.cookies, interval); !set)
             return report(set.error(), db_path);
     }

@@ -79,6 +79,7 @@ struct ExportArguments {
     std::string feed;
     std::string since;
     std::string until;
+    std::vector<std::string> statuses;
 };
 int run_export(const GlobalOptions&, const ExportArguments&);
 

@@ -62,6 +62,9 @@ Result<std::string> render_status(store::Archive& archive, const std::string& db
             entry["health_detail"] = health_sentence(feed);
             feed_array.push_back(std::move(entry));
         }
+        nlohmann::ordered_json records = nlohmann::ordered_json::object();
+        for (const auto& [record_status, count] : stats->records)
+            records[std::string(to_string(record_status))] = count;
         const nlohmann::ordered_json status {
             { "daemon", daemon_json(daemon) },
             { "database", db_path },
@@ -69,6 +72,7 @@ Result<std::string> render_status(store::Archive& archive, const std::string& db
             { "feeds", feed_array },
             { "articles", stats->articles },
             { "revisions", stats->revisions },
+            { "records", records },
             { "captures", stats->captures },
             { "queue", { { "pending", stats->pending_jobs }, { "failed", stats->failed_jobs } } },
             { "hosts", hosts_json(*hosts) },
@@ -78,6 +82,11 @@ Result<std::string> render_status(store::Archive& archive, const std::string& db
     std::string out = fmt::format("archive {} ({:.1f} MiB): {} articles, {} revisions, {} captures; queue: {} pending, {} failed\n", db_path,
         static_cast<double>(stats->database_bytes) / (1024.0 * 1024.0), stats->articles, stats->revisions, stats->captures, stats->pending_jobs,
         stats->failed_jobs);
+    std::string records;
+    for (const auto& [record_status, count] : stats->records)
+        if (count != 0)
+            records += fmt::format("{}{} {}", records.empty() ? "" : ", ", count, to_string(record_status));
+    out += fmt::format("records (one per feed item): {}\n", records.empty() ? "none yet" : records);
     if (daemon)
         out += fmt::format("daemon: running (pid {}, since {}), {} items queued on {} hosts, {} running, {} transfers in flight, last crawl {}, {} errors since start\n",
             daemon->pid, format_rfc3339(daemon->started), daemon->queued, daemon->hosts, daemon->running, daemon->in_flight,

@@ -292,6 +292,12 @@ Result<ArchiveStats> Archive::stats()
             stats.pending_jobs = query->getColumn(4).getInt64();
             stats.failed_jobs = query->getColumn(5).getInt64();
         }
+        for (RecordStatus status : { RecordStatus::article, RecordStatus::paywall, RecordStatus::consent_wall, RecordStatus::error_page,
+                 RecordStatus::not_article, RecordStatus::gone, RecordStatus::failed, RecordStatus::pending }) {
+            auto count = m_impl->statement("SELECT value FROM totals WHERE name = :name");
+            count->bind(":name", "records:" + std::string(to_string(status)));
+            stats.records.emplace_back(status, count->executeStep() ? count->getColumn(0).getInt64() : 0);
+        }
         std::error_code ec;
         stats.database_bytes = static_cast<std::int64_t>(std::filesystem::file_size(m_impl->path, ec));
         return stats;

@@ -37,6 +37,7 @@ struct ExportFilter {
     std::optional<std::int64_t> feed_id;
     std::optional<Timestamp> since; // by publication date of the revision, else its fetch time
     std::optional<Timestamp> until;
+    std::vector<RecordStatus> statuses; // only records with one of these statuses; empty: all
 };
 
 class Archive {
@@ -76,14 +77,15 @@ public:
     Result<std::vector<Job>> due_jobs(Timestamp now, std::size_t limit, std::optional<std::int64_t> feed_id = std::nullopt);
     // Idempotent: returns the pending job for (kind, url), queued now or earlier.
     Result<std::int64_t> enqueue_job(JobKind, const std::string& url, std::optional<std::int64_t> feed_id);
-    // A failed attempt: counted, retried at `retry_at`; the lease ends.
-    Result<void> defer_job(std::int64_t job_id, const std::string& error, Timestamp retry_at);
+    // A failed attempt: counted, retried at `retry_at`; the lease ends. `outcome` (failed or gone)
+    // becomes the status of the item's record while its page is not stored.
+    Result<void> defer_job(std::int64_t job_id, const std::string& error, Timestamp retry_at, RecordStatus outcome = RecordStatus::failed);
     // Handed back untried (its host was not ready, the archive could not be written): no attempt
     // counted, not before `not_before` if given; the lease ends.
     Result<void> release_job(std::int64_t job_id, std::optional<Timestamp> not_before = std::nullopt);
     // Many at once, in one transaction (what a crawl leaves queued at its end).
     Result<void> release_jobs(const std::vector<std::pair<std::int64_t, std::optional<Timestamp>>>& jobs);
-    Result<void> fail_job(std::int64_t job_id, const std::string& error);
+    Result<void> fail_job(std::int64_t job_id, const std::string& error, RecordStatus outcome = RecordStatus::failed);
     // A process (core/process.hpp token) that takes work; dead ones are forgotten, their work freed.
     Result<void> register_worker(const std::string& worker, std::string_view role, Timestamp now);
     // Everything the process holds goes back to the queue.
@@ -129,6 +131,8 @@ public:
     Result<std::optional<Timestamp>> next_due_time();
 
     // --- reading
+    // Every record revision (ordered by revision id), then every record that is still its feed
+    // entry (by entry id), as the filter selects them.
     using RevisionVisitor = std::function<bool(const RevisionRecord&)>; // return false to stop
     Result<void> for_each_revision(const ExportFilter&, const RevisionVisitor&);
     // Full-text search of the current texts: every word must match (word* for a prefix),

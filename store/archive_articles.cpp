@@ -171,8 +171,9 @@ Result<std::int64_t> Archive::save_entries(std::int64_t feed_id, const std::vect
             const std::optional<std::int64_t> article_id = link_key.empty() ? std::nullopt : article_for_key(impl, link_key);
             auto insert = impl.statement(
                 "INSERT INTO entries (feed_id, entry_key, guid, url, link_key, title, author, published, updated, summary, categories,"
-                " first_seen, last_seen, article_id)"
-                " VALUES (:feed, :key, :guid, :url, :link_key, :title, :author, :published, :updated, :summary, :categories, :seen, :seen, :article)");
+                " first_seen, last_seen, article_id, body, body_html, body_source)"
+                " VALUES (:feed, :key, :guid, :url, :link_key, :title, :author, :published, :updated, :summary, :categories, :seen, :seen, :article,"
+                " :body, :body_html, :body_source)");
             insert->bind(":feed", static_cast<std::int64_t>(feed_id));
             insert->bind(":key", input.key);
             bind_text_or_null(insert, ":guid", entry.id);
@@ -186,6 +187,9 @@ Result<std::int64_t> Archive::save_entries(std::int64_t feed_id, const std::vect
             insert->bind(":categories", strings_to_json(entry.categories));
             insert->bind(":seen", seen);
             bind_int_or_null(insert, ":article", article_id);
+            bind_text_or_null(insert, ":body", input.body.body);
+            bind_text_or_null(insert, ":body_html", input.body.body_html);
+            insert->bind(":body_source", std::string(to_string(input.body.body.empty() ? BodySource::none : input.body.source)));
             insert->exec();
             const std::int64_t entry_id = impl.db.getLastInsertRowid();
             ++new_entries;

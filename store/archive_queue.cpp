@@ -157,9 +157,24 @@ Result<std::int64_t> Archive::enqueue_job(JobKind kind, const std::string& url, 
     try {
         const std::int64_t now = at(now_utc());
         SQLite::Transaction transaction(m_impl->db, SQLite::TransactionBehavior::IMMEDIATE);
+        std::optional<std::int64_t> entry_id;
+        if (!feed_id) {
+            // A URL of a known item (a user's recrawl --url) is fetched as its feed fetches it (the
+            // feed's headers and cookies) and is stored as that item's record.
+            auto item = m_impl->statement(
+                "SELECT e.feed_id, e.id FROM entries e WHERE e.article_id = (SELECT article_id FROM article_keys WHERE key = :key)"
+                " UNION ALL SELECT e.feed_id, e.id FROM entries e WHERE e.link_key = :key AND e.article_id IS NULL LIMIT 1");
+            item->bind(":key", normalize_url(url));
+            if (item->executeStep()) {
+                feed_id = item->getColumn(0).getInt64();
+                entry_id = item->getColumn(1).getInt64();
+            }
+        }
         {
             auto insert = m_impl->statement(
-                "INSERT INTO jobs (kind, url, host, feed_id, created_at, updated_at) VALUES (:kind, :url, :host, :feed, :now, :now) ON CONFLICT DO NOTHING");
+                "INSERT INTO jobs (kind, url, host, feed_id, entry_id, created_at, updated_at) VALUES (:kind, :url, :host, :feed, :entry, :now, :now)"
+                " ON CONFLICT DO NOTHING");
+            bind_int_or_null(insert, ":entry", entry_id);
             insert->bind(":kind", std::string(to_string(kind)));
             insert->bind(":url", url);
             insert->bind(":host", url_host(url));
@@ -181,20 +196,63 @@ Result<std::int64_t> Archive::enqueue_job(JobKind kind, const std::string& url, 
     }
 }
 
-Result<void> Archive::defer_job(std::int64_t job_id, const std::string& error, Timestamp retry_at)
+namespace {
+
+// A failed attempt at a job: counted, retried at `retry_at` (none: given up); the lease ends. The
+// items waiting for the job's page take `outcome` as their record's status.
+void record_attempt(Archive::Impl& impl, std::int64_t job_id, const std::string& error, std::optional<Timestamp> retry_at, RecordStatus outcome)
+{
+    SQLite::Transaction transaction(impl.db, SQLite::TransactionBehavior::IMMEDIATE);
+    std::string url;
+    std::optional<std::int64_t> entry_id;
+    {
+        auto job = impl.statement("SELECT url, entry_id FROM jobs WHERE id = :id");
+        job->bind(":id", static_cast<std::int64_t>(job_id));
+        if (job->executeStep()) {
+            url = column_text(job->getColumn(0));
+            entry_id = column_int(job->getColumn(1));
+        }
+    }
+    auto update = impl.statement(
+        "UPDATE jobs SET attempts = attempts + 1, state = CASE WHEN :retry IS NULL THEN 'failed' ELSE state END,"
+        " not_before = coalesce(:retry, not_before), last_error = :error, updated_at = :now,"
+        " claimed_by = NULL, lease_until = NULL WHERE id = :id");
+    bind_time(update, ":retry", retry_at);
+    update->bind(":error", error);
+    update->bind(":now", at(now_utc()));
+    update->bind(":id", static_cast<std::int64_t>(job_id));
+    update->exec();
+    if (!url.empty()) {
+        auto items = impl.statement(
+            "UPDATE entries SET fetch_status = :outcome WHERE article_id IS NULL AND (link_key = :key OR id = :entry)"
+            " AND fetch_status IS NOT :outcome");
+        items->bind(":outcome", std::string(to_string(outcome == RecordStatus::gone ? RecordStatus::gone : RecordStatus::failed)));
+        items->bind(":key", normalize_url(url));
+        bind_int_or_null(items, ":entry", entry_id);
+        items->exec();
+    }
+    transaction.commit();
+}
+
+} // namespace
+
+Result<void> Archive::defer_job(std::int64_t job_id, const std::string& error, Timestamp retry_at, RecordStatus outcome)
 {
     try {
-        auto update = m_impl->statement(
-            "UPDATE jobs SET attempts = attempts + 1, not_before = :retry, last_error = :error, updated_at = :now,"
-            " claimed_by = NULL, lease_until = NULL WHERE id = :id");
-        update->bind(":retry", at(retry_at));
-        update->bind(":error", error);
-        update->bind(":now", at(now_utc()));
-        update->bind(":id", static_cast<std::int64_t>(job_id));
-        update->exec();
+        record_attempt(*m_impl, job_id, error, retry_at, outcome);
         return {};
     } catch (const SQLite::Exception& exception) {
         return to_error(exception, fmt::format("deferring job {}", job_id));
+    }
+}
+
+Result<void> Archive::fail_job(std::int64_t job_id, const std::string& error, RecordStatus outcome)
+{
+    try {
+        record_attempt(*m_impl, job_id, error, std::nullopt, outcome);
+        return {};
+    } catch (const SQLite::Exception& exception) {
+        return to_error(exception, fmt::format("failing job {}", job_id));
     }
 }
 
@@ -215,22 +273,6 @@ Result<void> Archive::release_jobs(const std::vector<std::pair<std::int64_t, std
         return {};
     } catch (const SQLite::Exception& exception) {
         return to_error(exception, fmt::format("handing {} jobs back to the queue", jobs.size()));
-    }
-}
-
-Result<void> Archive::fail_job(std::int64_t job_id, const std::string& error)
-{
-    try {
-        auto update = m_impl->statement(
-            "UPDATE jobs SET state = 'failed', attempts = attempts + 1, last_error = :error, updated_at = :now,"
-            " claimed_by = NULL, lease_until = NULL WHERE id = :id");
-        update->bind(":error", error);
-        update->bind(":now", at(now_utc()));
-        update->bind(":id", static_cast<std::int64_t>(job_id));
-        update->exec();
-        return {};
-    } catch (const SQLite::Exception& exception) {
-        return to_error(exception, fmt::format("failing job {}", job_id));
     }
 }
 

@@ -2,6 +2,7 @@
 // Threading: as Archive; readers use their own read-only connection.
 #include "store/archive_impl.hpp"
 
+#include "core/sha256.hpp"
 #include "core/text.hpp"
 
 #include <fmt/format.h>
@@ -58,8 +59,25 @@ Result<std::string> to_fts_query(const std::string& query)
 
 } // namespace
 
+namespace {
+
+// The filter's statuses as one bound value: ",article,paywall," (NULL: all), tested with instr().
+std::optional<std::string> status_set(const ExportFilter& filter)
+{
+    if (filter.statuses.empty())
+        return std::nullopt;
+    std::string set = ",";
+    for (RecordStatus status : filter.statuses)
+        set += std::string(to_string(status)) + ",";
+    return set;
+}
+
+} // namespace
+
 Result<void> Archive::for_each_revision(const ExportFilter& filter, const RevisionVisitor& visit)
 {
+    const std::optional<std::string> statuses = status_set(filter);
+    RevisionRecord record; // reused: its strings keep their capacity from row to row
     try {
         // A statement of its own (not the cache): the visitor may run other queries meanwhile.
         // One statement, so one read snapshot: a writer may commit meanwhile, the export stays
@@ -69,18 +87,19 @@ Result<void> Archive::for_each_revision(const ExportFilter& filter, const Revisi
         SQLite::Statement query(m_impl->db,
             "SELECT r.id, r.article_id, f.url, a.url, coalesce(r.canonical_url, a.canonical_url), e.guid,"
             " r.title, r.author, r.published, r.modified, a.first_seen, r.fetched_at, r.revision, r.language, r.categories,"
-            " r.body, r.content_sha256, r.site_name, r.capture_id"
+            " r.body, r.content_sha256, r.site_name, r.capture_id, r.status, r.body_source, coalesce(e.discovered_by, 'feed')"
             " FROM revisions r JOIN articles a ON a.id = r.article_id"
             " LEFT JOIN entries e ON e.id = (SELECT min(x.id) FROM entries x WHERE x.article_id = a.id)" // the first feed item that linked it
             " LEFT JOIN feeds f ON f.id = e.feed_id"
             " WHERE (:feed IS NULL OR EXISTS (SELECT 1 FROM entries e WHERE e.article_id = a.id AND e.feed_id = :feed))"
             " AND (:since IS NULL OR coalesce(r.published, r.fetched_at) >= :since)"
             " AND (:until IS NULL OR coalesce(r.published, r.fetched_at) < :until)"
+            " AND (:statuses IS NULL OR instr(:statuses, ',' || r.status || ',') > 0)"
             " ORDER BY r.id");
         bind_int_or_null(query, ":feed", filter.feed_id);
         bind_time(query, ":since", filter.since);
         bind_time(query, ":until", filter.until);
-        RevisionRecord record; // reused: its strings keep their capacity from row to row
+        bind_text_or_null(query, ":statuses", statuses.value_or(std::string()));
         while (query.executeStep()) {
             int i = 0;
             record.id = query.getColumn(i++).getInt64();
@@ -103,12 +122,59 @@ Result<void> Archive::for_each_revision(const ExportFilter& filter, const Revisi
             record.content_sha256 = column_text(query.getColumn(i++));
             record.site_name = column_text(query.getColumn(i++));
             record.capture_id = column_int(query.getColumn(i++));
+            record.status = record_status_from_string(column_text(query.getColumn(i++))).value_or(RecordStatus::article);
+            record.body_source = body_source_from_string(column_text(query.getColumn(i++))).value_or(BodySource::page);
+            record.discovered_by = column_text(query.getColumn(i++));
             if (!visit(record))
-                break;
+                return {};
+        }
+    } catch (const SQLite::Exception& exception) {
+        return to_error(exception, "reading revisions for export");
+    }
+    try {
+        // Items whose page was never stored: the entry is the record (pending, failed, gone), with
+        // the feed's text. Read in its own snapshot, after the revisions: an item stored meanwhile
+        // appears in neither or (rarely, once) in both, never lost.
+        SQLite::Statement query(m_impl->db,
+            "SELECT e.id, f.url, e.url, e.guid, e.title, e.author, e.published, e.updated, e.first_seen, e.categories,"
+            " coalesce(e.body, ''), coalesce(e.fetch_status, 'pending'), e.body_source, e.discovered_by"
+            " FROM entries e JOIN feeds f ON f.id = e.feed_id"
+            " WHERE e.article_id IS NULL AND (:feed IS NULL OR e.feed_id = :feed)"
+            " AND (:since IS NULL OR coalesce(e.published, e.first_seen) >= :since)"
+            " AND (:until IS NULL OR coalesce(e.published, e.first_seen) < :until)"
+            " AND (:statuses IS NULL OR instr(:statuses, ',' || coalesce(e.fetch_status, 'pending') || ',') > 0)"
+            " ORDER BY e.id");
+        bind_int_or_null(query, ":feed", filter.feed_id);
+        bind_time(query, ":since", filter.since);
+        bind_time(query, ":until", filter.until);
+        bind_text_or_null(query, ":statuses", statuses.value_or(std::string()));
+        record = RevisionRecord {};
+        record.revision = 0;
+        while (query.executeStep()) {
+            int i = 0;
+            record.id = 0;
+            record.article_id = 0;
+            query.getColumn(i++); // the entry's id: the order
+            record.feed_url = column_text(query.getColumn(i++));
+            record.url = column_text(query.getColumn(i++));
+            record.guid = column_text(query.getColumn(i++));
+            record.title = column_text(query.getColumn(i++));
+            record.author = column_text(query.getColumn(i++));
+            record.published = column_time(query.getColumn(i++));
+            record.modified = column_time(query.getColumn(i++));
+            record.first_seen = column_time(query.getColumn(i++)).value_or(Timestamp {});
+            record.categories = strings_from_json(column_text(query.getColumn(i++)));
+            record.body = column_text(query.getColumn(i++));
+            record.content_sha256 = sha256_hex(record.body);
+            record.status = record_status_from_string(column_text(query.getColumn(i++))).value_or(RecordStatus::pending);
+            record.body_source = body_source_from_string(column_text(query.getColumn(i++))).value_or(BodySource::none);
+            record.discovered_by = column_text(query.getColumn(i++));
+            if (!visit(record))
+                return {};
         }
         return {};
     } catch (const SQLite::Exception& exception) {
-        return to_error(exception, "reading revisions for export");
+        return to_error(exception, "reading feed items for export");
     }
 }
 

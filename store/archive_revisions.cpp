@@ -21,17 +21,22 @@ struct ExistingArticle {
     std::string content_sha256;
     std::optional<std::int64_t> story_id;
     Timestamp first_seen {};
+    std::string record_status; // the current revision's
+    std::string record_sha256;
 };
 
 std::optional<ExistingArticle> find_existing(Archive::Impl& impl, const std::vector<std::string>& keys)
 {
     for (const std::string& key : keys) {
         auto query = impl.statement(
-            "SELECT a.id, a.revision_count, a.content_sha256, a.story_id, a.first_seen FROM article_keys k JOIN articles a ON a.id = k.article_id WHERE k.key = :key");
+            "SELECT a.id, a.revision_count, a.content_sha256, a.story_id, a.first_seen, r.status, r.content_sha256"
+            " FROM article_keys k JOIN articles a ON a.id = k.article_id"
+            " LEFT JOIN revisions r ON r.article_id = a.id AND r.revision = a.revision_count WHERE k.key = :key");
         query->bind(":key", key);
         if (query->executeStep())
             return ExistingArticle { query->getColumn(0).getInt64(), query->getColumn(1).getInt64(), column_text(query->getColumn(2)),
-                column_int(query->getColumn(3)), column_time(query->getColumn(4)).value_or(Timestamp {}) };
+                column_int(query->getColumn(3)), column_time(query->getColumn(4)).value_or(Timestamp {}), column_text(query->getColumn(5)),
+                column_text(query->getColumn(6)) };
     }
     return std::nullopt;
 }
@@ -117,13 +122,23 @@ std::vector<std::string> identity_keys(const ArticleInput& input, const std::str
     return keys;
 }
 
-void insert_revision(Archive::Impl& impl, const ExtractedPage& page, std::int64_t article_id, std::int64_t revision, std::int64_t capture_id, Timestamp now, const std::string& sha)
+// The text a record keeps: the page's, else the item's own from its feed (a consent wall, an error
+// page: their boilerplate is never a body), else none.
+struct RecordBody {
+    const std::string* body = nullptr;
+    const std::string* body_html = nullptr;
+    BodySource source = BodySource::none;
+    std::string sha256;
+};
+
+void insert_revision(Archive::Impl& impl, const ExtractedPage& page, const RecordBody& text, std::int64_t article_id, std::int64_t revision,
+    std::int64_t capture_id, Timestamp now)
 {
     auto insert = impl.statement(
         "INSERT INTO revisions (article_id, revision, capture_id, fetched_at, title, author, published, modified, language,"
-        " site_name, canonical_url, categories, lead_image, body, body_html, content_sha256)"
+        " site_name, canonical_url, categories, lead_image, body, body_html, content_sha256, status, body_source)"
         " VALUES (:article, :revision, :capture, :fetched, :title, :author, :published, :modified, :language,"
-        " :site_name, :canonical, :categories, :image, :body, :html, :sha)");
+        " :site_name, :canonical, :categories, :image, :body, :html, :sha, :status, :source)");
     insert->bind(":article", static_cast<std::int64_t>(article_id));
     insert->bind(":revision", static_cast<std::int64_t>(revision));
     insert->bind(":capture", static_cast<std::int64_t>(capture_id));
@@ -137,10 +152,45 @@ void insert_revision(Archive::Impl& impl, const ExtractedPage& page, std::int64_
     bind_text_or_null(insert, ":canonical", page.canonical_url);
     insert->bind(":categories", strings_to_json(page.categories));
     bind_text_or_null(insert, ":image", page.lead_image);
-    insert->bindNoCopy(":body", page.body);
-    insert->bindNoCopy(":html", page.body_html);
-    insert->bind(":sha", sha);
+    insert->bindNoCopy(":body", *text.body);
+    insert->bindNoCopy(":html", *text.body_html);
+    insert->bind(":sha", text.sha256);
+    insert->bind(":status", std::string(to_string(record_status(page.status))));
+    insert->bind(":source", std::string(to_string(text.source)));
     insert->exec();
+}
+
+// The item's own text, for a page that has none: the entry the job was for, else one linked to the
+// article, else one waiting for one of its addresses. The entry keeps `feed_body` alive.
+bool feed_body(Archive::Impl& impl, const ArticleInput& input, std::optional<std::int64_t> article_id, const std::vector<std::string>& keys, FeedBody& feed_body)
+{
+    const auto read = [&feed_body](CachedStatement& query) {
+        if (!query->executeStep())
+            return false;
+        feed_body.body = column_text(query->getColumn(0));
+        feed_body.body_html = column_text(query->getColumn(1));
+        feed_body.source = body_source_from_string(column_text(query->getColumn(2))).value_or(BodySource::none);
+        return !feed_body.body.empty() && feed_body.source != BodySource::none;
+    };
+    if (input.entry_id) {
+        auto query = impl.statement("SELECT body, body_html, body_source FROM entries WHERE id = :id");
+        query->bind(":id", static_cast<std::int64_t>(*input.entry_id));
+        if (read(query))
+            return true;
+    }
+    if (article_id) {
+        auto query = impl.statement("SELECT body, body_html, body_source FROM entries WHERE article_id = :id AND body IS NOT NULL ORDER BY id LIMIT 1");
+        query->bind(":id", static_cast<std::int64_t>(*article_id));
+        if (read(query))
+            return true;
+    }
+    for (const std::string& key : keys) {
+        auto query = impl.statement("SELECT body, body_html, body_source FROM entries WHERE link_key = :key AND article_id IS NULL AND body IS NOT NULL ORDER BY id LIMIT 1");
+        query->bind(":key", key);
+        if (read(query))
+            return true;
+    }
+    return false;
 }
 
 // Every address of the article maps to it; entries waiting for one of them are linked to it.
@@ -184,10 +234,10 @@ PreparedArticle Archive::prepare_article(ArticleInput input)
         prepared.capture = prepare_capture(input.response, "article");
     prepared.keys = identity_keys(input, prepared.fetched_url);
     prepared.is_article = input.page.status == PageStatus::article && !input.page.body.empty();
-    if (prepared.is_article) {
+    if (!input.page.body.empty())
         prepared.sha256 = sha256_hex(input.page.body);
+    if (prepared.is_article)
         prepared.simhash = simhash(input.page.body);
-    }
     prepared.host = url_host(prepared.fetched_url);
     prepared.input = std::move(input);
     return prepared;
@@ -202,7 +252,6 @@ ArticleSaveResult write_article(Archive::Impl& impl, const PreparedArticle& prep
     const ExtractedPage& page = input.page;
     const Timestamp now = prepared.fetched_at;
     const std::vector<std::string>& keys = prepared.keys;
-    const std::string& sha = prepared.sha256;
     // Capture first: whatever the page turns out to be, its bytes are kept.
     const std::int64_t capture_id = prepared.capture ? insert_capture(impl, input.response, *prepared.capture) : *input.capture_id;
     const std::optional<ExistingArticle> existing = find_existing(impl, keys);
@@ -226,17 +275,36 @@ ArticleSaveResult write_article(Archive::Impl& impl, const PreparedArticle& prep
         result.article_id = impl.db.getLastInsertRowid();
     }
 
-    const bool changed = prepared.is_article && (!existing || existing->content_sha256 != sha);
+    // Every stored page is a record revision. A page that is no article keeps the item's own text
+    // from its feed; it is a new revision while the record has no article yet and its status or
+    // text changed. Once the record holds an article, a later fetch that finds none (a paywall
+    // put up, a consent wall without its cookie) is noted on the article, not made its current text.
+    FeedBody from_feed;
+    RecordBody text { &page.body, &page.body_html, BodySource::page, prepared.sha256 };
+    if (page.body.empty()) {
+        text = { &from_feed.body, &from_feed.body_html, BodySource::none, {} };
+        if (feed_body(impl, input, existing ? std::optional(existing->id) : std::nullopt, keys, from_feed))
+            text.source = from_feed.source;
+        text.sha256 = sha256_hex(*text.body);
+    }
+    const std::string status(to_string(record_status(page.status)));
+    const bool first = !existing || existing->revisions == 0;
+    const bool changed = prepared.is_article
+        ? first || existing->record_status != status || existing->record_sha256 != text.sha256
+        : first || (existing->record_status != "article" && (existing->record_status != status || existing->record_sha256 != text.sha256));
+    const std::string& sha = prepared.is_article ? prepared.sha256 : std::string();
     std::optional<std::int64_t> story = existing ? existing->story_id : std::nullopt;
     if (changed) {
         result.revision += 1;
         result.change = existing ? ArticleChange::revised : ArticleChange::created;
-        insert_revision(impl, page, result.article_id, result.revision, capture_id, now, sha);
-        // A revised text may join a story; once linked, an article stays in its story.
-        if (auto found = find_story(impl, result.article_id, sha, prepared.simhash, result.duplicate_of))
-            story = found;
-        index_simhash(impl, result.article_id, prepared.simhash);
-    } else if (prepared.is_article) {
+        insert_revision(impl, page, text, result.article_id, result.revision, capture_id, now);
+        if (prepared.is_article) {
+            // A revised text may join a story; once linked, an article stays in its story.
+            if (auto found = find_story(impl, result.article_id, sha, prepared.simhash, result.duplicate_of))
+                story = found;
+            index_simhash(impl, result.article_id, prepared.simhash);
+        }
+    } else {
         result.change = ArticleChange::unchanged;
     }
 

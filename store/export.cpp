@@ -43,7 +43,11 @@ std::string markdown_record(const RevisionRecord& record)
         out += fmt::format("- Published: {}\n", format_rfc3339(*record.published));
     if (!record.feed_url.empty())
         out += fmt::format("- Feed: <{}>\n", record.feed_url);
-    out += fmt::format("- Revision: {} (fetched {})\n", record.revision, format_rfc3339(record.fetched_at));
+    out += fmt::format("- Status: {} (body from {})\n", to_string(record.status), to_string(record.body_source));
+    if (record.from_entry())
+        out += fmt::format("- First seen: {} (page not stored)\n", format_rfc3339(record.first_seen));
+    else
+        out += fmt::format("- Revision: {} (fetched {})\n", record.revision, format_rfc3339(record.fetched_at));
     if (!record.categories.empty()) {
         std::string joined;
         for (const auto& category : record.categories)
@@ -75,7 +79,10 @@ void append_jsonl_record(std::string& out, const RevisionRecord& record)
 {
     // Field order and null rules of INTERFACE.md; written directly (no DOM) as the hot loop.
     out += "{\"id\":";
-    append_json_integer(out, record.article_id);
+    if (record.from_entry())
+        out += "null"; // an item whose page was never stored has no article (yet)
+    else
+        append_json_integer(out, record.article_id);
     out += ",\"feed_url\":";
     append_json_string_or_null(out, record.feed_url);
     out += ",\"url\":";
@@ -95,7 +102,7 @@ void append_jsonl_record(std::string& out, const RevisionRecord& record)
     out += ",\"first_seen\":";
     append_json_time_or_null(out, record.first_seen);
     out += ",\"fetched_at\":";
-    append_json_time_or_null(out, record.fetched_at);
+    append_json_time_or_null(out, record.from_entry() ? std::nullopt : std::optional(record.fetched_at));
     out += ",\"revision\":";
     append_json_integer(out, record.revision);
     out += ",\"language\":";
@@ -106,6 +113,12 @@ void append_jsonl_record(std::string& out, const RevisionRecord& record)
     append_json_string(out, record.body);
     out += ",\"content_sha256\":";
     append_json_string(out, record.content_sha256);
+    out += ",\"status\":";
+    append_json_string(out, to_string(record.status));
+    out += ",\"body_source\":";
+    append_json_string(out, to_string(record.body_source));
+    out += ",\"discovered_by\":";
+    append_json_string(out, record.discovered_by);
     out += "}\n";
 }
 
@@ -171,7 +184,8 @@ Result<ExportSummary> export_archive(Archive& archive, ExportFormat format, cons
         return summary;
     }
     if (format == ExportFormat::csv)
-        write("id,revision,feed_url,url,canonical_url,guid,title,author,published,modified,first_seen,fetched_at,language,categories,content_sha256,body\r\n");
+        write("id,revision,feed_url,url,canonical_url,guid,title,author,published,modified,first_seen,fetched_at,language,categories,content_sha256,"
+              "status,body_source,discovered_by,body\r\n");
     // One buffer for the whole export, handed to the stream in ~256 KiB writes: memory stays
     // constant (one revision plus the buffer), whatever the archive's size.
     std::string buffer;
@@ -186,21 +200,28 @@ Result<ExportSummary> export_archive(Archive& archive, ExportFormat format, cons
             std::string categories;
             for (const auto& category : record.categories)
                 categories += (categories.empty() ? "" : "; ") + category;
-            buffer += std::to_string(record.article_id);
+            if (!record.from_entry())
+                buffer += std::to_string(record.article_id);
             buffer += ',';
             buffer += std::to_string(record.revision);
             for (const std::string* field : { &record.feed_url, &record.url, &record.canonical_url, &record.guid, &record.title, &record.author }) {
                 buffer += ',';
                 append_csv_field(buffer, *field);
             }
-            for (const std::optional<Timestamp>& time : { record.published, record.modified, std::optional(record.first_seen), std::optional(record.fetched_at) }) {
+            for (const std::optional<Timestamp>& time : { record.published, record.modified, std::optional(record.first_seen),
+                     record.from_entry() ? std::nullopt : std::optional(record.fetched_at) }) {
                 buffer += ',';
                 if (time)
                     append_rfc3339(buffer, *time);
             }
-            for (const std::string* field : { &record.language, static_cast<const std::string*>(&categories), &record.content_sha256, &record.body }) {
+            for (const std::string* field : { &record.language, static_cast<const std::string*>(&categories), &record.content_sha256 }) {
                 buffer += ',';
                 append_csv_field(buffer, *field);
+            }
+            for (std::string_view field : { to_string(record.status), to_string(record.body_source), std::string_view(record.discovered_by),
+                     std::string_view(record.body) }) {
+                buffer += ',';
+                append_csv_field(buffer, field);
             }
             buffer += "\r\n";
             break;

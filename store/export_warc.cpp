@@ -126,6 +126,8 @@ Result<ExportSummary> export_warc(Archive& archive, const ExportFilter& filter, 
     // only to a response that is in this file, whatever the filter left out.
     std::unordered_set<std::int64_t> written;
     auto visited = archive.for_each_revision(filter, [&](const RevisionRecord& revision) {
+        if (revision.from_entry())
+            return true; // an item whose page was never stored: nothing was captured (the feed holds it)
         std::string target = revision.url;
         std::string date = format_rfc3339(revision.fetched_at);
         std::string response_id = record_id(fmt::format("revision/{}", revision.id));

@@ -88,6 +88,9 @@ struct EntryInput {
     // The link names this entry alone in its document: an unknown key whose link this feed already
     // stored is then the same item under a changed guid (CMSs that regenerate ids), not a new one.
     bool link_is_unique = false;
+    // The item's own text (content, else summary), cleaned: the record's body until its page is
+    // stored, and after that when the page has none (a consent wall).
+    FeedBody body;
 };
 
 // Why a page is fetched; decides its place in its host's queue and how failures count.
@@ -203,12 +206,12 @@ struct PreparedArticle {
     Timestamp fetched_at {};
 };
 
-enum class ArticleChange { created, revised, unchanged, not_stored };
+enum class ArticleChange { created, revised, unchanged };
 
 struct ArticleSaveResult {
     std::int64_t article_id = 0;
     std::int64_t revision = 0;
-    ArticleChange change = ArticleChange::not_stored;
+    ArticleChange change = ArticleChange::unchanged;
     std::optional<std::int64_t> duplicate_of; // same cleaned text already archived under this article
 };
 
@@ -240,6 +243,12 @@ struct RevisionRecord {
     std::string content_sha256;
     std::string site_name;
     std::optional<std::int64_t> capture_id;
+    RecordStatus status = RecordStatus::article;
+    BodySource body_source = BodySource::page;
+    std::string discovered_by = "feed";
+    // A record of an item whose page was never stored (pending, failed, gone) is its feed entry:
+    // no article (article_id 0, id 0), revision 0, fetched_at the epoch.
+    bool from_entry() const { return revision == 0; }
 };
 
 // An archived article as the archive knows it (for `recrawl --url`, tests, tools).
@@ -283,6 +292,7 @@ struct ArchiveStats {
     std::int64_t pending_jobs = 0;
     std::int64_t failed_jobs = 0;
     std::int64_t database_bytes = 0;
+    std::vector<std::pair<RecordStatus, std::int64_t>> records; // per status, none left out (zeros too)
 };
 
 } // namespace feedkeeper::store

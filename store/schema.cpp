@@ -327,8 +327,72 @@ CREATE TABLE workers (
 ) WITHOUT ROWID;
 )sql";
 
+// 4: every feed item is an archive record, whatever became of its page.
+// - A fetched page that is not an article (paywall, consent wall, error page, not an article) is a
+//   revision too, with its record `status` and the `body_source` its body came from: the page (an
+//   article, a paywall's teaser), else the feed's content, else its summary, else none. Pages that
+//   were fetched before this migration and were not articles got no revision: each gets one now,
+//   without a body (their feed content was not kept then).
+// - An item whose page was never stored is its entry: `fetch_status` says what its fetch came to
+//   (NULL: not tried yet, 'failed', 'gone'), `body`/`body_html`/`body_source` hold the feed's text
+//   cleaned by the extractor's rules (parse::extract_fragment), `discovered_by` how it was found.
+// - totals gains 'records:<status>': records per status (the current revision's status, or the
+//   unlinked entry's), kept by triggers so `status` never counts a table.
+constexpr std::string_view migration_4 = R"sql(
+ALTER TABLE revisions ADD COLUMN status TEXT NOT NULL DEFAULT 'article';
+ALTER TABLE revisions ADD COLUMN body_source TEXT NOT NULL DEFAULT 'page';
+ALTER TABLE entries ADD COLUMN body TEXT;
+ALTER TABLE entries ADD COLUMN body_html TEXT;
+ALTER TABLE entries ADD COLUMN body_source TEXT NOT NULL DEFAULT 'none';
+ALTER TABLE entries ADD COLUMN fetch_status TEXT CHECK (fetch_status IN ('failed', 'gone'));
+ALTER TABLE entries ADD COLUMN discovered_by TEXT NOT NULL DEFAULT 'feed';
+
+UPDATE entries SET fetch_status = 'failed'
+ WHERE article_id IS NULL AND url IN (SELECT url FROM jobs WHERE state = 'failed');
+INSERT INTO revisions (article_id, revision, capture_id, fetched_at, title, author, published, categories, body, body_html,
+                       content_sha256, status, body_source)
+    SELECT a.id, 1, (SELECT max(c.id) FROM captures c WHERE c.article_id = a.id), coalesce(a.last_fetched, a.first_seen),
+           e.title, e.author, e.published, coalesce(e.categories, '[]'), '', '',
+           'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', a.status, 'none'
+      FROM articles a LEFT JOIN entries e ON e.id = (SELECT min(x.id) FROM entries x WHERE x.article_id = a.id)
+     WHERE a.revision_count = 0;
+UPDATE articles SET revision_count = 1 WHERE revision_count = 0;
+
+INSERT INTO totals (name, value)
+    SELECT 'records:' || r.status, count(*) FROM articles a JOIN revisions r ON r.article_id = a.id AND r.revision = a.revision_count
+     WHERE true GROUP BY r.status
+    ON CONFLICT (name) DO UPDATE SET value = excluded.value;
+INSERT INTO totals (name, value)
+    SELECT 'records:' || coalesce(fetch_status, 'pending'), count(*) FROM entries WHERE article_id IS NULL GROUP BY 1
+    ON CONFLICT (name) DO UPDATE SET value = value + excluded.value;
+
+-- A new revision moves its record from the previous revision's status to its own.
+CREATE TRIGGER records_revision_insert AFTER INSERT ON revisions BEGIN
+    INSERT INTO totals (name, value) VALUES ('records:' || new.status, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1;
+    UPDATE totals SET value = value - 1
+     WHERE name = 'records:' || (SELECT status FROM revisions WHERE article_id = new.article_id AND revision = new.revision - 1);
+END;
+CREATE TRIGGER records_article_delete BEFORE DELETE ON articles BEGIN
+    UPDATE totals SET value = value - 1
+     WHERE name = 'records:' || (SELECT status FROM revisions WHERE article_id = old.id AND revision = old.revision_count);
+END;
+-- An entry is a record of its own until it is linked to a stored page (that page's record then counts).
+CREATE TRIGGER records_entry_insert AFTER INSERT ON entries WHEN new.article_id IS NULL BEGIN
+    INSERT INTO totals (name, value) VALUES ('records:' || coalesce(new.fetch_status, 'pending'), 1)
+        ON CONFLICT (name) DO UPDATE SET value = value + 1;
+END;
+CREATE TRIGGER records_entry_update AFTER UPDATE OF article_id, fetch_status ON entries WHEN old.article_id IS NULL BEGIN
+    UPDATE totals SET value = value - 1 WHERE name = 'records:' || coalesce(old.fetch_status, 'pending');
+    INSERT INTO totals (name, value) SELECT 'records:' || coalesce(new.fetch_status, 'pending'), 1 WHERE new.article_id IS NULL
+        ON CONFLICT (name) DO UPDATE SET value = value + 1;
+END;
+CREATE TRIGGER records_entry_delete AFTER DELETE ON entries WHEN old.article_id IS NULL BEGIN
+    UPDATE totals SET value = value - 1 WHERE name = 'records:' || coalesce(old.fetch_status, 'pending');
+END;
+)sql";
+
 // Append new migrations here; never edit a released one.
-constexpr std::array<std::string_view, 3> migrations = { migration_1, migration_2, migration_3 };
+constexpr std::array<std::string_view, 4> migrations = { migration_1, migration_2, migration_3, migration_4 };
 
 // The host of a URL, as core/url.hpp reads it: for migrations that derive a host column.
 void url_host_function(sqlite3_context* context, int, sqlite3_value** values)

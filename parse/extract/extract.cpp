@@ -185,4 +185,58 @@ Result<ExtractedPage> extract_page(std::string_view bytes, const ExtractOptions&
     return page;
 }
 
+FeedBody extract_fragment(std::string_view fragment, TextKind kind, const ExtractOptions& options)
+{
+    FeedBody cleaned;
+    if (trim(fragment).empty() || fragment.size() > options.limits.max_input_bytes)
+        return cleaned;
+    std::string html = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body><article>";
+    html.reserve(html.size() + fragment.size() + 64);
+    if (kind == TextKind::plain) {
+        html += "<p>";
+        for (std::size_t i = 0; i < fragment.size(); ++i) {
+            const char c = fragment[i];
+            if (c == '\n' && i + 1 < fragment.size() && fragment[i + 1] == '\n') {
+                html += "</p><p>";
+                while (i + 1 < fragment.size() && (fragment[i + 1] == '\n' || fragment[i + 1] == '\r'))
+                    ++i;
+            } else if (c == '<') {
+                html += "&lt;";
+            } else if (c == '>') {
+                html += "&gt;";
+            } else if (c == '&') {
+                html += "&amp;";
+            } else {
+                html.push_back(c);
+            }
+        }
+        html += "</p>";
+    } else {
+        html += fragment;
+    }
+    html += "</article></body></html>";
+
+    PrescanLimits prescan_limits;
+    prescan_limits.max_depth = options.limits.max_depth;
+    prescan_limits.max_nodes = options.limits.max_nodes;
+    const PrescannedHtml prescanned = prescan_html(html, prescan_limits);
+    const HtmlDocument document(prescanned.html, options.limits.max_nodes);
+    const PageBlocks blocks = segment_blocks(document);
+    ContentHints hints;
+    hints.captions_in_body = options.captions == CaptionText::body_too;
+    SelectedContent content = select_content(document, blocks, hints);
+    if (content.kept.empty()) {
+        for (std::uint32_t b = 0; b < blocks.blocks.size(); ++b)
+            if (!blocks.removed[blocks.blocks[b].owner] && !blocks.blocks[b].text.empty())
+                content.kept.push_back(b);
+        content.rendered = content.kept;
+    }
+    for (std::uint32_t b : content.kept)
+        cleaned.body += (cleaned.body.empty() ? "" : "\n\n") + blocks.blocks[b].text;
+    cleaned.body_html = render_body_html(document, blocks, content.rendered, options.url);
+    cleaned.body = normalize_nfc(std::move(cleaned.body));
+    cleaned.body_html = normalize_nfc(std::move(cleaned.body_html));
+    return cleaned;
+}
+
 } // namespace feedkeeper::parse

@@ -5,6 +5,7 @@
 
 #include "core/article.hpp"
 #include "core/error.hpp"
+#include "core/feed.hpp"
 #include "core/http.hpp"
 #include "parse/text/date.hpp"
 
@@ -35,5 +36,13 @@ struct ExtractOptions {
 
 // Errors: Errc::too_large for input over the cap; every other page yields a status.
 Result<ExtractedPage> extract_page(std::string_view bytes, const ExtractOptions& = {});
+
+// A fragment of an article (a feed item's content:encoded or summary, already UTF-8) cleaned by the
+// page's rules: notices, share bars and related links dropped, text blocks in reading order and
+// their sanitized HTML. No classification: the feed says it is the item's text. A fragment whose
+// blocks all score as fragments (a one-line summary) keeps its visible blocks. Plain text
+// (TextKind::plain) is read as paragraphs separated by blank lines. Over the input cap: empty.
+// `options.url` is the base for relative links; the source is left to the caller.
+FeedBody extract_fragment(std::string_view fragment, TextKind, const ExtractOptions& = {});
 
 } // namespace feedkeeper::parse

@@ -247,7 +247,11 @@ TEST_F(CrawlFixture, ArticleTimeoutIsReportedWithItsUrl)
     EXPECT_EQ(crawled.exit_code, 1);
     EXPECT_NE(crawled.err.find("timed out"), std::string::npos) << crawled.err;
     EXPECT_NE(crawled.err.find(server.base_url() + "/slow.html"), std::string::npos) << crawled.err;
-    EXPECT_EQ(export_jsonl().size(), 1u);
+    const auto records = export_jsonl();
+    ASSERT_EQ(records.size(), 2u) << "the item that timed out is a record too";
+    EXPECT_EQ(records[0]["status"], "article");
+    EXPECT_EQ(records[1]["status"], "failed");
+    EXPECT_EQ(records[1]["url"], server.base_url() + "/slow.html");
 }
 
 // A feed on a private address may have its articles fetched from its own host, not from other
@@ -266,7 +270,11 @@ TEST_F(CrawlFixture, ALoopbackFeedsLinksToAnotherPrivateHostAreRefused)
     EXPECT_EQ(crawled.exit_code, 1);
     EXPECT_NE(crawled.err.find("private address 127.0.0.2"), std::string::npos) << crawled.err;
     EXPECT_TRUE(internal.requests().empty());
-    EXPECT_EQ(export_jsonl().size(), 1u) << "the article on the feed's own host is archived";
+    const auto records = export_jsonl();
+    ASSERT_EQ(records.size(), 2u);
+    EXPECT_EQ(records[0]["status"], "article") << "the article on the feed's own host is archived";
+    EXPECT_EQ(records[1]["status"], "failed") << "the refused item is a record without a page";
+    EXPECT_EQ(records[1]["body"], "");
 }
 
 TEST(Cli, UsageErrorsExitTwoWithOneLine)

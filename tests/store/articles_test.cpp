@@ -56,13 +56,17 @@ TEST_F(Revisions, ChangedTextBecomesANewRevisionAndKeepsTheOld)
     EXPECT_EQ((**archive->find_article("https://news.example/a")).revisions, 2);
 }
 
-TEST_F(Revisions, PageThatIsNotAnArticleKeepsItsCaptureButNoRevision)
+TEST_F(Revisions, PageThatIsNotAnArticleIsARecordWithoutABody)
 {
     ExtractedPage wall = page("", "");
     wall.status = PageStatus::consent_wall;
     const auto saved = save(article("https://news.example/a", wall));
-    EXPECT_EQ(saved.change, ArticleChange::not_stored);
-    EXPECT_TRUE(revisions().empty());
+    EXPECT_EQ(saved.change, ArticleChange::created);
+    const auto records = revisions();
+    ASSERT_EQ(records.size(), 1u);
+    EXPECT_EQ(records[0].status, RecordStatus::consent_wall);
+    EXPECT_EQ(records[0].body_source, BodySource::none);
+    EXPECT_EQ(records[0].body, "");
     EXPECT_EQ(archive->stats()->captures, 1);
     auto stored = archive->latest_captures("", 0, 10);
     ASSERT_EQ(stored->size(), 1u) << "kept for a later reextract";
@@ -154,10 +158,12 @@ TEST_F(Identity, LinksRedirectedToOneLoginPageStayDistinct)
     EXPECT_NE(a->id, b->id);
     EXPECT_FALSE(*archive->find_article("https://news.example/login"));
 
-    // Later the real article behind one link is stored under that link, not as a revision of the other.
+    // Later the real article behind one link is stored under that link, not as a revision of the
+    // other: the next revision of b's record, after its paywall revision.
     const auto real = save(article("https://news.example/b", page("B", prose(3, 80))));
     EXPECT_EQ(real.article_id, b->id);
-    EXPECT_EQ(real.revision, 1);
+    EXPECT_EQ(real.revision, 2);
+    EXPECT_EQ((**archive->find_article("https://news.example/a")).revisions, 1);
 }
 
 TEST_F(Duplicates, ExactCopyOnAnotherSiteIsKeptAndLinkedToTheOriginalStory)

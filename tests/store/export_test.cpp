@@ -72,7 +72,7 @@ TEST_F(Export, JsonlHasOneRecordPerRevisionWithTheInterfaceFields)
     for (auto it = a.begin(); it != a.end(); ++it)
         keys.push_back(it.key());
     EXPECT_EQ(keys, (std::vector<std::string> { "id", "feed_url", "url", "canonical_url", "guid", "title", "author", "published", "modified",
-                        "first_seen", "fetched_at", "revision", "language", "categories", "body", "content_sha256" }));
+                        "first_seen", "fetched_at", "revision", "language", "categories", "body", "content_sha256", "status", "body_source", "discovered_by" }));
     EXPECT_EQ(a["feed_url"], "https://news.example/feed.xml");
     EXPECT_EQ(a["url"], "https://news.example/a");
     EXPECT_EQ(a["guid"], "guid-a");
@@ -117,7 +117,7 @@ TEST_F(Export, CsvQuotesFieldsPerRfc4180)
     EXPECT_EQ(csv_field(""), "");
 
     const std::string csv = exported(ExportFormat::csv);
-    EXPECT_EQ(csv.rfind("id,revision,feed_url,url,canonical_url,guid,title,author,published,modified,first_seen,fetched_at,language,categories,content_sha256,body\r\n", 0), 0u);
+    EXPECT_EQ(csv.rfind("id,revision,feed_url,url,canonical_url,guid,title,author,published,modified,first_seen,fetched_at,language,categories,content_sha256,status,body_source,discovered_by,body\r\n", 0), 0u);
     EXPECT_NE(csv.find(",\"Quote \"\"this\"\", please\","), std::string::npos);
     EXPECT_NE(csv.find(",\"Line one, with comma.\n\nLine \"\"two\"\".\"\r\n"), std::string::npos);
     // Records end in CRLF; the LFs inside quoted bodies are data: 1 header + 2 records.

@@ -75,3 +75,29 @@ TEST(Extract, SentenceEndsOfOtherScriptsMakeProse)
         EXPECT_NE(extract(post(label)).status, PageStatus::article) << label;
     }
 }
+
+TEST(ExtractFragment, AFeedItemsContentIsCleanedByThePageRules)
+{
+    // content:encoded as WordPress writes it: the text, a share bar, the "appeared first" footer.
+    const std::string content = "<p>" + prose(1) + "</p><h2>Next steps</h2><p>" + prose(2) + "</p>"
+        "<div class=\"sharedaddy\"><ul><li><a href=\"https://facebook.com/share\">Share on Facebook</a></li>"
+        "<li><a href=\"https://x.com/share\">Share on X</a></li></ul></div>";
+    parse::ExtractOptions options;
+    options.url = "https://news.example/a";
+    const FeedBody body = parse::extract_fragment(content, TextKind::html, options);
+    EXPECT_EQ(body.body, prose(1) + "\n\nNext steps\n\n" + prose(2));
+    EXPECT_NE(body.body_html.find("<h2>Next steps</h2>"), std::string::npos) << body.body_html;
+    EXPECT_EQ(body.body_html.find("Facebook"), std::string::npos) << body.body_html;
+}
+
+TEST(ExtractFragment, AOneLineSummaryIsKeptAndPlainTextIsReadAsParagraphs)
+{
+    EXPECT_EQ(parse::extract_fragment("<p>Short news.</p>", TextKind::html).body, "Short news.");
+    const FeedBody plain = parse::extract_fragment("First <paragraph> & more.\n\nSecond one.", TextKind::plain);
+    EXPECT_EQ(plain.body, "First <paragraph> & more.\n\nSecond one.");
+    EXPECT_NE(plain.body_html.find("&lt;paragraph&gt;"), std::string::npos) << plain.body_html;
+    EXPECT_EQ(parse::extract_fragment("  \n ", TextKind::html).body, "");
+    parse::ExtractOptions capped;
+    capped.limits.max_input_bytes = 10;
+    EXPECT_EQ(parse::extract_fragment("<p>More than ten bytes.</p>", TextKind::html, capped).body, "") << "over the cap: nothing";
+}
