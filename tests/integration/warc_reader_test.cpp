@@ -45,12 +45,12 @@ TEST(WarcExport, IsReadBackByWarcioWithEveryDigestVerified)
     const auto summary = nlohmann::json::parse(verified.out);
     EXPECT_TRUE(summary["problems"].empty()) << summary["problems"].dump(2);
     EXPECT_EQ(summary["types"]["warcinfo"], 1);
-    EXPECT_EQ(summary["types"]["response"], 4) << "one per archived article";
-    EXPECT_EQ(summary["types"]["request"], 4);
+    EXPECT_EQ(summary["types"]["response"], 5) << "the feed and the four articles";
+    EXPECT_EQ(summary["types"]["request"], 5);
     EXPECT_EQ(summary["types"]["metadata"], 4);
     EXPECT_EQ(summary["block_digests_verified"], summary["records"]);
-    EXPECT_EQ(summary["payload_digests_verified"], 4);
-    EXPECT_EQ(summary["http_parsed"], 8) << "warcio parsed every HTTP head";
+    EXPECT_EQ(summary["payload_digests_verified"], 5);
+    EXPECT_EQ(summary["http_parsed"], 10) << "warcio parsed every HTTP head";
 }
 
 } // namespace
