@@ -7,7 +7,7 @@
 // drops Content-Encoding/Transfer-Encoding and states the decoded Content-Length; block and
 // payload digests then describe exactly the bytes in the record.
 // Threading: as Archive. Memory: one capture at a time, plus one entry per capture written
-// (which record holds it) and per distinct payload of a URL (what a revisit refers to).
+// (what it became) and per distinct payload of a URL (the response a revisit refers to).
 #include "store/export_warc.hpp"
 
 #include "core/sha256.hpp"
@@ -100,6 +100,15 @@ std::string path_of(const std::string& url)
     return path == std::string::npos ? "/" : url.substr(path, url.find('#', path) - path);
 }
 
+enum class WrittenAs { response, revisit };
+
+// Ids are derived from the capture, so the set of captures written (with what they became) is
+// all a later record needs to refer to one.
+std::string capture_record_id(std::int64_t capture_id, WrittenAs as)
+{
+    return record_id(fmt::format("capture/{}/{}", capture_id, as == WrittenAs::revisit ? "revisit" : "response"));
+}
+
 std::string target_of(const HttpResponse& capture) { return capture.final_url.empty() ? capture.url : capture.final_url; }
 
 std::string http_request_block(const HttpResponse& capture)
@@ -172,9 +181,11 @@ public:
         if (!payload_digest)
             return true; // a dropped body with an unreadable hash: nothing to write or refer to
         const std::string identity = fmt::format("{} {} {}", response.status, sha, target);
+        WrittenAs written_as = WrittenAs::response;
         std::string written_id;
         if (auto original = m_originals.find(identity); original != m_originals.end()) {
-            written_id = record_id(fmt::format("capture/{}/revisit", capture.id));
+            written_as = WrittenAs::revisit;
+            written_id = capture_record_id(capture.id, written_as);
             const std::string head = http_response_head(response, capture.body_size);
             WarcHeaders headers = { { "WARC-Type", "revisit" }, { "WARC-Record-ID", written_id }, { "WARC-Date", date }, { "WARC-Target-URI", target },
                 { "WARC-Profile", std::string(revisit_profile) }, { "WARC-Refers-To", original->second.record_id },
@@ -187,7 +198,7 @@ public:
         } else {
             if (capture.body_dropped)
                 return true;
-            written_id = record_id(fmt::format("capture/{}/response", capture.id));
+            written_id = capture_record_id(capture.id, written_as);
             const std::string block = http_response_head(response, static_cast<std::int64_t>(response.body.size())) + response.body;
             WarcHeaders headers = { { "WARC-Type", "response" }, { "WARC-Record-ID", written_id }, { "WARC-Date", date }, { "WARC-Target-URI", target },
                 { "Content-Type", "application/http;msgtype=response" }, { "WARC-Block-Digest", digest(block) }, { "WARC-Payload-Digest", *payload_digest } };
@@ -197,7 +208,7 @@ public:
                 return false;
             m_originals.emplace(identity, Original { written_id, target, date });
         }
-        m_written.emplace(capture.id, written_id);
+        m_written.emplace(capture.id, written_as);
         const std::string request = http_request_block(response);
         return emit({ { "WARC-Type", "request" }, { "WARC-Record-ID", record_id(fmt::format("capture/{}/request", capture.id)) }, { "WARC-Date", date },
                         { "WARC-Target-URI", target }, { "WARC-Concurrent-To", written_id }, { "Content-Type", "application/http;msgtype=request" },
@@ -214,7 +225,7 @@ public:
             { "WARC-Date", format_rfc3339(revision.fetched_at) }, { "WARC-Target-URI", revision.url } };
         if (revision.capture_id) {
             if (auto written = m_written.find(*revision.capture_id); written != m_written.end())
-                headers.push_back({ "WARC-Refers-To", written->second });
+                headers.push_back({ "WARC-Refers-To", capture_record_id(written->first, written->second) });
         }
         headers.push_back({ "Content-Type", "application/json" });
         headers.push_back({ "WARC-Block-Digest", digest(text) });
@@ -226,7 +237,7 @@ public:
 private:
     std::ostream& m_out;
     ExportSummary m_summary;
-    std::unordered_map<std::int64_t, std::string> m_written;   // capture id -> its response or revisit record
+    std::unordered_map<std::int64_t, WrittenAs> m_written;      // capture id -> the record it became
     std::unordered_map<std::string, Original> m_originals;     // "status sha256 target" -> the response holding it
 };
 
