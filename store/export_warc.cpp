@@ -173,45 +173,30 @@ public:
     // holds is left out (there is nothing to replay).
     bool capture(const CaptureRecord& capture)
     {
-        const HttpResponse& response = capture.response;
-        const std::string target = target_of(response);
-        const std::string date = format_rfc3339(response.fetched_at);
-        const std::string sha = capture.body_dropped ? capture.body_sha256 : sha256_hex(response.body);
-        const std::optional<std::string> payload_digest = capture.body_dropped ? digest_from_hex(sha) : digest(response.body);
+        const HttpResponse& http = capture.response;
+        const std::string sha = capture.body_dropped ? capture.body_sha256 : sha256_hex(http.body);
+        const std::optional<std::string> payload_digest = capture.body_dropped ? digest_from_hex(sha) : digest(http.body);
         if (!payload_digest)
             return true; // a dropped body with an unreadable hash: nothing to write or refer to
-        const std::string identity = fmt::format("{} {} {}", response.status, sha, target);
+        const Exchange exchange { capture, target_of(http), format_rfc3339(http.fetched_at), *payload_digest };
+        const std::string identity = fmt::format("{} {} {}", http.status, sha, exchange.target);
         WrittenAs written_as = WrittenAs::response;
-        std::string written_id;
         if (auto original = m_originals.find(identity); original != m_originals.end()) {
             written_as = WrittenAs::revisit;
-            written_id = capture_record_id(capture.id, written_as);
-            const std::string head = http_response_head(response, capture.body_size);
-            WarcHeaders headers = { { "WARC-Type", "revisit" }, { "WARC-Record-ID", written_id }, { "WARC-Date", date }, { "WARC-Target-URI", target },
-                { "WARC-Profile", std::string(revisit_profile) }, { "WARC-Refers-To", original->second.record_id },
-                { "WARC-Refers-To-Target-URI", original->second.target }, { "WARC-Refers-To-Date", original->second.date },
-                { "Content-Type", "application/http;msgtype=response" }, { "WARC-Block-Digest", digest(head) }, { "WARC-Payload-Digest", *payload_digest } };
-            if (!response.remote_ip.empty())
-                headers.push_back({ "WARC-IP-Address", response.remote_ip });
-            if (!emit(headers, head))
+            if (!revisit(exchange, original->second))
                 return false;
+        } else if (capture.body_dropped) {
+            return true;
         } else {
-            if (capture.body_dropped)
-                return true;
-            written_id = capture_record_id(capture.id, written_as);
-            const std::string block = http_response_head(response, static_cast<std::int64_t>(response.body.size())) + response.body;
-            WarcHeaders headers = { { "WARC-Type", "response" }, { "WARC-Record-ID", written_id }, { "WARC-Date", date }, { "WARC-Target-URI", target },
-                { "Content-Type", "application/http;msgtype=response" }, { "WARC-Block-Digest", digest(block) }, { "WARC-Payload-Digest", *payload_digest } };
-            if (!response.remote_ip.empty())
-                headers.push_back({ "WARC-IP-Address", response.remote_ip });
-            if (!emit(headers, block))
+            if (!response(exchange))
                 return false;
-            m_originals.emplace(identity, Original { written_id, target, date });
+            m_originals.emplace(identity, Original { capture_record_id(capture.id, written_as), exchange.target, exchange.date });
         }
         m_written.emplace(capture.id, written_as);
-        const std::string request = http_request_block(response);
-        return emit({ { "WARC-Type", "request" }, { "WARC-Record-ID", record_id(fmt::format("capture/{}/request", capture.id)) }, { "WARC-Date", date },
-                        { "WARC-Target-URI", target }, { "WARC-Concurrent-To", written_id }, { "Content-Type", "application/http;msgtype=request" },
+        const std::string request = http_request_block(http);
+        return emit({ { "WARC-Type", "request" }, { "WARC-Record-ID", record_id(fmt::format("capture/{}/request", capture.id)) },
+                        { "WARC-Date", exchange.date }, { "WARC-Target-URI", exchange.target },
+                        { "WARC-Concurrent-To", capture_record_id(capture.id, written_as) }, { "Content-Type", "application/http;msgtype=request" },
                         { "WARC-Block-Digest", digest(request) } },
             request);
     }
@@ -235,6 +220,41 @@ public:
     const ExportSummary& summary() const { return m_summary; }
 
 private:
+    // A capture as its records name it.
+    struct Exchange {
+        const CaptureRecord& capture;
+        std::string target;
+        std::string date;
+        std::string payload_digest;
+    };
+
+    bool response(const Exchange& exchange)
+    {
+        const HttpResponse& response = exchange.capture.response;
+        const std::string block = http_response_head(response, static_cast<std::int64_t>(response.body.size())) + response.body;
+        WarcHeaders headers = { { "WARC-Type", "response" }, { "WARC-Record-ID", capture_record_id(exchange.capture.id, WrittenAs::response) },
+            { "WARC-Date", exchange.date }, { "WARC-Target-URI", exchange.target }, { "Content-Type", "application/http;msgtype=response" },
+            { "WARC-Block-Digest", digest(block) }, { "WARC-Payload-Digest", exchange.payload_digest } };
+        if (!response.remote_ip.empty())
+            headers.push_back({ "WARC-IP-Address", response.remote_ip });
+        return emit(headers, block);
+    }
+
+    // The identical-payload-digest profile: the HTTP head only; the payload is the original's.
+    bool revisit(const Exchange& exchange, const Original& original)
+    {
+        const HttpResponse& response = exchange.capture.response;
+        const std::string head = http_response_head(response, exchange.capture.body_size);
+        WarcHeaders headers = { { "WARC-Type", "revisit" }, { "WARC-Record-ID", capture_record_id(exchange.capture.id, WrittenAs::revisit) },
+            { "WARC-Date", exchange.date }, { "WARC-Target-URI", exchange.target }, { "WARC-Profile", std::string(revisit_profile) },
+            { "WARC-Refers-To", original.record_id }, { "WARC-Refers-To-Target-URI", original.target }, { "WARC-Refers-To-Date", original.date },
+            { "Content-Type", "application/http;msgtype=response" }, { "WARC-Block-Digest", digest(head) },
+            { "WARC-Payload-Digest", exchange.payload_digest } };
+        if (!response.remote_ip.empty())
+            headers.push_back({ "WARC-IP-Address", response.remote_ip });
+        return emit(headers, head);
+    }
+
     std::ostream& m_out;
     ExportSummary m_summary;
     std::unordered_map<std::int64_t, WrittenAs> m_written;      // capture id -> the record it became
