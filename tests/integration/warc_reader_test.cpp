@@ -92,6 +92,25 @@ TEST(WarcExport, IsReadBackByWarcioWithEveryDigestVerified)
         EXPECT_EQ(target.value("revisit", 0), 1) << url << ": " << target.dump();
         EXPECT_EQ(target.value("request", 0), 2) << url << ": " << target.dump();
     }
+
+    // Filtered: the feed's records since 2000 are all of them, so are their captures; before 2000
+    // there is nothing (articles by publication date, feed and robots.txt by fetch date).
+    auto verify_filtered = [&](std::vector<std::string> filter) {
+        const std::string file = directory.file("filtered.warc.gz");
+        std::vector<std::string> arguments { "export", "--format", "warc", "--output", file };
+        arguments.insert(arguments.end(), filter.begin(), filter.end());
+        auto filtered = feedkeeper(arguments);
+        EXPECT_EQ(filtered.exit_code, 0) << filtered.err;
+        auto read = run_process({ FEEDKEEPER_NODE, std::string(FEEDKEEPER_SOURCE_DIR) + "/tests/integration/warc_verify.mjs", FEEDKEEPER_WARCIO_DIR, file });
+        EXPECT_EQ(read.exit_code, 0) << read.out << read.err;
+        return nlohmann::json::parse(read.out);
+    };
+    const auto everything = verify_filtered({ "--feed", feed_url, "--since", "2000-01-01" });
+    EXPECT_TRUE(everything["problems"].empty()) << everything["problems"].dump(2);
+    EXPECT_EQ(everything["types"], types);
+    const auto nothing = verify_filtered({ "--feed", feed_url, "--until", "2000-01-01" });
+    EXPECT_TRUE(nothing["problems"].empty()) << nothing["problems"].dump(2);
+    EXPECT_EQ(nothing["types"], nlohmann::json({ { "warcinfo", 1 } }));
 }
 
 } // namespace
