@@ -205,6 +205,8 @@ public:
     // came from when that is in this file.
     bool metadata(const RevisionRecord& revision)
     {
+        if (revision.id == 0)
+            return true; // no stored revision (a feed item whose page was never stored): no capture, no id of its own
         const std::string text = jsonl_record(revision);
         WarcHeaders headers = { { "WARC-Type", "metadata" }, { "WARC-Record-ID", record_id(fmt::format("revision/{}/metadata", revision.id)) },
             { "WARC-Date", format_rfc3339(revision.fetched_at) }, { "WARC-Target-URI", revision.url } };
