@@ -1,6 +1,10 @@
 // crawl/runtime.cpp — builds the executors and services of one process. Threading: main thread.
 #include "crawl/runtime.hpp"
 
+#include "core/log.hpp"
+
+#include <boost/asio/post.hpp>
+
 namespace feedkeeper::crawl {
 
 fetch::FetcherOptions fetcher_options(const Config& config)
@@ -18,6 +22,15 @@ Runtime::Runtime(Config configuration, std::unique_ptr<store::Archive> opened)
     , multi(io.get_executor())
     , fetcher(multi, fetcher_options(*m_config))
 {
+    // robots.txt responses are captures like the feed documents and pages: an export replays the
+    // crawl as it happened. Stored on the store thread without waiting (nothing depends on it);
+    // shut_down() joins the store pool, so a capture posted before it is stored.
+    fetcher.observe_robots([this](const HttpResponse& response) {
+        asio::post(store_pool, [this, response] {
+            if (auto saved = archive->save_capture(response, "robots"); !saved)
+                log_event(LogLevel::warning, "store.failed", { { "url", response.url }, { "error", saved.error().message } });
+        });
+    });
 }
 
 void Runtime::set_config(Config configuration)

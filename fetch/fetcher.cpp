@@ -166,6 +166,8 @@ asio::awaitable<Result<void>> Fetcher::check_robots(const FetchRequest& page)
     auto response = co_await follow_redirects(std::move(request), RobotsCheck::none);
     if (!response && (response.error().code == Errc::blocked || response.error().code == Errc::cancelled || response.error().code == Errc::deferred))
         co_return response.error(); // says nothing about the site's rules: not cached
+    if (response && m_robots_observer)
+        m_robots_observer(*response); // as it arrived: before a cut last line is dropped below
 
     RobotsCache::Entry entry { RobotsRules::allow_all(), Clock::now() + m_options.robots_cache_time, {} };
     // A redirect chain that is too long or leaves http(s) (Errc::http_status, Errc::unsupported)

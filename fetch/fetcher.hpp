@@ -9,6 +9,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <functional>
 #include <memory>
 
 namespace feedkeeper::fetch {
@@ -40,6 +41,12 @@ public:
     Politeness& politeness() { return m_politeness; }
     void set_options(FetcherOptions);
 
+    // Called with each robots.txt response that arrives (whatever its status; not when none
+    // arrived), that is once per origin per cache lifetime, before the rules are read from it: the
+    // crawler keeps it as a capture. Runs on the io thread and must not block.
+    using RobotsObserver = std::function<void(const HttpResponse&)>;
+    void observe_robots(RobotsObserver observer) { m_robots_observer = std::move(observer); }
+
 private:
     struct RobotsCache; // shared with suspended robots.txt fetches, which may outlive the Fetcher
     enum class RobotsCheck { none, every_hop };
@@ -51,6 +58,7 @@ private:
     FetcherOptions m_options;
     Politeness m_politeness;
     std::shared_ptr<RobotsCache> m_robots;
+    RobotsObserver m_robots_observer;
 };
 
 } // namespace feedkeeper::fetch

@@ -247,6 +247,7 @@ Result<SQLite::Database> open_connection(const std::filesystem::path& path, Open
                 migrate(db);
         }
         configure(db, mode, options);
+        register_functions(db);
         return Result<SQLite::Database>(std::move(db));
     } catch (const SQLite::Exception& exception) {
         return to_error(exception, "opening the archive " + where);

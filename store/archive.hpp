@@ -64,6 +64,10 @@ public:
     Result<std::int64_t> save_capture(const HttpResponse&, std::string_view kind);
     // Errc::not_found when there is no such capture or the retention policy dropped its body.
     Result<HttpResponse> load_capture(std::int64_t capture_id);
+    // Every capture (or, with a filter, those of the records it keeps: see archive_captures.cpp)
+    // in the order they were fetched, one at a time, in one read snapshot.
+    using CaptureVisitor = std::function<bool(const CaptureRecord&)>; // return false to stop
+    Result<void> for_each_capture(const ExportFilter&, const CaptureVisitor&);
 
     // --- feed items (archive_articles.cpp)
     // Upserts the entries of one poll; enqueues an article job for each new link. Returns the

@@ -68,6 +68,9 @@ inline void bind_int_or_null(CachedStatement& statement, const char* name, const
 std::string headers_to_json(const HttpHeaders&);
 HttpHeaders headers_from_json(const std::string&);
 std::string strings_to_json(const std::vector<std::string>&);
+// The statuses of an export filter as one bound value, ",article,paywall," (none: all), for
+// `instr(:statuses, ',' || status || ',') > 0` (archive_read.cpp).
+std::optional<std::string> status_set(const ExportFilter&);
 std::vector<std::string> strings_from_json(const std::string&);
 
 PreparedCapture prepare_capture(const HttpResponse&, std::string_view kind);

@@ -59,9 +59,7 @@ Result<std::string> to_fts_query(const std::string& query)
 
 } // namespace
 
-namespace {
-
-// The filter's statuses as one bound value: ",article,paywall," (NULL: all), tested with instr().
+// The filter's statuses as one bound value: ",article,paywall," (none: all), tested with instr().
 std::optional<std::string> status_set(const ExportFilter& filter)
 {
     if (filter.statuses.empty())
@@ -71,8 +69,6 @@ std::optional<std::string> status_set(const ExportFilter& filter)
         set += std::string(to_string(status)) + ",";
     return set;
 }
-
-} // namespace
 
 Result<void> Archive::for_each_revision(const ExportFilter& filter, const RevisionVisitor& visit)
 {

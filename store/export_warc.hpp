@@ -1,5 +1,6 @@
-// store/export_warc.hpp — WARC 1.1 export: per revision, the raw capture as request/response
-// records (with block and payload digests) plus a metadata record holding the extracted text.
+// store/export_warc.hpp — WARC 1.1 export: the crawl as it happened (every capture as a response
+// or, when an earlier record holds the same payload of the same URL, a revisit; each with its
+// request), then one metadata record per revision holding the extracted text.
 // Threading: as Archive.
 #pragma once
 

@@ -222,6 +222,17 @@ struct StoredCapture {
     std::int64_t capture_id = 0;
 };
 
+// One raw capture as the WARC export writes it: the exchange, and the body unless the retention
+// policy dropped it (its size and SHA-256 stay).
+struct CaptureRecord {
+    std::int64_t id = 0;
+    std::string kind;          // "feed", "article" or "robots"
+    HttpResponse response;     // body empty when body_dropped
+    std::int64_t body_size = 0;
+    std::string body_sha256;   // hex, of the decoded body
+    bool body_dropped = false;
+};
+
 // One row of the JSONL export (one article revision).
 struct RevisionRecord {
     std::int64_t id = 0;

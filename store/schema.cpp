@@ -369,6 +369,8 @@ INSERT INTO totals (name, value)
 -- A new revision moves its record from the previous revision's status to its own.
 CREATE TRIGGER records_revision_insert AFTER INSERT ON revisions BEGIN
     INSERT INTO totals (name, value) VALUES ('records:' || new.status, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1;
+END;
+CREATE TRIGGER records_revision_replace AFTER INSERT ON revisions WHEN new.revision > 1 BEGIN
     UPDATE totals SET value = value - 1
      WHERE name = 'records:' || (SELECT status FROM revisions WHERE article_id = new.article_id AND revision = new.revision - 1);
 END;
@@ -394,7 +396,7 @@ END;
 // Append new migrations here; never edit a released one.
 constexpr std::array<std::string_view, 4> migrations = { migration_1, migration_2, migration_3, migration_4 };
 
-// The host of a URL, as core/url.hpp reads it: for migrations that derive a host column.
+// The host of a URL, as core/url.hpp reads it (register_functions).
 void url_host_function(sqlite3_context* context, int, sqlite3_value** values)
 {
     const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(values[0]));
@@ -422,9 +424,14 @@ MigrationCheck check_schema(SQLite::Database& db)
     return { version == schema_version() ? MigrationCheck::Verdict::current : MigrationCheck::Verdict::needs_migration, version };
 }
 
-void migrate(SQLite::Database& db)
+void register_functions(SQLite::Database& db)
 {
     sqlite3_create_function_v2(db.getHandle(), "feedkeeper_url_host", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, url_host_function, nullptr, nullptr, nullptr);
+}
+
+void migrate(SQLite::Database& db)
+{
+    register_functions(db);
     const int current = db.execAndGet("PRAGMA user_version").getInt();
     for (int version = current; version < schema_version(); ++version) {
         SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);

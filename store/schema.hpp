@@ -22,6 +22,11 @@ struct MigrationCheck {
 };
 MigrationCheck check_schema(SQLite::Database& db);
 
+// The connection's own SQL functions: feedkeeper_url_host(url), the host as core/url.hpp reads it
+// (for migrations that derive a host column, and queries that compare a URL's host). Every
+// connection registers them when it opens.
+void register_functions(SQLite::Database& db);
+
 // Brings `db` to schema_version(), one transaction per step. Throws SQLite::Exception.
 void migrate(SQLite::Database& db);
 

@@ -87,6 +87,7 @@ private:
     void read_cdf_channel(pugi::xml_node channel, FeedDocument& feed);
     void add_entry(pugi::xml_node item, FeedDocument& feed);
     void read_language(pugi::xml_node element, FeedDocument& feed);
+    std::string rdf_about(pugi::xml_node item);
 
     const XmlReadOptions& options_;
     NamespaceScope namespaces_;

@@ -249,6 +249,29 @@ void XmlFeedReader::read_entry(pugi::xml_node item, FeedEntry& entry)
         entry.link = std::move(fallback.original_link);
     if (entry.link.empty() && entry.id_is_permalink && (istarts_with(entry.id, "http://") || istarts_with(entry.id, "https://")))
         entry.link = entry.id;
+    if (entry.id.empty() && flavor_ == FeedFlavor::rss)
+        entry.id = rdf_about(item);
+}
+
+// RSS 1.0: an item is the resource its rdf:about names (a URI reference, resolved like an Atom
+// id); it is the item's identity when the item names none (no guid, no dc:identifier).
+std::string XmlFeedReader::rdf_about(pugi::xml_node item)
+{
+    for (pugi::xml_attribute attribute = item.first_attribute(); attribute; attribute = attribute.next_attribute()) {
+        const QualifiedName name = split_name(attribute.name());
+        if (name.local != "about" || name.prefix.empty())
+            continue;
+        Vocabulary vocabulary = namespaces_.resolve(name.prefix);
+        if (vocabulary == Vocabulary::undeclared)
+            vocabulary = vocabulary_of_prefix(name.prefix);
+        if (vocabulary != Vocabulary::rdf)
+            continue;
+        const std::string about = trim(attribute.value());
+        if (about.empty() || has_url_scheme(about))
+            return about;
+        return resolve_reference(base_, about);
+    }
+    return {};
 }
 
 } // namespace feedkeeper::parse

@@ -144,6 +144,30 @@ TEST_F(FetcherTest, ObeysRobotsTxtForArticlesButNotForFeeds)
     EXPECT_EQ(server.request_count("/private/page"), 1u); // only the feed fetch
 }
 
+TEST_F(FetcherTest, HandsEachRobotsTxtResponseToItsObserverOncePerOrigin)
+{
+    server.route("/robots.txt", TestResponse { .body = "User-agent: *\nDisallow: /private/\n" });
+    server.route("/a", TestResponse { .body = "a" });
+    server.route("/b", TestResponse { .body = "b" });
+    Fetcher fetcher(multi, options_with(1ms));
+    std::vector<HttpResponse> observed;
+    fetcher.observe_robots([&](const HttpResponse& response) { observed.push_back(response); });
+    // Two pages of one origin, one of another (127.0.0.2), a feed (no robots.txt for feeds).
+    auto a = spawn(io, fetcher.fetch(request_for(server.base_url() + "/a"), FetchPurpose::article));
+    auto b = spawn(io, fetcher.fetch(request_for(server.base_url() + "/b"), FetchPurpose::article));
+    auto other = spawn(io, fetcher.fetch(request_for(server.base_url(1) + "/a"), FetchPurpose::article));
+    auto feed = spawn(io, fetcher.fetch(request_for(server.base_url(2) + "/a"), FetchPurpose::feed));
+    run_for_at_most(io);
+    ASSERT_TRUE(a->value && *a->value && b->value && *b->value && other->value && *other->value && feed->value && *feed->value);
+    ASSERT_EQ(observed.size(), 2u) << "one per origin whose pages were fetched";
+    std::vector<std::string> urls { observed[0].url, observed[1].url };
+    std::sort(urls.begin(), urls.end());
+    EXPECT_EQ(urls, (std::vector<std::string> { server.base_url() + "/robots.txt", server.base_url(1) + "/robots.txt" }));
+    EXPECT_EQ(observed[0].status, 200);
+    EXPECT_EQ(observed[0].body, "User-agent: *\nDisallow: /private/\n");
+    EXPECT_NE(observed[0].fetched_at, Timestamp {});
+}
+
 // RFC 9309 2.5: crawlers parse at least the first 500 KiB; a larger file is read that far, not
 // treated as unreachable (which would disallow the whole site for as long as it stays large).
 TEST_F(FetcherTest, AnOversizedRobotsTxtIsReadUpToItsFirst500Kibibytes)

@@ -63,7 +63,7 @@ TEST_F(ArchiveCommands, ReextractRunsFromStoredCapturesWithoutFetching)
     EXPECT_NE(reextracted.out.find(", 0 failed"), std::string::npos) << reextracted.out;
     auto status = nlohmann::json::parse(feedkeeper({ "status", "--json" }).out);
     EXPECT_EQ(status["articles"], 4) << "no article duplicated by re-extraction";
-    EXPECT_EQ(status["captures"], 5) << "the feed and four pages; reextract stores no capture";
+    EXPECT_EQ(status["captures"], 6) << "the feed, robots.txt (a 404 here) and four pages; reextract stores no capture";
 }
 
 TEST_F(ArchiveCommands, ReadersWorkWhileAnotherProcessWrites)

@@ -1,6 +1,6 @@
 // tests/store/export_test.cpp — each export format: JSONL fields per INTERFACE.md, CSV quoting
-// per RFC 4180, WARC 1.1 record structure and digests (gzip member per record), Markdown, OPML;
-// and the feed and date filters.
+// per RFC 4180, WARC 1.1 record structure and digests (gzip member per record; every capture in
+// fetch order, revisits of unchanged re-fetches), Markdown, OPML; and the feed and date filters.
 #include "store_test_support.hpp"
 
 #include "core/sha256.hpp"
@@ -232,11 +232,13 @@ std::string warc_digest(std::string_view data) { return "sha256:" + to_base32(sh
 TEST_F(Export, WarcHasResponseRequestAndMetadataRecordsWithVerifiableDigests)
 {
     const auto members = gzip_members(exported(ExportFormat::warc));
-    ASSERT_EQ(members.size(), 1u + 2u * 3u) << "warcinfo, then response + request + metadata per revision";
+    ASSERT_EQ(members.size(), 1u + 2u * 3u) << "warcinfo, response + request per capture, then metadata per revision";
     std::vector<WarcRecord> records;
     for (const std::string& member : members)
         records.push_back(parse_record(member));
     EXPECT_EQ(records[0].headers.at("WARC-Type"), "warcinfo");
+    EXPECT_EQ(records[5].headers.at("WARC-Type"), "metadata");
+    EXPECT_EQ(records[6].headers.at("WARC-Type"), "metadata");
     for (const WarcRecord& record : records) {
         EXPECT_EQ(record.headers.at("WARC-Block-Digest"), warc_digest(record.block)) << record.headers.at("WARC-Type");
         EXPECT_EQ(record.headers.at("WARC-Record-ID").rfind("<urn:uuid:", 0), 0u);
@@ -260,7 +262,7 @@ TEST_F(Export, WarcHasResponseRequestAndMetadataRecordsWithVerifiableDigests)
     EXPECT_EQ(request_record.headers.at("WARC-Concurrent-To"), response_record.headers.at("WARC-Record-ID"));
     EXPECT_EQ(request_record.block.rfind("GET /a HTTP/1.1\r\n", 0), 0u) << request_record.block;
 
-    const WarcRecord& metadata = records[3];
+    const WarcRecord& metadata = records[5];
     EXPECT_EQ(metadata.headers.at("WARC-Type"), "metadata");
     EXPECT_EQ(metadata.headers.at("WARC-Refers-To"), response_record.headers.at("WARC-Record-ID"));
     EXPECT_EQ(nlohmann::json::parse(metadata.block)["body"], "Line one, with comma.\n\nLine \"two\".");
@@ -311,6 +313,158 @@ TEST_F(Export, WarcMetadataRefersOnlyToResponsesInTheFile)
     }
     ASSERT_EQ(references.size(), 1u);
     EXPECT_TRUE(responses.contains(references[0])) << "a reference to a record that is not in the file";
+}
+
+// The records of a WARC export, parsed.
+std::vector<WarcRecord> warc_records(const std::string& warc)
+{
+    std::vector<WarcRecord> records;
+    for (const std::string& member : gzip_members(warc))
+        records.push_back(parse_record(member));
+    return records;
+}
+
+std::vector<std::string> types_and_targets(const std::vector<WarcRecord>& records, const std::set<std::string>& types)
+{
+    std::vector<std::string> seen;
+    for (const WarcRecord& record : records)
+        if (types.contains(record.headers.at("WARC-Type")))
+            seen.push_back(record.headers.at("WARC-Type") + " " + record.headers.at("WARC-Target-URI"));
+    return seen;
+}
+
+const WarcRecord* record_with_id(const std::vector<WarcRecord>& records, const std::string& id)
+{
+    for (const WarcRecord& record : records)
+        if (record.headers.at("WARC-Record-ID") == id)
+            return &record;
+    return nullptr;
+}
+
+TEST_F(Export, WarcWritesEveryCaptureInFetchOrderWithItsRequest)
+{
+    ASSERT_TRUE(archive->save_capture(response("https://news.example/feed.xml", "<rss/>", at("2024-03-01T09:00:00Z")), "feed"));
+    ASSERT_TRUE(archive->save_capture(response("https://news.example/robots.txt", "User-agent: *\n", at("2024-03-01T09:30:00Z")), "robots"));
+    const auto records = warc_records(exported(ExportFormat::warc));
+    EXPECT_EQ(types_and_targets(records, { "response" }),
+        (std::vector<std::string> { "response https://news.example/feed.xml", "response https://news.example/robots.txt", "response https://news.example/a",
+            "response https://news.example/b" }))
+        << "fetch order (the feed and robots.txt were stored after the articles)";
+    std::size_t requests = 0;
+    for (const WarcRecord& record : records) {
+        if (record.headers.at("WARC-Type") != "request")
+            continue;
+        ++requests;
+        const WarcRecord* response_record = record_with_id(records, record.headers.at("WARC-Concurrent-To"));
+        ASSERT_NE(response_record, nullptr);
+        EXPECT_EQ(response_record->headers.at("WARC-Target-URI"), record.headers.at("WARC-Target-URI"));
+    }
+    EXPECT_EQ(requests, 4u);
+}
+
+TEST_F(Export, WarcWritesAnUnchangedRefetchAsARevisitOfTheFirstResponse)
+{
+    // Article a fetched again a day later, unchanged; article b changed; and a's page once more
+    // under another URL (not a revisit: the profile is about one URL).
+    ExtractedPage same = page("Quote \"this\", please", "Line one, with comma.\n\nLine \"two\".");
+    same.published = at("2024-02-01T00:00:00Z");
+    ASSERT_EQ(save(article("https://news.example/a", same, at("2024-03-02T10:00:00Z"))).change, ArticleChange::unchanged);
+    ASSERT_EQ(save(article("https://news.example/b", page("Zweiter Artikel", prose(3, 30)), at("2024-03-02T10:00:00Z"))).change, ArticleChange::revised);
+    ASSERT_TRUE(archive->save_capture(response("https://news.example/a?copy", "<html><body><p>Line one, with comma.\n\nLine \"two\".</p></body></html>",
+                                          at("2024-03-03T10:00:00Z")),
+        "article"));
+
+    const auto records = warc_records(exported(ExportFormat::warc));
+    EXPECT_EQ(types_and_targets(records, { "response", "revisit" }),
+        (std::vector<std::string> { "response https://news.example/a", "response https://news.example/b", "revisit https://news.example/a",
+            "response https://news.example/b", "response https://news.example/a?copy" }));
+    const WarcRecord* first = nullptr;
+    const WarcRecord* revisit = nullptr;
+    for (const WarcRecord& record : records) {
+        if (!first && record.headers.at("WARC-Type") == "response")
+            first = &record;
+        if (record.headers.at("WARC-Type") == "revisit")
+            revisit = &record;
+    }
+    ASSERT_TRUE(first && revisit);
+    EXPECT_EQ(revisit->headers.at("WARC-Profile"), "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest");
+    EXPECT_EQ(revisit->headers.at("WARC-Refers-To"), first->headers.at("WARC-Record-ID"));
+    EXPECT_EQ(revisit->headers.at("WARC-Refers-To-Target-URI"), "https://news.example/a");
+    EXPECT_EQ(revisit->headers.at("WARC-Refers-To-Date"), "2024-03-01T10:00:00Z");
+    EXPECT_EQ(revisit->headers.at("WARC-Date"), "2024-03-02T10:00:00Z");
+    EXPECT_EQ(revisit->headers.at("WARC-Payload-Digest"), first->headers.at("WARC-Payload-Digest"));
+    EXPECT_EQ(revisit->headers.at("Content-Type"), "application/http;msgtype=response");
+    // The block is the HTTP head only, stating the length of the payload it does not repeat.
+    const std::string first_head = first->block.substr(0, first->block.find("\r\n\r\n") + 4);
+    EXPECT_EQ(revisit->block, first_head);
+    EXPECT_EQ(revisit->headers.at("WARC-Block-Digest"), warc_digest(revisit->block));
+    // Its request is written too, and the metadata of a's one revision still refers to the response.
+    std::size_t requests_of_revisit = 0;
+    for (const WarcRecord& record : records) {
+        if (record.headers.at("WARC-Type") == "request" && record.headers.at("WARC-Concurrent-To") == revisit->headers.at("WARC-Record-ID"))
+            ++requests_of_revisit;
+        if (record.headers.at("WARC-Type") == "metadata" && nlohmann::json::parse(record.block)["url"] == "https://news.example/a") {
+            EXPECT_EQ(record.headers.at("WARC-Refers-To"), first->headers.at("WARC-Record-ID"));
+        }
+    }
+    EXPECT_EQ(requests_of_revisit, 1u);
+}
+
+TEST_F(Export, WarcRevisitStandsInForACaptureWhoseBodyRetentionDropped)
+{
+    ExtractedPage same = page("Quote \"this\", please", "Line one, with comma.\n\nLine \"two\".");
+    same.published = at("2024-02-01T00:00:00Z");
+    ASSERT_EQ(save(article("https://news.example/a", same, at("2024-03-02T10:00:00Z"))).change, ArticleChange::unchanged);
+    ASSERT_EQ(save(article("https://news.example/a", same, at("2025-03-02T10:00:00Z"))).change, ArticleChange::unchanged);
+    // Drops the bodies of everything but each article's latest capture: a's second capture (a
+    // revisit of the first, whose body is kept as the current revision's) loses its body.
+    auto pruned = archive->prune_captures(at("2025-01-01T00:00:00Z"));
+    ASSERT_TRUE(pruned);
+    ASSERT_EQ(pruned->captures, 1);
+    const auto records = warc_records(exported(ExportFormat::warc));
+    EXPECT_EQ(types_and_targets(records, { "response", "revisit" }),
+        (std::vector<std::string> { "response https://news.example/a", "response https://news.example/b", "revisit https://news.example/a",
+            "revisit https://news.example/a" }))
+        << "the digest kept with a dropped body is enough for a revisit";
+}
+
+TEST_F(Export, WarcWithFiltersKeepsOnlyTheCapturesOfTheExportedRecords)
+{
+    // The feed's documents, robots.txt of the article host and of another host, another feed's document.
+    ASSERT_TRUE(archive->save_capture(response("https://news.example/feed.xml", "<rss>1</rss>", at("2024-03-01T09:00:00Z")), "feed"));
+    ASSERT_TRUE(archive->save_capture(response("https://news.example/feed.xml", "<rss>2</rss>", at("2024-04-01T09:00:00Z")), "feed"));
+    ASSERT_TRUE(archive->save_capture(response("https://news.example/robots.txt", "", at("2024-03-01T09:30:00Z")), "robots"));
+    ASSERT_TRUE(archive->save_capture(response("https://elsewhere.example/robots.txt", "", at("2024-03-01T09:30:00Z")), "robots"));
+    ASSERT_TRUE(archive->save_capture(response("https://other.example/rss", "<rss>other</rss>", at("2024-03-01T09:00:00Z")), "feed"));
+    // a re-fetched unchanged: its re-fetch belongs to its (only) revision.
+    ExtractedPage same = page("Quote \"this\", please", "Line one, with comma.\n\nLine \"two\".");
+    same.published = at("2024-02-01T00:00:00Z");
+    ASSERT_EQ(save(article("https://news.example/a", same, at("2024-03-02T10:00:00Z"))).change, ArticleChange::unchanged);
+
+    EXPECT_EQ(types_and_targets(warc_records(exported(ExportFormat::warc)), { "response", "revisit" }).size(), 8u) << "unfiltered: every capture";
+
+    EXPECT_EQ(types_and_targets(warc_records(exported(ExportFormat::warc, { .feed_id = feed })), { "response", "revisit" }),
+        (std::vector<std::string> { "response https://news.example/feed.xml", "response https://news.example/robots.txt", "response https://news.example/a",
+            "response https://news.example/b", "revisit https://news.example/a", "response https://news.example/feed.xml" }));
+    EXPECT_EQ(types_and_targets(warc_records(exported(ExportFormat::warc, { .feed_id = other_feed })), { "response", "revisit" }),
+        (std::vector<std::string> { "response https://other.example/rss" }));
+
+    // February by publication date: article a (and its re-fetch); no feed document was fetched then.
+    EXPECT_EQ(types_and_targets(warc_records(exported(ExportFormat::warc, { .since = at("2024-02-01T00:00:00Z"), .until = at("2024-02-02T00:00:00Z") })),
+                  { "response", "revisit", "metadata" }),
+        (std::vector<std::string> { "response https://news.example/a", "revisit https://news.example/a", "metadata https://news.example/a" }));
+    // From April: the second feed document only (both articles were published before).
+    EXPECT_EQ(types_and_targets(warc_records(exported(ExportFormat::warc, { .since = at("2024-04-01T00:00:00Z") })), { "response", "revisit", "metadata" }),
+        (std::vector<std::string> { "response https://news.example/feed.xml" }));
+
+    // By record status: the articles' captures and the feeds' documents; a status no record has, the feeds' alone.
+    ExportFilter articles;
+    articles.statuses = { RecordStatus::article };
+    EXPECT_EQ(types_and_targets(warc_records(exported(ExportFormat::warc, articles)), { "response", "revisit" }).size(), 8u);
+    ExportFilter walls;
+    walls.statuses = { RecordStatus::consent_wall };
+    for (const std::string& record : types_and_targets(warc_records(exported(ExportFormat::warc, walls)), { "response", "revisit", "metadata" }))
+        EXPECT_EQ(record.find("https://news.example/a"), std::string::npos) << record;
 }
 
 } // namespace

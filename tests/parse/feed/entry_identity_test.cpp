@@ -1,5 +1,6 @@
 // tests/parse/feed/entry_identity_test.cpp — entry keys for the store: guid, else link, else a hash.
 #include "parse/feed/entry_identity.hpp"
+#include "parse/feed/parser.hpp"
 
 #include <gtest/gtest.h>
 
@@ -63,4 +64,20 @@ TEST(FeedIdentity, MixesSourcesPerEntryWhenNeitherFieldIsReliableForAll)
     EXPECT_EQ(keys[0].key, "id:g1");
     EXPECT_EQ(keys[1].key, "link:http://x/2");
     EXPECT_EQ(keys[2].source, EntryKeySource::content_hash);
+}
+
+TEST(FeedIdentity, KeysRss10ItemsByTheirRdfAbout)
+{
+    // Two items with the same link (an RSS 1.0 feed of one page's sections): rdf:about tells them apart.
+    auto feed = parse::parse_feed(R"(<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
+  <channel rdf:about="https://example.com/rss"><title>RDF</title></channel>
+  <item rdf:about="https://example.com/page#one"><title>One</title><link>https://example.com/page</link></item>
+  <item rdf:about="https://example.com/page#two"><title>Two</title><link>https://example.com/page</link></item>
+</rdf:RDF>)", {});
+    ASSERT_TRUE(feed) << feed.error().message;
+    const auto keys = entry_keys(*feed);
+    ASSERT_EQ(keys.size(), 2u);
+    EXPECT_EQ(keys[0].key, "id:https://example.com/page#one");
+    EXPECT_EQ(keys[1].key, "id:https://example.com/page#two");
+    EXPECT_EQ(keys[1].source, EntryKeySource::id);
 }

@@ -76,6 +76,33 @@ TEST(FeedParser, ReadsRdfFeedsAndIgnoresForeignElementsWithCoreNames)
     EXPECT_EQ(heise.title, "heise online News");
 }
 
+TEST(FeedParser, TakesAnRss10ItemsRdfAboutAsItsIdentityWhenItNamesNoOther)
+{
+    const FeedDocument feed = parse_ok(R"(<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+         xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:x="urn:example:other">
+  <channel rdf:about="https://example.com/rss"><title>RDF</title><link>https://example.com/</link></channel>
+  <item rdf:about="https://example.com/news/1?from=rss"><title>Absolute</title><link>https://example.com/news/1</link></item>
+  <item rdf:about="news/2"><title>Relative</title></item>
+  <item rdf:about="https://example.com/news/3"><title>Has an identifier</title><dc:identifier>urn:example:3</dc:identifier></item>
+  <item x:about="https://example.com/news/4"><title>Another vocabulary's about</title><link>https://example.com/news/4</link></item>
+</rdf:RDF>)",
+        options_with("https://example.com/feeds/rss"));
+    EXPECT_EQ(feed.format, FeedFormat::rss10);
+    ASSERT_EQ(feed.entries.size(), 4u);
+    EXPECT_EQ(feed.entries[0].id, "https://example.com/news/1?from=rss");
+    EXPECT_EQ(feed.entries[0].link, "https://example.com/news/1") << "the link stays the item's own";
+    EXPECT_EQ(feed.entries[1].id, "https://example.com/feeds/news/2") << "a URI reference, resolved against the document";
+    EXPECT_TRUE(feed.entries[1].link.empty());
+    EXPECT_EQ(feed.entries[2].id, "urn:example:3") << "dc:identifier names the item";
+    EXPECT_TRUE(feed.entries[3].id.empty()) << "only rdf:about";
+    // RSS 2.0 has no rdf:about: an item without guid stays without id.
+    const FeedDocument rss2 = parse_ok(R"(<rss version="2.0" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><channel><title>T</title>
+  <item rdf:about="https://example.com/a"><title>A</title><guid>g-1</guid></item></channel></rss>)");
+    ASSERT_EQ(rss2.entries.size(), 1u);
+    EXPECT_EQ(rss2.entries[0].id, "g-1");
+}
+
 TEST(FeedParser, ReadsAtom10TextConstructsOfEveryType)
 {
     const FeedDocument feed = parse_ok(R"(<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">
