@@ -38,9 +38,9 @@ struct FeedBody {
     BodySource source = BodySource::none;
 };
 
-struct ExtractedPage {
-    PageStatus status = PageStatus::not_article;
-    std::string url;
+// What is known of an article besides its text: one type wherever it travels (the page's own
+// metadata, the feed item's, a stored revision's), so a field is added in one place.
+struct ArticleMetadata {
     std::string title;
     std::string author;
     std::optional<Timestamp> published;
@@ -51,6 +51,14 @@ struct ExtractedPage {
     std::vector<std::string> categories;
     std::string lead_image;
     std::string description;
+
+    // Each field this one lacks (empty, unknown) taken from `other`; known fields stay.
+    void fill_gaps_from(const ArticleMetadata& other);
+};
+
+struct ExtractedPage : ArticleMetadata {
+    PageStatus status = PageStatus::not_article;
+    std::string url;
     std::string encoding; // the charset the page was decoded from
     std::string body;      // text blocks in reading order, separated by one blank line
     std::string body_html; // sanitized HTML of the same blocks

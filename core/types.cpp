@@ -46,6 +46,24 @@ std::optional<PageStatus> page_status_from_string(std::string_view text)
     return std::nullopt;
 }
 
+void ArticleMetadata::fill_gaps_from(const ArticleMetadata& other)
+{
+    const auto fill = [](auto& field, const auto& from) {
+        if (field == std::decay_t<decltype(field)> {})
+            field = from;
+    };
+    fill(title, other.title);
+    fill(author, other.author);
+    fill(published, other.published);
+    fill(modified, other.modified);
+    fill(language, other.language);
+    fill(canonical_url, other.canonical_url);
+    fill(site_name, other.site_name);
+    fill(categories, other.categories);
+    fill(lead_image, other.lead_image);
+    fill(description, other.description);
+}
+
 std::string_view to_string(RecordStatus status)
 {
     switch (status) {

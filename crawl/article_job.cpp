@@ -19,18 +19,13 @@ namespace {
 constexpr std::chrono::seconds profile_lifetime { 60 };
 constexpr std::size_t profile_cache_size = 4096;
 
+// The feed item's metadata fills what the page leaves unknown. A page that is no article (a
+// consent wall, an error page) titles itself, not the item: the item's title goes first there.
 void fill_from_entry(ExtractedPage& page, const store::EntryHints& hints)
 {
-    // A page that is no article (a consent wall, an error page) titles itself, not the item.
-    const bool own_title = page.status == PageStatus::article || page.status == PageStatus::paywall;
-    if (page.title.empty() || (!own_title && !hints.title.empty()))
+    if (page.status != PageStatus::article && page.status != PageStatus::paywall && !hints.title.empty())
         page.title = hints.title;
-    if (page.author.empty())
-        page.author = hints.author;
-    if (!page.published)
-        page.published = hints.published;
-    if (page.categories.empty())
-        page.categories = hints.categories;
+    page.fill_gaps_from(hints);
 }
 
 // Records what the verdict says and turns it into the job's result.

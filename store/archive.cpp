@@ -83,6 +83,35 @@ void bind_int_or_null(SQLite::Statement& statement, const char* name, const std:
         statement.bind(name);
 }
 
+void bind_metadata(SQLite::Statement& statement, const ArticleMetadata& metadata)
+{
+    bind_text_or_null(statement, ":title", metadata.title);
+    bind_text_or_null(statement, ":author", metadata.author);
+    bind_time(statement, ":published", metadata.published);
+    bind_time(statement, ":modified", metadata.modified);
+    bind_text_or_null(statement, ":language", metadata.language);
+    bind_text_or_null(statement, ":site_name", metadata.site_name);
+    bind_text_or_null(statement, ":canonical_url", metadata.canonical_url);
+    statement.bind(":categories", strings_to_json(metadata.categories));
+    bind_text_or_null(statement, ":lead_image", metadata.lead_image);
+}
+
+int read_metadata(SQLite::Statement& statement, int first, ArticleMetadata& metadata)
+{
+    int i = first;
+    metadata.title = column_text(statement.getColumn(i++));
+    metadata.author = column_text(statement.getColumn(i++));
+    metadata.published = column_time(statement.getColumn(i++));
+    metadata.modified = column_time(statement.getColumn(i++));
+    metadata.language = column_text(statement.getColumn(i++));
+    metadata.site_name = column_text(statement.getColumn(i++));
+    metadata.canonical_url = column_text(statement.getColumn(i++));
+    const SQLite::Column categories = statement.getColumn(i++);
+    metadata.categories = categories.isNull() ? std::vector<std::string>() : strings_from_json(categories.getString());
+    metadata.lead_image = column_text(statement.getColumn(i++));
+    return i;
+}
+
 std::string headers_to_json(const HttpHeaders& headers)
 {
     nlohmann::json array = nlohmann::json::array();

@@ -65,6 +65,16 @@ inline void bind_time(CachedStatement& statement, const char* name, const std::o
 inline void bind_text_or_null(CachedStatement& statement, const char* name, const std::string& text) { bind_text_or_null(*statement, name, text); }
 inline void bind_int_or_null(CachedStatement& statement, const char* name, const std::optional<std::int64_t>& value) { bind_int_or_null(*statement, name, value); }
 
+// An article's metadata in a row: one bind and one read for every table that keeps it. Bound by
+// name (:title, :author, :published, :modified, :language, :site_name, :canonical_url, :categories,
+// :lead_image); read from nine consecutive columns in that order, starting at `first` (a table
+// without one of them selects NULL in its place). Returns the column after them. The description
+// is not kept.
+void bind_metadata(SQLite::Statement&, const ArticleMetadata&);
+inline void bind_metadata(CachedStatement& statement, const ArticleMetadata& metadata) { bind_metadata(*statement, metadata); }
+int read_metadata(SQLite::Statement&, int first, ArticleMetadata&);
+inline int read_metadata(CachedStatement& statement, int first, ArticleMetadata& metadata) { return read_metadata(*statement, first, metadata); }
+
 std::string headers_to_json(const HttpHeaders&);
 HttpHeaders headers_from_json(const std::string&);
 std::string strings_to_json(const std::vector<std::string>&);

@@ -279,15 +279,13 @@ Result<void> Archive::release_jobs(const std::vector<std::pair<std::int64_t, std
 Result<EntryHints> Archive::entry_hints(std::int64_t entry_id)
 {
     try {
-        auto query = m_impl->statement("SELECT title, author, published, categories, guid FROM entries WHERE id = :id");
+        auto query = m_impl->statement(
+            "SELECT guid, title, author, published, updated, NULL, NULL, NULL, categories, NULL FROM entries WHERE id = :id");
         query->bind(":id", static_cast<std::int64_t>(entry_id));
         EntryHints hints;
         if (query->executeStep()) {
-            hints.title = column_text(query->getColumn(0));
-            hints.author = column_text(query->getColumn(1));
-            hints.published = column_time(query->getColumn(2));
-            hints.categories = strings_from_json(column_text(query->getColumn(3)));
-            hints.guid = column_text(query->getColumn(4));
+            hints.guid = column_text(query->getColumn(0));
+            read_metadata(query, 1, hints);
         }
         return hints;
     } catch (const SQLite::Exception& exception) {

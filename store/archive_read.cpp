@@ -81,9 +81,9 @@ Result<void> Archive::for_each_revision(const ExportFilter& filter, const Revisi
         // memory); per row, a few index lookups (first entry, its feed, the capture flag).
         // The date filter applies to the publication date, else the fetch date.
         SQLite::Statement query(m_impl->db,
-            "SELECT r.id, r.article_id, f.url, a.url, coalesce(r.canonical_url, a.canonical_url), e.guid,"
-            " r.title, r.author, r.published, r.modified, a.first_seen, r.fetched_at, r.revision, r.language, r.categories,"
-            " r.body, r.content_sha256, r.site_name, r.capture_id, r.status, r.body_source, coalesce(e.discovered_by, 'feed')"
+            "SELECT r.id, r.article_id, f.url, a.url, e.guid, a.first_seen, r.fetched_at, r.revision,"
+            " r.body, r.content_sha256, r.capture_id, r.status, r.body_source, coalesce(e.discovered_by, 'feed'),"
+            " r.title, r.author, r.published, r.modified, r.language, r.site_name, coalesce(r.canonical_url, a.canonical_url), r.categories, r.lead_image"
             " FROM revisions r JOIN articles a ON a.id = r.article_id"
             " LEFT JOIN entries e ON e.id = (SELECT min(x.id) FROM entries x WHERE x.article_id = a.id)" // the first feed item that linked it
             " LEFT JOIN feeds f ON f.id = e.feed_id"
@@ -102,25 +102,18 @@ Result<void> Archive::for_each_revision(const ExportFilter& filter, const Revisi
             record.article_id = query.getColumn(i++).getInt64();
             record.feed_url = column_text(query.getColumn(i++));
             record.url = column_text(query.getColumn(i++));
-            record.canonical_url = column_text(query.getColumn(i++));
             record.guid = column_text(query.getColumn(i++));
-            record.title = column_text(query.getColumn(i++));
-            record.author = column_text(query.getColumn(i++));
-            record.published = column_time(query.getColumn(i++));
-            record.modified = column_time(query.getColumn(i++));
             record.first_seen = column_time(query.getColumn(i++)).value_or(Timestamp {});
             record.fetched_at = column_time(query.getColumn(i++)).value_or(Timestamp {});
             record.revision = query.getColumn(i++).getInt64();
-            record.language = column_text(query.getColumn(i++));
-            record.categories = strings_from_json(column_text(query.getColumn(i++)));
             const SQLite::Column body = query.getColumn(i++);
             record.body.assign(static_cast<const char*>(body.getBlob()), static_cast<std::size_t>(body.getBytes()));
             record.content_sha256 = column_text(query.getColumn(i++));
-            record.site_name = column_text(query.getColumn(i++));
             record.capture_id = column_int(query.getColumn(i++));
             record.status = record_status_from_string(column_text(query.getColumn(i++))).value_or(RecordStatus::article);
             record.body_source = body_source_from_string(column_text(query.getColumn(i++))).value_or(BodySource::page);
             record.discovered_by = column_text(query.getColumn(i++));
+            read_metadata(query, i, record);
             if (!visit(record))
                 return {};
         }
@@ -132,8 +125,8 @@ Result<void> Archive::for_each_revision(const ExportFilter& filter, const Revisi
         // the feed's text. Read in its own snapshot, after the revisions: an item stored meanwhile
         // appears in neither or (rarely, once) in both, never lost.
         SQLite::Statement query(m_impl->db,
-            "SELECT e.id, f.url, e.url, e.guid, e.title, e.author, e.published, e.updated, e.first_seen, e.categories,"
-            " coalesce(e.body, ''), coalesce(e.fetch_status, 'pending'), e.body_source, e.discovered_by"
+            "SELECT e.id, f.url, e.url, e.guid, e.first_seen, coalesce(e.body, ''), coalesce(e.fetch_status, 'pending'), e.body_source, e.discovered_by,"
+            " e.title, e.author, e.published, e.updated, NULL, NULL, NULL, e.categories, NULL"
             " FROM entries e JOIN feeds f ON f.id = e.feed_id"
             " WHERE e.article_id IS NULL AND (:feed IS NULL OR e.feed_id = :feed)"
             " AND (:since IS NULL OR coalesce(e.published, e.first_seen) >= :since)"
@@ -154,17 +147,13 @@ Result<void> Archive::for_each_revision(const ExportFilter& filter, const Revisi
             record.feed_url = column_text(query.getColumn(i++));
             record.url = column_text(query.getColumn(i++));
             record.guid = column_text(query.getColumn(i++));
-            record.title = column_text(query.getColumn(i++));
-            record.author = column_text(query.getColumn(i++));
-            record.published = column_time(query.getColumn(i++));
-            record.modified = column_time(query.getColumn(i++));
             record.first_seen = column_time(query.getColumn(i++)).value_or(Timestamp {});
-            record.categories = strings_from_json(column_text(query.getColumn(i++)));
             record.body = column_text(query.getColumn(i++));
             record.content_sha256 = sha256_hex(record.body);
             record.status = record_status_from_string(column_text(query.getColumn(i++))).value_or(RecordStatus::pending);
             record.body_source = body_source_from_string(column_text(query.getColumn(i++))).value_or(BodySource::none);
             record.discovered_by = column_text(query.getColumn(i++));
+            read_metadata(query, i, record);
             if (!visit(record))
                 return {};
         }

@@ -138,20 +138,12 @@ void insert_revision(Archive::Impl& impl, const ExtractedPage& page, const Recor
         "INSERT INTO revisions (article_id, revision, capture_id, fetched_at, title, author, published, modified, language,"
         " site_name, canonical_url, categories, lead_image, body, body_html, content_sha256, status, body_source)"
         " VALUES (:article, :revision, :capture, :fetched, :title, :author, :published, :modified, :language,"
-        " :site_name, :canonical, :categories, :image, :body, :html, :sha, :status, :source)");
+        " :site_name, :canonical_url, :categories, :lead_image, :body, :html, :sha, :status, :source)");
     insert->bind(":article", static_cast<std::int64_t>(article_id));
     insert->bind(":revision", static_cast<std::int64_t>(revision));
     insert->bind(":capture", static_cast<std::int64_t>(capture_id));
     insert->bind(":fetched", static_cast<std::int64_t>(seconds(now)));
-    bind_text_or_null(insert, ":title", page.title);
-    bind_text_or_null(insert, ":author", page.author);
-    bind_time(insert, ":published", page.published);
-    bind_time(insert, ":modified", page.modified);
-    bind_text_or_null(insert, ":language", page.language);
-    bind_text_or_null(insert, ":site_name", page.site_name);
-    bind_text_or_null(insert, ":canonical", page.canonical_url);
-    insert->bind(":categories", strings_to_json(page.categories));
-    bind_text_or_null(insert, ":image", page.lead_image);
+    bind_metadata(insert, page);
     insert->bindNoCopy(":body", *text.body);
     insert->bindNoCopy(":html", *text.body_html);
     insert->bind(":sha", text.sha256);

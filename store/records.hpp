@@ -162,11 +162,7 @@ struct HostBacklog {
 };
 
 // Feed-side metadata that fills gaps the page itself leaves.
-struct EntryHints {
-    std::string title;
-    std::string author;
-    std::optional<Timestamp> published;
-    std::vector<std::string> categories;
+struct EntryHints : ArticleMetadata {
     std::string guid;
 };
 
@@ -234,25 +230,17 @@ struct CaptureRecord {
 };
 
 // One row of the JSONL export (one article revision).
-struct RevisionRecord {
+struct RevisionRecord : ArticleMetadata {
     std::int64_t id = 0;
     std::int64_t article_id = 0;
     std::string feed_url;
     std::string url;
-    std::string canonical_url;
     std::string guid;
-    std::string title;
-    std::string author;
-    std::optional<Timestamp> published;
-    std::optional<Timestamp> modified;
     Timestamp first_seen {};
     Timestamp fetched_at {};
     std::int64_t revision = 0;
-    std::string language;
-    std::vector<std::string> categories;
     std::string body;
     std::string content_sha256;
-    std::string site_name;
     std::optional<std::int64_t> capture_id;
     RecordStatus status = RecordStatus::article;
     BodySource body_source = BodySource::page;

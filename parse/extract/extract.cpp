@@ -171,17 +171,10 @@ Result<ExtractedPage> extract_page(std::string_view bytes, const ExtractOptions&
 
     page.body = normalize_nfc(std::move(page.body));
     page.body_html = normalize_nfc(std::move(page.body_html));
-    page.title = normalize_nfc(std::move(metadata.title));
-    page.author = std::move(metadata.author);
-    page.published = metadata.published;
-    page.modified = metadata.modified;
-    page.language = metadata.language.empty() ? guess_language(lower_utf8(std::string_view(page.body).substr(0, 5000)))
-                                              : metadata.language;
-    page.canonical_url = std::move(metadata.canonical_url);
-    page.site_name = std::move(metadata.site_name);
-    page.categories = std::move(metadata.categories);
-    page.lead_image = std::move(metadata.lead_image);
-    page.description = std::move(metadata.description);
+    static_cast<ArticleMetadata&>(page) = std::move(static_cast<ArticleMetadata&>(metadata));
+    page.title = normalize_nfc(std::move(page.title));
+    if (page.language.empty())
+        page.language = guess_language(lower_utf8(std::string_view(page.body).substr(0, 5000)));
     return page;
 }
 

@@ -15,17 +15,7 @@
 
 namespace feedkeeper::parse {
 
-struct PageMetadata {
-    std::string title;
-    std::string author;
-    std::optional<Timestamp> published;
-    std::optional<Timestamp> modified;
-    std::string language;
-    std::string canonical_url;
-    std::string site_name;
-    std::vector<std::string> categories;
-    std::string lead_image;
-    std::string description;
+struct PageMetadata : ArticleMetadata {
     std::string base_url;         // for resolving links: <base href>, else the page's URL
     std::string og_type;          // "article", "website", …
     std::vector<std::string> headings; // texts of the page's <h1> elements (for error pages)
