@@ -5,6 +5,7 @@
 #pragma once
 
 #include "core/error.hpp"
+#include "store/import_records.hpp"
 #include "store/records.hpp"
 
 #include <chrono>
@@ -138,6 +139,14 @@ public:
     static constexpr std::size_t search_rank_window = 5000;
     Result<std::vector<SearchHit>> search(const std::string& query, std::size_t limit, std::size_t rank_window = search_rank_window);
     Result<ArchiveStats> stats();
+
+    // --- import (archive_import.cpp)
+    // Records of a JSONL export, in one transaction, each in a savepoint of its own (one that fails
+    // is undone alone); the outer Result fails when nothing was stored (a full disk).
+    Result<std::vector<Result<ImportChange>>> import_records(const std::vector<ImportRecord>&);
+    // What a replayed page capture completes: the pending article job and the unlinked feed entry
+    // of its address, if any.
+    Result<ReplayTarget> replay_target(const std::string& url);
 
     // --- maintenance
     Result<std::string> integrity_check();
