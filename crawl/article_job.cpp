@@ -19,18 +19,6 @@ namespace {
 constexpr std::chrono::seconds profile_lifetime { 60 };
 constexpr std::size_t profile_cache_size = 4096;
 
-void fill_from_entry(ExtractedPage& page, const store::EntryHints& hints)
-{
-    if (page.title.empty())
-        page.title = hints.title;
-    if (page.author.empty())
-        page.author = hints.author;
-    if (!page.published)
-        page.published = hints.published;
-    if (page.categories.empty())
-        page.categories = hints.categories;
-}
-
 // Records what the verdict says and turns it into the job's result.
 asio::awaitable<JobResult> carry_out(Runtime& runtime, const store::Job& job, const JobVerdict& verdict, const std::string& error, long http_status = 0)
 {
@@ -59,6 +47,18 @@ asio::awaitable<JobResult> carry_out(Runtime& runtime, const store::Job& job, co
 }
 
 } // namespace
+
+void fill_from_entry(ExtractedPage& page, const store::EntryHints& hints)
+{
+    if (page.title.empty())
+        page.title = hints.title;
+    if (page.author.empty())
+        page.author = hints.author;
+    if (!page.published)
+        page.published = hints.published;
+    if (page.categories.empty())
+        page.categories = hints.categories;
+}
 
 asio::awaitable<std::shared_ptr<const SiteProfile>> SiteProfileCache::get(Runtime& runtime, const std::string& host)
 {

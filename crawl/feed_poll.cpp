@@ -29,6 +29,8 @@ bool permanent_redirects_only(const HttpResponse& response)
     return true;
 }
 
+} // namespace
+
 // The parsed feed's entries as the store takes them, each with its identity key.
 std::vector<store::EntryInput> entry_inputs(FeedDocument& document)
 {
@@ -45,8 +47,6 @@ std::vector<store::EntryInput> entry_inputs(FeedDocument& document)
     document.entries.clear();
     return entries;
 }
-
-} // namespace
 
 asio::awaitable<PollResult> poll_feed(Runtime& runtime, const Config& config, store::FeedRecord feed, std::mt19937_64& random, std::chrono::milliseconds max_host_wait)
 {
