@@ -16,6 +16,7 @@
 #include "fetch/http_cache.hpp"
 #include "parse/feed/parser.hpp"
 #include "store/import.hpp"
+#include "store/warc_http.hpp"
 #include "store/warc_reader.hpp"
 
 #include <fmt/format.h>
@@ -34,6 +35,17 @@ bool feed_type(std::string_view mime)
 {
     return mime == "application/rss+xml" || mime == "application/atom+xml" || mime == "application/rdf+xml" || mime == "application/feed+json"
         || mime == "application/json" || mime == "text/xml" || mime == "application/xml" || mime == "text/rss+xml" || mime == "text/atom+xml";
+}
+
+// A feed served under a page's type (text/plain, none, text/html by a misconfigured server).
+bool looks_like_feed(std::string_view body)
+{
+    body = body.substr(0, 512);
+    const auto start = body.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+    if (start == std::string_view::npos)
+        return false;
+    body.remove_prefix(start);
+    return body.starts_with("<?xml") || body.starts_with("<rss") || body.starts_with("<feed") || body.starts_with("<rdf:RDF");
 }
 
 bool page_type(std::string_view mime) { return mime == "text/html" || mime == "application/xhtml+xml" || mime.empty() || mime == "text/plain"; }
@@ -175,11 +187,13 @@ asio::awaitable<void> WarcReplay::replay(const store::WarcRecord& record, HttpRe
         co_return;
     }
     const bool known_feed = known->has_value();
-    if (known_feed || (feed_type(mime) && mime != "text/plain") || !page_type(mime)) {
+    if (known_feed || feed_type(mime) || !page_type(mime) || looks_like_feed(response.body)) {
         if (co_await replay_feed(record, response, known_feed))
             co_return;
         if (!page_type(mime)) {
-            m_report.fail(record.where(), fmt::format("a {} response that is neither a feed nor a page", mime.empty() ? "typeless" : mime));
+            // An image, a style sheet, a script…: a site crawl's WARC holds them, the archive keeps
+            // feeds and pages only.
+            ++m_report.skipped;
             co_return;
         }
     }

@@ -194,7 +194,7 @@ Result<std::vector<Result<ImportChange>>> Archive::import_records(const std::vec
         for (const ImportRecord& record : records) {
             impl.db.exec("SAVEPOINT record");
             try {
-                results.push_back(write_record(impl, record));
+                results.emplace_back(write_record(impl, record));
                 impl.db.exec("RELEASE record");
             } catch (const SQLite::Exception& exception) {
                 const Error error = to_error(exception, fmt::format("line {}: storing the record of {}", record.line, record.url));

@@ -6,7 +6,6 @@
 #pragma once
 
 #include "core/error.hpp"
-#include "core/http.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -52,14 +51,6 @@ struct WarcDigest {
 std::optional<WarcDigest> parse_warc_digest(std::string_view field);
 // Whether `data` has the digest `field` states; nullopt when the algorithm is not supported.
 std::optional<bool> warc_digest_matches(std::string_view field, std::string_view data);
-
-// The HTTP exchange of a `response` record (Content-Type application/http): status line, headers,
-// and the payload, de-chunked and decoded (gzip, deflate) when the record kept it raw, at most
-// `max_body` bytes decoded. url and final_url are WARC-Target-URI, fetched_at is WARC-Date,
-// remote_ip WARC-IP-Address. For a `revisit` record, whose block holds the headers only, the body
-// is empty. Content-Encoding, Transfer-Encoding and Content-Length are dropped from the headers:
-// the body is the decoded one, as fetch/ stores captures.
-Result<HttpResponse> warc_http_response(const WarcRecord&, std::size_t max_body = 16 * 1024 * 1024);
 
 class WarcReader {
 public:

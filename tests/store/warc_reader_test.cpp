@@ -4,6 +4,7 @@
 // response record de-chunked and decoded.
 #include "core/sha256.hpp"
 #include "store/export_warc.hpp"
+#include "store/warc_http.hpp"
 #include "store/warc_reader.hpp"
 #include "tests/support/process.hpp"
 
