@@ -117,6 +117,16 @@ asio::awaitable<void> WarcReplay::response(const store::WarcRecord& record)
 
 asio::awaitable<void> WarcReplay::revisit(const store::WarcRecord& record)
 {
+    auto head = store::warc_http_response(record);
+    if (!head) {
+        m_report.fail(record.where(), head.error().message);
+        co_return;
+    }
+    if (head->status != 0 && (head->status < 200 || head->status >= 300)) {
+        // A repeated 404, 304 or redirect: its status is all the crawl would use, no payload needed.
+        co_await replay(record, std::move(*head), std::nullopt);
+        co_return;
+    }
     std::optional<std::int64_t> capture_id;
     if (const auto digest = record.field("WARC-Payload-Digest"))
         if (auto it = m_payloads.find(payload_key(*digest)); it != m_payloads.end())
@@ -133,21 +143,17 @@ asio::awaitable<void> WarcReplay::revisit(const store::WarcRecord& record)
         m_report.fail(record.where(), original.error().message);
         co_return;
     }
+    // The original's payload, with the revisit's own address, time and (when its block holds
+    // them) status and headers.
     HttpResponse response = std::move(*original);
-    // The revisit's own address, time and (when its block holds them) status and headers.
-    if (auto head = store::warc_http_response(record)) {
-        response.url = head->url;
-        response.final_url = head->final_url;
-        response.fetched_at = head->fetched_at;
-        response.remote_ip = head->remote_ip;
-        if (head->status != 0) {
-            response.status = head->status;
-            response.http_version = head->http_version;
-            response.headers = std::move(head->headers);
-        }
-    } else {
-        m_report.fail(record.where(), head.error().message);
-        co_return;
+    response.url = head->url;
+    response.final_url = head->final_url;
+    response.fetched_at = head->fetched_at;
+    response.remote_ip = head->remote_ip;
+    if (head->status != 0) {
+        response.status = head->status;
+        response.http_version = head->http_version;
+        response.headers = std::move(head->headers);
     }
     co_await replay(record, std::move(response), capture_id);
 }
@@ -173,12 +179,29 @@ asio::awaitable<void> WarcReplay::replay(const store::WarcRecord& record, HttpRe
         ++m_report.skipped; // a 304, a redirect, an error: the crawl stores nothing of it either
         co_return;
     }
+    // A capture the archive holds already (this file imported before, or the archive it came
+    // from): nothing to replay, but later revisits may refer to it.
+    const std::string body_sha256 = sha256_hex(response.body);
+    auto held = co_await m_runtime.store([&](store::Archive& archive) { return archive.find_capture(url, response.fetched_at, body_sha256); });
+    if (!held) {
+        m_report.fail(record.where(), held.error().message);
+        co_return;
+    }
+    if (*held) {
+        if (!revisited)
+            remember(record, response, **held);
+        ++m_report.skipped;
+        co_return;
+    }
     if (url_path_is_robots(url)) {
         auto saved = co_await m_runtime.store([&](store::Archive& archive) { return archive.save_capture(response, "robots"); });
-        if (!saved)
+        if (!saved) {
             m_report.fail(record.where(), saved.error().message);
-        else
-            ++m_report.imported;
+            co_return;
+        }
+        if (!revisited)
+            remember(record, response, *saved);
+        ++m_report.imported;
         co_return;
     }
     auto known = co_await m_runtime.store([&](store::Archive& archive) { return archive.find_feed(url); });

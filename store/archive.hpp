@@ -147,6 +147,9 @@ public:
     // What a replayed page capture completes: the pending article job and the unlinked feed entry
     // of its address, if any.
     Result<ReplayTarget> replay_target(const std::string& url);
+    // The capture of `url` fetched at `fetched_at` with this body (hex SHA-256), if the archive
+    // holds it already: what makes a WARC import idempotent.
+    Result<std::optional<std::int64_t>> find_capture(const std::string& url, Timestamp fetched_at, const std::string& body_sha256);
 
     // --- maintenance
     Result<std::string> integrity_check();
