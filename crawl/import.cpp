@@ -122,11 +122,6 @@ asio::awaitable<void> WarcReplay::revisit(const store::WarcRecord& record)
         m_report.fail(record.where(), head.error().message);
         co_return;
     }
-    if (head->status != 0 && (head->status < 200 || head->status >= 300)) {
-        // A repeated 404, 304 or redirect: its status is all the crawl would use, no payload needed.
-        co_await replay(record, std::move(*head), std::nullopt);
-        co_return;
-    }
     std::optional<std::int64_t> capture_id;
     if (const auto digest = record.field("WARC-Payload-Digest"))
         if (auto it = m_payloads.find(payload_key(*digest)); it != m_payloads.end())
@@ -134,6 +129,12 @@ asio::awaitable<void> WarcReplay::revisit(const store::WarcRecord& record)
     if (const auto refers = record.field("WARC-Refers-To"); !capture_id && refers)
         if (auto it = m_payloads.find("id:" + std::string(*refers)); it != m_payloads.end())
             capture_id = it->second;
+    if (!capture_id && head->status != 0 && (head->status < 200 || head->status >= 300)) {
+        // A repeated 404, 304 or redirect whose first answer is not in the file: its status is
+        // all the crawl would use.
+        co_await replay(record, std::move(*head), std::nullopt);
+        co_return;
+    }
     if (!capture_id) {
         m_report.fail(record.where(), "a revisit record whose payload (WARC-Payload-Digest / WARC-Refers-To) is in no earlier response of this file");
         co_return;
@@ -166,19 +167,6 @@ asio::awaitable<void> WarcReplay::replay(const store::WarcRecord& record, HttpRe
     }
     const std::string url = response.url;
     const std::string mime = content_type_mime(find_header(response.headers, "content-type").value_or(""));
-    if (response.status == 404 || response.status == 410) {
-        // A page found gone on a recheck: recorded as the crawl records it.
-        auto gone = co_await m_runtime.store([&](store::Archive& archive) { return archive.mark_gone(url, response.status, response.fetched_at); });
-        if (!gone)
-            m_report.fail(record.where(), gone.error().message);
-        else
-            ++(*gone ? m_report.imported : m_report.skipped);
-        co_return;
-    }
-    if (response.status < 200 || response.status >= 300) {
-        ++m_report.skipped; // a 304, a redirect, an error: the crawl stores nothing of it either
-        co_return;
-    }
     // A capture the archive holds already (this file imported before, or the archive it came
     // from): nothing to replay, but later revisits may refer to it.
     const std::string body_sha256 = sha256_hex(response.body);
@@ -194,6 +182,7 @@ asio::awaitable<void> WarcReplay::replay(const store::WarcRecord& record, HttpRe
         co_return;
     }
     if (url_path_is_robots(url)) {
+        // Kept whatever its status, as the crawl keeps robots.txt answers (a 404 says "no rules").
         auto saved = co_await m_runtime.store([&](store::Archive& archive) { return archive.save_capture(response, "robots"); });
         if (!saved) {
             m_report.fail(record.where(), saved.error().message);
@@ -202,6 +191,19 @@ asio::awaitable<void> WarcReplay::replay(const store::WarcRecord& record, HttpRe
         if (!revisited)
             remember(record, response, *saved);
         ++m_report.imported;
+        co_return;
+    }
+    if (response.status == 404 || response.status == 410) {
+        // A page found gone on a recheck: recorded as the crawl records it.
+        auto gone = co_await m_runtime.store([&](store::Archive& archive) { return archive.mark_gone(url, response.status, response.fetched_at); });
+        if (!gone)
+            m_report.fail(record.where(), gone.error().message);
+        else
+            ++(*gone ? m_report.imported : m_report.skipped);
+        co_return;
+    }
+    if (response.status < 200 || response.status >= 300) {
+        ++m_report.skipped; // a 304, a redirect, an error: the crawl stores nothing of it either
         co_return;
     }
     auto known = co_await m_runtime.store([&](store::Archive& archive) { return archive.find_feed(url); });
