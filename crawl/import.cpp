@@ -253,12 +253,6 @@ asio::awaitable<bool> WarcReplay::replay_feed(const store::WarcRecord& record, H
         m_report.fail(record.where(), stored.error().message);
         co_return true;
     }
-    auto capture = co_await m_runtime.store([&](store::Archive& archive) { return archive.save_capture(response, "feed"); });
-    if (!capture) {
-        m_report.fail(record.where(), capture.error().message);
-        co_return true;
-    }
-    remember(record, response, *capture);
     PollFacts facts;
     facts.http_status = response.status;
     facts.publishing_gap = publishing_gap(*parsed);
@@ -272,33 +266,27 @@ asio::awaitable<bool> WarcReplay::replay_feed(const store::WarcRecord& record, H
     facts.cache_lifetime = fetch::freshness_lifetime(response.headers, response.fetched_at);
     const std::vector<store::EntryInput> entries = entry_inputs(*parsed);
     const store::FeedPollOutcome outcome = poll_success(*stored, response.fetched_at, facts, m_config->schedule, m_random);
+    // The capture last: once it is stored, a second import of the file skips this record, so
+    // what it brought (entries, the poll) must be stored before.
     auto saved = co_await m_runtime.store([&](store::Archive& archive) -> Result<std::int64_t> {
-        auto added = archive.save_entries(stored->id, entries, response.fetched_at);
-        if (!added)
-            return added;
+        if (auto added = archive.save_entries(stored->id, entries, response.fetched_at); !added)
+            return added.error();
         if (auto recorded = archive.record_poll(outcome); !recorded)
             return recorded.error();
-        return added;
+        return archive.save_capture(response, "feed");
     });
-    if (!saved)
+    if (!saved) {
         m_report.fail(record.where(), saved.error().message);
-    else
-        ++m_report.imported;
+        co_return true;
+    }
+    remember(record, response, *saved);
+    ++m_report.imported;
     co_return true;
 }
 
 asio::awaitable<void> WarcReplay::replay_page(const store::WarcRecord& record, HttpResponse response, std::optional<std::int64_t> revisited)
 {
     const std::string url = response.url;
-    // The capture first (a revisit's included: it was a fetch of its own), so that later revisits
-    // can refer to it; then the article as the crawl's article job stores it.
-    auto capture = co_await m_runtime.store([&](store::Archive& archive) { return archive.save_capture(response, "article"); });
-    if (!capture) {
-        m_report.fail(record.where(), capture.error().message);
-        co_return;
-    }
-    if (!revisited)
-        remember(record, response, *capture);
     auto target = co_await m_runtime.store([&](store::Archive& archive) { return archive.replay_target(url); });
     if (!target) {
         m_report.fail(record.where(), target.error().message);
@@ -316,15 +304,23 @@ asio::awaitable<void> WarcReplay::replay_page(const store::WarcRecord& record, H
     input.requested_url = url;
     input.response = std::move(response);
     input.page = std::move(*page);
-    input.capture_id = *capture;
     input.job_id = target->job_id;
     input.entry_id = target->entry_id;
     input.recheck_ages = m_config->schedule.recheck_ages;
+    // As the crawl's article job stores it: the capture (a revisit's too: it was a fetch of its
+    // own), the article, its entry and its job in one transaction.
     auto saved = co_await m_runtime.store([&](store::Archive& archive) { return archive.save_article(input); });
     m_profiles.invalidate(url_host(url));
     if (!saved) {
         m_report.fail(record.where(), saved.error().message);
         co_return;
+    }
+    if (!revisited) {
+        // Later revisits may refer to this payload.
+        const std::string body_sha256 = sha256_hex(input.response.body);
+        if (auto capture = co_await m_runtime.store([&](store::Archive& archive) { return archive.find_capture(url, input.response.fetched_at, body_sha256); });
+            capture && *capture)
+            remember(record, input.response, **capture);
     }
     if (saved->change == store::ArticleChange::unchanged)
         ++m_report.skipped;

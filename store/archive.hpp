@@ -148,7 +148,8 @@ public:
     // of its address, if any.
     Result<ReplayTarget> replay_target(const std::string& url);
     // The capture of `url` fetched at `fetched_at` with this body (hex SHA-256), if the archive
-    // holds it already: what makes a WARC import idempotent.
+    // holds it already (a page's capture: stored with its article): what makes a WARC import
+    // idempotent.
     Result<std::optional<std::int64_t>> find_capture(const std::string& url, Timestamp fetched_at, const std::string& body_sha256);
 
     // --- maintenance
