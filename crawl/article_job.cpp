@@ -19,6 +19,18 @@ namespace {
 constexpr std::chrono::seconds profile_lifetime { 60 };
 constexpr std::size_t profile_cache_size = 4096;
 
+void fill_from_entry(ExtractedPage& page, const store::EntryHints& hints)
+{
+    if (page.title.empty())
+        page.title = hints.title;
+    if (page.author.empty())
+        page.author = hints.author;
+    if (!page.published)
+        page.published = hints.published;
+    if (page.categories.empty())
+        page.categories = hints.categories;
+}
+
 // Records what the verdict says and turns it into the job's result.
 asio::awaitable<JobResult> carry_out(Runtime& runtime, const store::Job& job, const JobVerdict& verdict, const std::string& error, long http_status = 0)
 {
@@ -47,18 +59,6 @@ asio::awaitable<JobResult> carry_out(Runtime& runtime, const store::Job& job, co
 }
 
 } // namespace
-
-void fill_from_entry(ExtractedPage& page, const store::EntryHints& hints)
-{
-    if (page.title.empty())
-        page.title = hints.title;
-    if (page.author.empty())
-        page.author = hints.author;
-    if (!page.published)
-        page.published = hints.published;
-    if (page.categories.empty())
-        page.categories = hints.categories;
-}
 
 asio::awaitable<std::shared_ptr<const SiteProfile>> SiteProfileCache::get(Runtime& runtime, const std::string& host)
 {
@@ -146,5 +146,7 @@ asio::awaitable<JobResult> run_article_job(Runtime& runtime, const Config& confi
         { "change", saved->change == store::ArticleChange::unchanged ? "unchanged" : saved->change == store::ArticleChange::created ? "created" : "revised" } });
     co_return JobResult { saved->change == store::ArticleChange::unchanged ? JobResult::Kind::unchanged : JobResult::Kind::stored, {}, std::nullopt };
 }
+
+void apply_entry_hints(ExtractedPage& page, const store::EntryHints& hints) { fill_from_entry(page, hints); }
 
 } // namespace feedkeeper::crawl

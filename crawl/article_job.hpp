@@ -49,7 +49,7 @@ private:
 asio::awaitable<Result<ExtractedPage>> extract_response(Runtime&, SiteProfileCache&, const HttpResponse&);
 
 // Feed-side metadata fills the gaps the page leaves (title, author, date, categories).
-void fill_from_entry(ExtractedPage&, const store::EntryHints&);
+void apply_entry_hints(ExtractedPage&, const store::EntryHints&);
 
 // `feed`: the feed that brought the job (its headers, cookies and address policy), if any.
 asio::awaitable<JobResult> run_article_job(Runtime&, const Config&, SiteProfileCache&, ArticleSaver&, store::Job, const store::FeedRecord* feed,

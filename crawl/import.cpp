@@ -299,7 +299,7 @@ asio::awaitable<void> WarcReplay::replay_page(const store::WarcRecord& record, H
     }
     if (target->entry_id)
         if (auto hints = co_await m_runtime.store([&](store::Archive& archive) { return archive.entry_hints(*target->entry_id); }))
-            fill_from_entry(*page, *hints);
+            apply_entry_hints(*page, *hints);
     store::ArticleInput input;
     input.requested_url = url;
     input.response = std::move(response);
