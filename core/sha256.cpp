@@ -16,6 +16,15 @@ Sha256Digest sha256(std::string_view data)
     return digest;
 }
 
+Sha1Digest sha1(std::string_view data)
+{
+    Sha1Digest digest {};
+    unsigned int length = 0;
+    if (EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha1(), nullptr) != 1 || length != digest.size())
+        throw std::runtime_error("EVP_Digest(sha1) failed"); // as sha256(): a bug-class failure
+    return digest;
+}
+
 std::string to_hex(const Sha256Digest& digest)
 {
     static constexpr char digits[] = "0123456789abcdef";

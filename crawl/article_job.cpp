@@ -147,4 +147,6 @@ asio::awaitable<JobResult> run_article_job(Runtime& runtime, const Config& confi
     co_return JobResult { saved->change == store::ArticleChange::unchanged ? JobResult::Kind::unchanged : JobResult::Kind::stored, {}, std::nullopt };
 }
 
+void apply_entry_hints(ExtractedPage& page, const store::EntryHints& hints) { fill_from_entry(page, hints); }
+
 } // namespace feedkeeper::crawl

@@ -48,6 +48,9 @@ private:
 // Extracts a fetched or stored page on the CPU pool, with its host's learned template.
 asio::awaitable<Result<ExtractedPage>> extract_response(Runtime&, SiteProfileCache&, const HttpResponse&);
 
+// Feed-side metadata fills the gaps the page leaves (title, author, date, categories).
+void apply_entry_hints(ExtractedPage&, const store::EntryHints&);
+
 // `feed`: the feed that brought the job (its headers, cookies and address policy), if any.
 asio::awaitable<JobResult> run_article_job(Runtime&, const Config&, SiteProfileCache&, ArticleSaver&, store::Job, const store::FeedRecord* feed,
     std::chrono::milliseconds max_host_wait);

@@ -30,6 +30,8 @@ bool permanent_redirects_only(const HttpResponse& response)
     return true;
 }
 
+} // namespace
+
 // The parsed feed's entries as the store takes them, each with its identity key.
 // The item's own text, cleaned by the extractor's rules: its full content, else its summary.
 FeedBody feed_body(const FeedEntry& entry)
@@ -62,8 +64,6 @@ std::vector<store::EntryInput> entry_inputs(FeedDocument& document)
     document.entries.clear();
     return entries;
 }
-
-} // namespace
 
 asio::awaitable<PollResult> poll_feed(Runtime& runtime, const Config& config, store::FeedRecord feed, std::mt19937_64& random, std::chrono::milliseconds max_host_wait)
 {

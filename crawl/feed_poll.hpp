@@ -24,6 +24,10 @@ struct PollResult {
     std::string error; // failed: the cause, a readable sentence
 };
 
+// The parsed feed's entries as the store takes them, each with its identity key; `document`'s
+// entries are moved out. (Also what a WARC import replays a feed document with.)
+std::vector<store::EntryInput> entry_inputs(FeedDocument& document);
+
 // `max_host_wait`: how long the request may wait for the feed's host (see fetch::FetchRequest).
 asio::awaitable<PollResult> poll_feed(Runtime&, const Config&, store::FeedRecord, std::mt19937_64&, std::chrono::milliseconds max_host_wait);
 

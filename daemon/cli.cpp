@@ -144,6 +144,11 @@ int run_cli(int argc, char** argv)
         "not_article, gone, failed, pending")->delimiter(',');
     command_for(export_command, run_export, export_arguments);
 
+    ImportArguments import_arguments;
+    auto* import_file_command = app.add_subcommand("import", "read a JSONL or WARC export back into the archive (a new or an existing one)");
+    import_file_command->add_option("FILE", import_arguments.file, "the export: JSONL or WARC (plain or gzip), told apart by content")->required();
+    command_for(import_file_command, run_import, import_arguments);
+
     SearchArguments search;
     auto* search_command = app.add_subcommand("search", "full-text search over titles and bodies");
     search_command->add_option("QUERY", search.query, "words to find (all must match; word* for a prefix)")->required();

@@ -83,6 +83,11 @@ struct ExportArguments {
 };
 int run_export(const GlobalOptions&, const ExportArguments&);
 
+struct ImportArguments {
+    std::string file;
+};
+int run_import(const GlobalOptions&, const ImportArguments&);
+
 struct SearchArguments {
     std::string query;
     std::size_t limit = 20;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "core/error.hpp"
+#include "store/import_records.hpp"
 #include "store/records.hpp"
 
 #include <chrono>
@@ -146,6 +147,18 @@ public:
     static constexpr std::size_t search_rank_window = 5000;
     Result<std::vector<SearchHit>> search(const std::string& query, std::size_t limit, std::size_t rank_window = search_rank_window);
     Result<ArchiveStats> stats();
+
+    // --- import (archive_import.cpp)
+    // Records of a JSONL export, in one transaction, each in a savepoint of its own (one that fails
+    // is undone alone); the outer Result fails when nothing was stored (a full disk).
+    Result<std::vector<Result<ImportChange>>> import_records(const std::vector<ImportRecord>&);
+    // What a replayed page capture completes: the pending article job and the unlinked feed entry
+    // of its address, if any.
+    Result<ReplayTarget> replay_target(const std::string& url);
+    // The capture of `url` fetched at `fetched_at` with this body (hex SHA-256), if the archive
+    // holds it already (a page's capture: stored with its article): what makes a WARC import
+    // idempotent.
+    Result<std::optional<std::int64_t>> find_capture(const std::string& url, Timestamp fetched_at, const std::string& body_sha256);
 
     // --- maintenance
     Result<std::string> integrity_check();
