@@ -11,6 +11,7 @@
 #include "store/simhash.hpp"
 
 #include <fmt/format.h>
+#include <sqlite3.h>
 
 namespace feedkeeper::store {
 namespace {
@@ -96,22 +97,18 @@ void insert_revision(Archive::Impl& impl, const ImportRecord& record, std::int64
     const std::string html = paragraphs_html(record.body);
     auto insert = impl.statement(
         "INSERT INTO revisions (article_id, revision, fetched_at, title, author, published, modified, language,"
-        " canonical_url, categories, body, body_html, content_sha256)"
+        " site_name, canonical_url, categories, lead_image, body, body_html, content_sha256, status, body_source)"
         " VALUES (:article, :revision, :fetched, :title, :author, :published, :modified, :language,"
-        " :canonical, :categories, :body, :html, :sha)");
+        " :site_name, :canonical_url, :categories, :lead_image, :body, :html, :sha, :status, :source)");
     insert->bind(":article", static_cast<std::int64_t>(article_id));
     insert->bind(":revision", static_cast<std::int64_t>(revision));
     insert->bind(":fetched", static_cast<std::int64_t>(seconds(record.fetched_at)));
-    bind_text_or_null(insert, ":title", record.title);
-    bind_text_or_null(insert, ":author", record.author);
-    bind_time(insert, ":published", record.published);
-    bind_time(insert, ":modified", record.modified);
-    bind_text_or_null(insert, ":language", record.language);
-    bind_text_or_null(insert, ":canonical", record.canonical_url);
-    insert->bind(":categories", strings_to_json(record.categories));
+    bind_metadata(insert, record);
     insert->bindNoCopy(":body", record.body);
     insert->bindNoCopy(":html", html);
     insert->bind(":sha", record.content_sha256);
+    insert->bind(":status", record.status);
+    insert->bind(":source", record.body_source);
     insert->exec();
 }
 
@@ -138,9 +135,62 @@ void import_entry(Archive::Impl& impl, const ImportRecord& record, std::int64_t 
     insert->exec();
 }
 
+// A feed item whose page was never stored (revision 0): the item itself, with its outcome and
+// the feed's text; a pending one is queued to be fetched. Linked instead when the archive holds
+// its page already. Skipped when the feed holds the item already.
+ImportChange write_entry_record(Archive::Impl& impl, const ImportRecord& record, std::int64_t feed_id)
+{
+    const std::string link_key = normalize_url(record.url);
+    auto insert = impl.statement(
+        "INSERT INTO entries (feed_id, entry_key, guid, url, link_key, title, author, published, updated, categories, first_seen, last_seen,"
+        " article_id, body, body_html, body_source, fetch_status, discovered_by)"
+        " VALUES (:feed, :key, :guid, :url, :link_key, :title, :author, :published, :modified, :categories, :first_seen, :first_seen,"
+        " (SELECT article_id FROM article_keys WHERE key = :link_key), :body, :html, :source, :fetch_status, :discovered_by)"
+        " ON CONFLICT (feed_id, entry_key) DO NOTHING");
+    insert->bind(":feed", static_cast<std::int64_t>(feed_id));
+    insert->bind(":key", record.guid.empty() ? "link:" + record.url : "id:" + record.guid);
+    bind_text_or_null(insert, ":guid", record.guid);
+    insert->bind(":url", record.url);
+    insert->bind(":link_key", link_key);
+    bind_text_or_null(insert, ":title", record.title);
+    bind_text_or_null(insert, ":author", record.author);
+    bind_time(insert, ":published", record.published);
+    bind_time(insert, ":modified", record.modified);
+    insert->bind(":categories", strings_to_json(record.categories));
+    insert->bind(":first_seen", static_cast<std::int64_t>(seconds(record.first_seen)));
+    bind_text_or_null(insert, ":body", record.body);
+    const std::string html = paragraphs_html(record.body);
+    bind_text_or_null(insert, ":html", html);
+    insert->bind(":source", record.body.empty() ? std::string("none") : record.body_source);
+    bind_text_or_null(insert, ":fetch_status", record.status == "pending" ? std::string() : record.status);
+    insert->bind(":discovered_by", record.discovered_by);
+    if (insert->exec() == 0)
+        return ImportChange::skipped;
+    if (record.status == "pending") {
+        auto enqueue = impl.statement(
+            "INSERT INTO jobs (kind, url, host, entry_id, feed_id, created_at, updated_at)"
+            " SELECT 'article', :url, :host, :entry, :feed, :now, :now WHERE NOT EXISTS (SELECT 1 FROM article_keys WHERE key = :link_key)"
+            " ON CONFLICT DO NOTHING");
+        enqueue->bind(":url", record.url);
+        enqueue->bind(":host", url_host(record.url));
+        enqueue->bind(":entry", static_cast<std::int64_t>(impl.db.getLastInsertRowid()));
+        enqueue->bind(":feed", static_cast<std::int64_t>(feed_id));
+        enqueue->bind(":now", static_cast<std::int64_t>(seconds(now_utc())));
+        enqueue->bind(":link_key", link_key);
+        enqueue->exec();
+    }
+    return ImportChange::imported;
+}
+
 // Writes one record inside the caller's transaction. Throws SQLite::Exception.
 ImportChange write_record(Archive::Impl& impl, const ImportRecord& record)
 {
+    if (record.revision == 0) {
+        const std::optional<std::int64_t> feed_id = import_feed(impl, record.feed_url);
+        if (!feed_id)
+            throw SQLite::Exception(fmt::format("line {}: a record without a stored page names no feed", record.line), SQLITE_CONSTRAINT);
+        return write_entry_record(impl, record, *feed_id);
+    }
     const std::vector<std::string> keys = record_keys(record);
     const std::optional<std::int64_t> feed_id = import_feed(impl, record.feed_url);
     ImportedArticle article = import_article(impl, record, keys);
@@ -163,15 +213,20 @@ ImportChange write_record(Archive::Impl& impl, const ImportRecord& record)
     insert_revision(impl, record, article.id, revision);
     // The article's current state follows the newest record; times only move outwards.
     auto update = impl.statement(
-        "UPDATE articles SET revision_count = :revision, content_sha256 = :sha, simhash = :simhash, status = :status,"
+        "UPDATE articles SET revision_count = :revision, content_sha256 = coalesce(:sha, content_sha256), simhash = :simhash, status = :status,"
         " last_changed = max(coalesce(last_changed, 0), :fetched), last_seen = max(last_seen, :fetched),"
         " last_fetched = max(coalesce(last_fetched, 0), :fetched), first_seen = min(first_seen, :first_seen),"
         " url = CASE WHEN :fetched >= coalesce(last_fetched, 0) THEN :url ELSE url END,"
         " canonical_url = coalesce(:canonical, canonical_url)"
         " WHERE id = :id");
     update->bind(":revision", static_cast<std::int64_t>(revision));
-    update->bind(":sha", record.content_sha256);
-    update->bind(":simhash", static_cast<std::int64_t>(simhash(record.body)));
+    // Only an article's text identifies a story (a wall's or an empty body would join unrelated records).
+    const bool article_text = record.status == "article" && !record.body.empty();
+    if (article_text)
+        update->bind(":sha", record.content_sha256);
+    else
+        update->bind(":sha");
+    update->bind(":simhash", static_cast<std::int64_t>(article_text ? simhash(record.body) : 0));
     update->bind(":status", record.status);
     update->bind(":fetched", static_cast<std::int64_t>(seconds(record.fetched_at)));
     update->bind(":first_seen", static_cast<std::int64_t>(seconds(record.first_seen)));

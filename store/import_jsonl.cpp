@@ -200,7 +200,10 @@ Result<ImportRecord> parse_jsonl_record(const JsonlLine& line, const ImportLimit
     time(record.modified, "modified");
     std::optional<Timestamp> fetched_at;
     std::optional<Timestamp> first_seen;
-    time(fetched_at, "fetched_at", true);
+    // A record whose page was never stored (revision 0: pending, failed, gone) was never fetched.
+    const auto revision_field = object.find("revision");
+    const bool entry_record = revision_field != object.end() && revision_field->is_number_integer() && revision_field->get<std::int64_t>() == 0;
+    time(fetched_at, "fetched_at", !entry_record);
     time(first_seen, "first_seen");
     text(record.language, "language");
     text(record.body, "body", true);
@@ -218,13 +221,22 @@ Result<ImportRecord> parse_jsonl_record(const JsonlLine& line, const ImportLimit
         return Error(Errc::parse, fmt::format("line {}: \"url\" '{}' is not an http(s) URL", n, strip_control_characters(truncate_utf8(record.url, 80))));
     if (!record.feed_url.empty() && !is_http_url(record.feed_url))
         return Error(Errc::parse, fmt::format("line {}: \"feed_url\" '{}' is not an http(s) URL", n, strip_control_characters(truncate_utf8(record.feed_url, 80))));
-    record.fetched_at = *fetched_at;
-    record.first_seen = first_seen ? std::min(*first_seen, *fetched_at) : *fetched_at;
-
-    if (const auto revision = object.find("revision"); revision != object.end() && !revision->is_null()) {
-        if (!revision->is_number_integer() || revision->get<std::int64_t>() < 1)
-            return Error(Errc::parse, fmt::format("line {}: \"revision\" is not a revision number (1, 2, …)", n));
-        record.revision = revision->get<std::int64_t>();
+    if (entry_record) {
+        if (!first_seen)
+            return Error(Errc::parse, fmt::format("line {}: a record without a stored page (revision 0) needs \"first_seen\"", n));
+        if (record.feed_url.empty())
+            return Error(Errc::parse, fmt::format("line {}: a record without a stored page (revision 0) needs \"feed_url\": it is a feed's item", n));
+        record.revision = 0;
+        record.first_seen = *first_seen;
+        record.fetched_at = *first_seen;
+    } else {
+        record.fetched_at = *fetched_at;
+        record.first_seen = first_seen ? std::min(*first_seen, *fetched_at) : *fetched_at;
+        if (revision_field != object.end() && !revision_field->is_null()) {
+            if (!revision_field->is_number_integer() || revision_field->get<std::int64_t>() < 1)
+                return Error(Errc::parse, fmt::format("line {}: \"revision\" is not a revision number (0, 1, 2, …)", n));
+            record.revision = revision_field->get<std::int64_t>();
+        }
     }
     if (const auto categories = object.find("categories"); categories != object.end() && !categories->is_null()) {
         if (!categories->is_array())
@@ -245,6 +257,11 @@ Result<ImportRecord> parse_jsonl_record(const JsonlLine& line, const ImportLimit
             return checked.error();
         record.status = status;
     }
+    const bool fetch_outcome = record.status == "pending" || record.status == "failed" || record.status == "gone";
+    if (entry_record && !fetch_outcome)
+        return Error(Errc::parse, fmt::format("line {}: a record without a stored page (revision 0) has the status pending, failed or gone, not {}", n, record.status));
+    if (!entry_record && record.status == "pending")
+        return Error(Errc::parse, fmt::format("line {}: a stored page (revision {}) is not pending", n, record.revision));
     if (!body_source.empty()) {
         if (auto checked = one_of(body_source, { "page", "feed", "summary", "none" }, "body_source", n); !checked)
             return checked.error();

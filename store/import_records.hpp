@@ -3,6 +3,7 @@
 // Threading: plain values.
 #pragma once
 
+#include "core/article.hpp"
 #include "core/time.hpp"
 
 #include <cstdint>
@@ -13,21 +14,14 @@
 namespace feedkeeper::store {
 
 // One record (one article revision) of the JSONL export (INTERFACE.md), as import stores it.
-struct ImportRecord {
+struct ImportRecord : ArticleMetadata {
     std::size_t line = 0; // where it was read, for errors
     std::string feed_url;
     std::string url;
-    std::string canonical_url;
     std::string guid;
-    std::string title;
-    std::string author;
-    std::optional<Timestamp> published;
-    std::optional<Timestamp> modified;
     Timestamp first_seen {};
-    Timestamp fetched_at {};
-    std::int64_t revision = 1;
-    std::string language;
-    std::vector<std::string> categories;
+    Timestamp fetched_at {}; // first_seen for a record without a stored page
+    std::int64_t revision = 1; // 0: a feed item whose page was never stored (pending, failed, gone)
     std::string body;
     std::string content_sha256;
     // Newer exports carry these; older ones do not (defaults: "article", "page", "feed").

@@ -241,3 +241,40 @@ TEST_F(Records, AConsentWallPassedLaterBecomesTheArticleInANewRevision)
     ASSERT_EQ(search.exit_code, 0) << search.err;
     EXPECT_EQ(search.out.find(url("consent")), std::string::npos) << search.out;
 }
+
+TEST_F(Records, AJsonlExportOfEveryKindOfRecordImportsIntoAnEmptyArchiveAsTheSameRecords)
+{
+    ASSERT_EQ(feedkeeper({ "add", server.base_url() + "/feed.xml" }).exit_code, 0);
+    feedkeeper({ "crawl", "--once", "--max-wait", "8s" });
+    auto exported = feedkeeper({ "export", "--format", "jsonl", "--output", directory.file("records.jsonl") });
+    ASSERT_EQ(exported.exit_code, 0) << exported.err;
+
+    const std::string restored = directory.file("restored.db");
+    auto imported = run_process({ FEEDKEEPER_BINARY, "--db", restored, "import", directory.file("records.jsonl") });
+    ASSERT_EQ(imported.exit_code, 0) << imported.out << imported.err;
+    auto again = run_process({ FEEDKEEPER_BINARY, "--db", restored, "export", "--format", "jsonl" });
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+
+    auto without_ids = [](const std::string& text) {
+        std::map<std::string, nlohmann::json> records;
+        std::istringstream lines(text);
+        std::string line;
+        while (std::getline(lines, line)) {
+            auto record = nlohmann::json::parse(line);
+            record.erase("id"); // each archive numbers its own articles
+            records[record["url"].get<std::string>() + "#" + std::to_string(record["revision"].get<int>())] = record;
+        }
+        return records;
+    };
+    const auto original = without_ids(read_text_file(directory.file("records.jsonl")));
+    const auto round_trip = without_ids(again.out);
+    ASSERT_EQ(original.size(), 6u);
+    EXPECT_EQ(round_trip, original);
+
+    // The pending and failed items keep their place: the restored archive's status counts them as the original's.
+    auto status = run_process({ FEEDKEEPER_BINARY, "--db", restored, "status", "--json" });
+    const auto counts = nlohmann::json::parse(status.out)["records"];
+    EXPECT_EQ(counts["gone"], 1) << counts.dump();
+    EXPECT_EQ(counts["failed"], 1) << counts.dump();
+    EXPECT_EQ(counts["consent_wall"], 1) << counts.dump();
+}
