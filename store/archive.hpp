@@ -51,7 +51,7 @@ public:
 
     const std::filesystem::path& path() const;
 
-    // --- feeds
+    // --- feeds (archive_feeds.cpp)
     Result<FeedRecord> add_feed(const NewFeed&);              // Errc::constraint when the URL exists
     Result<std::optional<FeedRecord>> find_feed(std::string_view id_or_url);
     Result<std::vector<FeedRecord>> list_feeds();
@@ -61,7 +61,7 @@ public:
     Result<void> set_feed_options(std::int64_t feed_id, const HttpHeaders& headers, const std::string& cookies, std::optional<std::int64_t> interval_seconds);
     Result<void> schedule_feed(std::int64_t feed_id, std::optional<Timestamp> next_fetch);
 
-    // --- raw captures
+    // --- raw captures (archive_captures.cpp)
     Result<std::int64_t> save_capture(const HttpResponse&, std::string_view kind);
     // Errc::not_found when there is no such capture or the retention policy dropped its body.
     Result<HttpResponse> load_capture(std::int64_t capture_id);
@@ -69,8 +69,14 @@ public:
     // in the order they were fetched, one at a time, in one read snapshot.
     using CaptureVisitor = std::function<bool(const CaptureRecord&)>; // return false to stop
     Result<void> for_each_capture(const ExportFilter&, const CaptureVisitor&);
+    // Articles (of `host`, or all) with their latest capture, in id order after `after_article`.
+    Result<std::vector<StoredCapture>> latest_captures(const std::string& host, std::int64_t after_article, std::size_t limit);
+    // The capture of `url` fetched at `fetched_at` with this body (hex SHA-256), if the archive
+    // holds it already (a page's capture: stored with its article): what makes a WARC import
+    // idempotent.
+    Result<std::optional<std::int64_t>> find_capture(const std::string& url, Timestamp fetched_at, const std::string& body_sha256);
 
-    // --- feed items (archive_articles.cpp)
+    // --- feed items (archive_entries.cpp)
     // Upserts the entries of one poll; enqueues an article job for each new link. Returns the
     // number of entries that were new.
     Result<std::int64_t> save_entries(std::int64_t feed_id, const std::vector<EntryInput>&, Timestamp seen_at);
@@ -111,7 +117,7 @@ public:
     // Hosts paused or with jobs backing off past `now`, most deferred jobs first.
     Result<std::vector<HostBacklog>> host_backlog(Timestamp now, std::size_t limit);
 
-    // --- articles
+    // --- articles and their revisions (archive_revisions.cpp)
     // One transaction: capture, article, revision (when the cleaned text changed), duplicate
     // links, entry link, site counts, the next revision check, and the job removed from the queue.
     Result<ArticleSaveResult> save_article(const ArticleInput&);
@@ -125,9 +131,9 @@ public:
     Result<std::optional<ArticleRecord>> find_article(const std::string& url);
     // A recheck found the page gone (404/410): recorded, never deleted. False if not archived.
     Result<bool> mark_gone(const std::string& url, long http_status, Timestamp when);
+
+    // --- sites (archive_sites.cpp): the blocks each host's pages share, learned as articles are stored
     Result<SiteProfile> site_profile(const std::string& host);
-    // Articles (of `host`, or all) with their latest capture, in id order after `after_article`.
-    Result<std::vector<StoredCapture>> latest_captures(const std::string& host, std::int64_t after_article, std::size_t limit);
 
     // --- scheduling (archive_schedule.cpp)
     // Queues a 'recheck' job for every article whose recheck time has come; returns how many.
@@ -135,7 +141,7 @@ public:
     // The earliest time anything is due (feeds, jobs, rechecks); nullopt when nothing ever is.
     Result<std::optional<Timestamp>> next_due_time();
 
-    // --- reading
+    // --- reading (archive_read.cpp; stats in archive.cpp)
     // Every record revision (ordered by revision id), then every record that is still its feed
     // entry (by entry id), as the filter selects them.
     using RevisionVisitor = std::function<bool(const RevisionRecord&)>; // return false to stop
@@ -155,12 +161,8 @@ public:
     // What a replayed page capture completes: the pending article job and the unlinked feed entry
     // of its address, if any.
     Result<ReplayTarget> replay_target(const std::string& url);
-    // The capture of `url` fetched at `fetched_at` with this body (hex SHA-256), if the archive
-    // holds it already (a page's capture: stored with its article): what makes a WARC import
-    // idempotent.
-    Result<std::optional<std::int64_t>> find_capture(const std::string& url, Timestamp fetched_at, const std::string& body_sha256);
 
-    // --- maintenance
+    // --- maintenance (integrity_check in archive.cpp, prune in archive_prune.cpp)
     Result<std::string> integrity_check();
     // The retention policy, run only when asked (`feedkeeper prune`, `[store] keep_captures`):
     // empties the bodies of captures fetched before `cutoff`, except each article's latest

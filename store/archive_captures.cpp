@@ -1,8 +1,10 @@
-// store/archive_captures.cpp — the raw captures streamed in the order they were fetched, for the
-// WARC export: every capture, or those of what a filtered export keeps. Threading: as Archive;
-// readers use their own read-only connection.
+// store/archive_captures.cpp — raw captures: every fetched response (zstd body, SHA-256, headers),
+// stored, loaded, found again (import), the latest of each article (reextract), and streamed in
+// the order they were fetched for the WARC export: every capture, or those of what a filtered
+// export keeps. Threading: as Archive; readers use their own read-only connection.
 #include "store/archive_impl.hpp"
 
+#include "core/sha256.hpp"
 #include "core/url.hpp"
 
 #include <fmt/format.h>
@@ -11,7 +13,7 @@
 namespace feedkeeper::store {
 namespace {
 
-constexpr std::size_t max_capture_bytes = 256 * 1024 * 1024; // as load_capture
+constexpr std::size_t max_capture_bytes = 256 * 1024 * 1024; // a stored body decompresses to at most this
 
 // Which captures a filtered export keeps (one statement, one read snapshot). A revision is
 // exported when for_each_revision would hand it out (feed, publication date else fetch date, status):
@@ -83,6 +85,124 @@ Result<void> read_capture(Archive::Impl& impl, std::int64_t id, CaptureRecord& r
 }
 
 } // namespace
+
+PreparedCapture prepare_capture(const HttpResponse& response, std::string_view kind)
+{
+    PreparedCapture capture;
+    capture.kind = std::string(kind);
+    capture.request_headers = headers_to_json(response.request_headers);
+    capture.response_headers = headers_to_json(response.headers);
+    capture.sha256 = sha256_hex(response.body);
+    capture.body_zstd = compress(response.body);
+    return capture;
+}
+
+std::int64_t insert_capture(Archive::Impl& impl, const HttpResponse& response, const PreparedCapture& capture)
+{
+    auto insert = impl.statement(
+        "INSERT INTO captures (kind, url, final_url, status, http_version, request_headers, response_headers, remote_ip,"
+        " fetched_at, body_size, body_sha256, body_zstd)"
+        " VALUES (:kind, :url, :final_url, :status, :version, :request, :response, :ip, :fetched, :size, :sha, :body)");
+    insert->bind(":kind", capture.kind);
+    insert->bind(":url", response.url);
+    bind_text_or_null(insert, ":final_url", response.final_url);
+    insert->bind(":status", static_cast<std::int64_t>(response.status));
+    bind_text_or_null(insert, ":version", response.http_version);
+    insert->bindNoCopy(":request", capture.request_headers);
+    insert->bindNoCopy(":response", capture.response_headers);
+    bind_text_or_null(insert, ":ip", response.remote_ip);
+    insert->bind(":fetched", static_cast<std::int64_t>(seconds(response.fetched_at == Timestamp {} ? now_utc() : response.fetched_at)));
+    insert->bind(":size", static_cast<std::int64_t>(response.body.size()));
+    insert->bindNoCopy(":sha", capture.sha256);
+    insert->bindNoCopy(":body", capture.body_zstd.data(), static_cast<int>(capture.body_zstd.size()));
+    insert->exec();
+    return impl.db.getLastInsertRowid();
+}
+
+Result<std::int64_t> Archive::save_capture(const HttpResponse& response, std::string_view kind)
+{
+    const PreparedCapture capture = prepare_capture(response, kind);
+    try {
+        return insert_capture(*m_impl, response, capture);
+    } catch (const SQLite::Exception& exception) {
+        return to_error(exception, "storing the capture of " + response.url);
+    }
+}
+
+Result<HttpResponse> Archive::load_capture(std::int64_t capture_id)
+{
+    try {
+        auto query = m_impl->statement(
+            "SELECT url, final_url, status, http_version, request_headers, response_headers, remote_ip, fetched_at, body_zstd, body_dropped_at"
+            " FROM captures WHERE id = :id");
+        query->bind(":id", static_cast<std::int64_t>(capture_id));
+        if (!query->executeStep())
+            return Error(Errc::not_found, fmt::format("no capture {}", capture_id));
+        if (auto dropped = column_time(query->getColumn(9)))
+            return Error(Errc::not_found, fmt::format("the body of capture {} was dropped by the retention policy on {}", capture_id, format_rfc3339(*dropped)));
+        HttpResponse response;
+        response.url = column_text(query->getColumn(0));
+        response.final_url = column_text(query->getColumn(1));
+        response.status = query->getColumn(2).getInt();
+        response.http_version = column_text(query->getColumn(3));
+        response.request_headers = headers_from_json(column_text(query->getColumn(4)));
+        response.headers = headers_from_json(column_text(query->getColumn(5)));
+        response.remote_ip = column_text(query->getColumn(6));
+        response.fetched_at = column_time(query->getColumn(7)).value_or(Timestamp {});
+        const SQLite::Column blob = query->getColumn(8);
+        auto body = decompress(std::string_view(static_cast<const char*>(blob.getBlob()), static_cast<std::size_t>(blob.getBytes())), max_capture_bytes);
+        if (!body)
+            return Error(body.error().code, fmt::format("capture {}: {}", capture_id, body.error().message));
+        response.body = std::move(*body);
+        return response;
+    } catch (const SQLite::Exception& exception) {
+        return to_error(exception, fmt::format("loading capture {}", capture_id));
+    }
+}
+
+Result<std::optional<std::int64_t>> Archive::find_capture(const std::string& url, Timestamp fetched_at, const std::string& body_sha256)
+{
+    try {
+        // Through captures_fetched (fetched_at, bodies kept): a handful of rows per second of time.
+        // A page capture that no article owns is the remains of a replay that failed before the
+        // article was stored: not held, so the page is replayed again.
+        auto query = m_impl->statement(
+            "SELECT id FROM captures WHERE fetched_at = :fetched AND body_dropped_at IS NULL AND (url = :url OR final_url = :url) AND body_sha256 = :sha"
+            " AND (kind != 'article' OR article_id IS NOT NULL) ORDER BY id LIMIT 1");
+        query->bind(":fetched", static_cast<std::int64_t>(seconds(fetched_at)));
+        query->bind(":url", url);
+        query->bind(":sha", body_sha256);
+        if (query->executeStep())
+            return std::optional<std::int64_t>(query->getColumn(0).getInt64());
+        return std::optional<std::int64_t>();
+    } catch (const SQLite::Exception& exception) {
+        return to_error(exception, "looking up the capture of " + url);
+    }
+}
+
+Result<std::vector<StoredCapture>> Archive::latest_captures(const std::string& host, std::int64_t after_article, std::size_t limit)
+{
+    try {
+        // Two statements so each uses its index: articles_host for one host, the rowid otherwise.
+        auto query = host.empty()
+            ? m_impl->statement(
+                "SELECT a.id, a.url, (SELECT max(c.id) FROM captures c WHERE c.article_id = a.id AND c.body_dropped_at IS NULL) AS capture"
+                " FROM articles a WHERE a.id > :after AND capture IS NOT NULL ORDER BY a.id LIMIT :limit")
+            : m_impl->statement(
+                "SELECT a.id, a.url, (SELECT max(c.id) FROM captures c WHERE c.article_id = a.id AND c.body_dropped_at IS NULL) AS capture"
+                " FROM articles a WHERE a.host = :host AND a.id > :after AND capture IS NOT NULL ORDER BY a.id LIMIT :limit");
+        query->bind(":after", static_cast<std::int64_t>(after_article));
+        if (!host.empty())
+            query->bind(":host", host);
+        query->bind(":limit", static_cast<std::int64_t>(limit));
+        std::vector<StoredCapture> captures;
+        while (query->executeStep())
+            captures.push_back({ query->getColumn(0).getInt64(), column_text(query->getColumn(1)), query->getColumn(2).getInt64() });
+        return captures;
+    } catch (const SQLite::Exception& exception) {
+        return to_error(exception, "listing stored captures");
+    }
+}
 
 Result<void> Archive::for_each_capture(const ExportFilter& filter, const CaptureVisitor& visit)
 {

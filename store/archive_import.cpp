@@ -267,26 +267,6 @@ Result<std::vector<Result<ImportChange>>> Archive::import_records(const std::vec
     }
 }
 
-Result<std::optional<std::int64_t>> Archive::find_capture(const std::string& url, Timestamp fetched_at, const std::string& body_sha256)
-{
-    try {
-        // Through captures_fetched (fetched_at, bodies kept): a handful of rows per second of time.
-        // A page capture that no article owns is the remains of a replay that failed before the
-        // article was stored: not held, so the page is replayed again.
-        auto query = m_impl->statement(
-            "SELECT id FROM captures WHERE fetched_at = :fetched AND body_dropped_at IS NULL AND (url = :url OR final_url = :url) AND body_sha256 = :sha"
-            " AND (kind != 'article' OR article_id IS NOT NULL) ORDER BY id LIMIT 1");
-        query->bind(":fetched", static_cast<std::int64_t>(seconds(fetched_at)));
-        query->bind(":url", url);
-        query->bind(":sha", body_sha256);
-        if (query->executeStep())
-            return std::optional<std::int64_t>(query->getColumn(0).getInt64());
-        return std::optional<std::int64_t>();
-    } catch (const SQLite::Exception& exception) {
-        return to_error(exception, "looking up the capture of " + url);
-    }
-}
-
 Result<ReplayTarget> Archive::replay_target(const std::string& url)
 {
     try {

@@ -276,23 +276,6 @@ Result<void> Archive::release_jobs(const std::vector<std::pair<std::int64_t, std
     }
 }
 
-Result<EntryHints> Archive::entry_hints(std::int64_t entry_id)
-{
-    try {
-        auto query = m_impl->statement(
-            "SELECT guid, title, author, published, updated, NULL, NULL, NULL, categories, NULL FROM entries WHERE id = :id");
-        query->bind(":id", static_cast<std::int64_t>(entry_id));
-        EntryHints hints;
-        if (query->executeStep()) {
-            hints.guid = column_text(query->getColumn(0));
-            read_metadata(query, 1, hints);
-        }
-        return hints;
-    } catch (const SQLite::Exception& exception) {
-        return to_error(exception, fmt::format("reading entry {}", entry_id));
-    }
-}
-
 Result<void> Archive::register_worker(const std::string& worker, std::string_view role, Timestamp now)
 {
     try {

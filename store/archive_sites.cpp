@@ -1,5 +1,5 @@
-// store/archive_sites.cpp — per-host block counts that site-level boilerplate learning feeds on,
-// and the walk over stored captures that `reextract` uses. Threading: as Archive.
+// store/archive_sites.cpp — per-host block counts that site-level boilerplate learning feeds on.
+// Threading: as Archive.
 #include "store/archive_sites.hpp"
 
 #include <fmt/format.h>
@@ -74,30 +74,6 @@ Result<SiteProfile> Archive::site_profile(const std::string& host)
         return profile;
     } catch (const SQLite::Exception& exception) {
         return to_error(exception, "reading the site profile of " + host);
-    }
-}
-
-Result<std::vector<StoredCapture>> Archive::latest_captures(const std::string& host, std::int64_t after_article, std::size_t limit)
-{
-    try {
-        // Two statements so each uses its index: articles_host for one host, the rowid otherwise.
-        auto query = host.empty()
-            ? m_impl->statement(
-                "SELECT a.id, a.url, (SELECT max(c.id) FROM captures c WHERE c.article_id = a.id AND c.body_dropped_at IS NULL) AS capture"
-                " FROM articles a WHERE a.id > :after AND capture IS NOT NULL ORDER BY a.id LIMIT :limit")
-            : m_impl->statement(
-                "SELECT a.id, a.url, (SELECT max(c.id) FROM captures c WHERE c.article_id = a.id AND c.body_dropped_at IS NULL) AS capture"
-                " FROM articles a WHERE a.host = :host AND a.id > :after AND capture IS NOT NULL ORDER BY a.id LIMIT :limit");
-        query->bind(":after", static_cast<std::int64_t>(after_article));
-        if (!host.empty())
-            query->bind(":host", host);
-        query->bind(":limit", static_cast<std::int64_t>(limit));
-        std::vector<StoredCapture> captures;
-        while (query->executeStep())
-            captures.push_back({ query->getColumn(0).getInt64(), column_text(query->getColumn(1)), query->getColumn(2).getInt64() });
-        return captures;
-    } catch (const SQLite::Exception& exception) {
-        return to_error(exception, "listing stored captures");
     }
 }
 

@@ -1,18 +1,15 @@
-// store/archive_articles.cpp — raw captures and feed entries (which queue their article jobs).
+// store/archive_entries.cpp — feed items: stored as a poll finds them (queueing their pages'
+// article jobs), and read back as the hints a page's extraction lacks.
 // Threading: as Archive. Each write is one short IMMEDIATE transaction (or one statement), so
 // SQLITE_BUSY can only arise at its start (where busy_timeout waits), never half-way.
 #include "store/archive_impl.hpp"
 
-#include "core/sha256.hpp"
-#include "core/text.hpp"
 #include "core/url.hpp"
 
 #include <fmt/format.h>
 
 namespace feedkeeper::store {
 namespace {
-
-constexpr std::size_t max_capture_bytes = 256 * 1024 * 1024;
 
 std::optional<std::int64_t> article_for_key(Archive::Impl& impl, const std::string& key)
 {
@@ -24,80 +21,6 @@ std::optional<std::int64_t> article_for_key(Archive::Impl& impl, const std::stri
 }
 
 } // namespace
-
-PreparedCapture prepare_capture(const HttpResponse& response, std::string_view kind)
-{
-    PreparedCapture capture;
-    capture.kind = std::string(kind);
-    capture.request_headers = headers_to_json(response.request_headers);
-    capture.response_headers = headers_to_json(response.headers);
-    capture.sha256 = sha256_hex(response.body);
-    capture.body_zstd = compress(response.body);
-    return capture;
-}
-
-std::int64_t insert_capture(Archive::Impl& impl, const HttpResponse& response, const PreparedCapture& capture)
-{
-    auto insert = impl.statement(
-        "INSERT INTO captures (kind, url, final_url, status, http_version, request_headers, response_headers, remote_ip,"
-        " fetched_at, body_size, body_sha256, body_zstd)"
-        " VALUES (:kind, :url, :final_url, :status, :version, :request, :response, :ip, :fetched, :size, :sha, :body)");
-    insert->bind(":kind", capture.kind);
-    insert->bind(":url", response.url);
-    bind_text_or_null(insert, ":final_url", response.final_url);
-    insert->bind(":status", static_cast<std::int64_t>(response.status));
-    bind_text_or_null(insert, ":version", response.http_version);
-    insert->bindNoCopy(":request", capture.request_headers);
-    insert->bindNoCopy(":response", capture.response_headers);
-    bind_text_or_null(insert, ":ip", response.remote_ip);
-    insert->bind(":fetched", static_cast<std::int64_t>(seconds(response.fetched_at == Timestamp {} ? now_utc() : response.fetched_at)));
-    insert->bind(":size", static_cast<std::int64_t>(response.body.size()));
-    insert->bindNoCopy(":sha", capture.sha256);
-    insert->bindNoCopy(":body", capture.body_zstd.data(), static_cast<int>(capture.body_zstd.size()));
-    insert->exec();
-    return impl.db.getLastInsertRowid();
-}
-
-Result<std::int64_t> Archive::save_capture(const HttpResponse& response, std::string_view kind)
-{
-    const PreparedCapture capture = prepare_capture(response, kind);
-    try {
-        return insert_capture(*m_impl, response, capture);
-    } catch (const SQLite::Exception& exception) {
-        return to_error(exception, "storing the capture of " + response.url);
-    }
-}
-
-Result<HttpResponse> Archive::load_capture(std::int64_t capture_id)
-{
-    try {
-        auto query = m_impl->statement(
-            "SELECT url, final_url, status, http_version, request_headers, response_headers, remote_ip, fetched_at, body_zstd, body_dropped_at"
-            " FROM captures WHERE id = :id");
-        query->bind(":id", static_cast<std::int64_t>(capture_id));
-        if (!query->executeStep())
-            return Error(Errc::not_found, fmt::format("no capture {}", capture_id));
-        if (auto dropped = column_time(query->getColumn(9)))
-            return Error(Errc::not_found, fmt::format("the body of capture {} was dropped by the retention policy on {}", capture_id, format_rfc3339(*dropped)));
-        HttpResponse response;
-        response.url = column_text(query->getColumn(0));
-        response.final_url = column_text(query->getColumn(1));
-        response.status = query->getColumn(2).getInt();
-        response.http_version = column_text(query->getColumn(3));
-        response.request_headers = headers_from_json(column_text(query->getColumn(4)));
-        response.headers = headers_from_json(column_text(query->getColumn(5)));
-        response.remote_ip = column_text(query->getColumn(6));
-        response.fetched_at = column_time(query->getColumn(7)).value_or(Timestamp {});
-        const SQLite::Column blob = query->getColumn(8);
-        auto body = decompress(std::string_view(static_cast<const char*>(blob.getBlob()), static_cast<std::size_t>(blob.getBytes())), max_capture_bytes);
-        if (!body)
-            return Error(body.error().code, fmt::format("capture {}: {}", capture_id, body.error().message));
-        response.body = std::move(*body);
-        return response;
-    } catch (const SQLite::Exception& exception) {
-        return to_error(exception, fmt::format("loading capture {}", capture_id));
-    }
-}
 
 Result<std::int64_t> Archive::save_entries(std::int64_t feed_id, const std::vector<EntryInput>& entries, Timestamp seen_at)
 {
@@ -217,6 +140,23 @@ Result<std::int64_t> Archive::save_entries(std::int64_t feed_id, const std::vect
         return new_entries;
     } catch (const SQLite::Exception& exception) {
         return to_error(exception, fmt::format("storing the entries of feed {}", feed_id));
+    }
+}
+
+Result<EntryHints> Archive::entry_hints(std::int64_t entry_id)
+{
+    try {
+        auto query = m_impl->statement(
+            "SELECT guid, title, author, published, updated, NULL, NULL, NULL, categories, NULL FROM entries WHERE id = :id");
+        query->bind(":id", static_cast<std::int64_t>(entry_id));
+        EntryHints hints;
+        if (query->executeStep()) {
+            hints.guid = column_text(query->getColumn(0));
+            read_metadata(query, 1, hints);
+        }
+        return hints;
+    } catch (const SQLite::Exception& exception) {
+        return to_error(exception, fmt::format("reading entry {}", entry_id));
     }
 }
 
