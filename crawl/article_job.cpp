@@ -19,15 +19,6 @@ namespace {
 constexpr std::chrono::seconds profile_lifetime { 60 };
 constexpr std::size_t profile_cache_size = 4096;
 
-// The feed item's metadata fills what the page leaves unknown. A page that is no article (a
-// consent wall, an error page) titles itself, not the item: the item's title goes first there.
-void fill_from_entry(ExtractedPage& page, const store::EntryHints& hints)
-{
-    if (page.status != PageStatus::article && page.status != PageStatus::paywall && !hints.title.empty())
-        page.title = hints.title;
-    page.fill_gaps_from(hints);
-}
-
 // Records what the verdict says and turns it into the job's result.
 asio::awaitable<JobResult> carry_out(Runtime& runtime, const store::Job& job, const JobVerdict& verdict, const std::string& error, long http_status = 0)
 {
@@ -113,7 +104,7 @@ asio::awaitable<JobResult> run_article_job(Runtime& runtime, const Config& confi
         co_return co_await carry_out(runtime, job, JobVerdict { JobAction::give_up, std::nullopt, false }, page.error().message);
     if (job.entry_id) {
         if (auto hints = co_await runtime.store([&](store::Archive& archive) { return archive.entry_hints(*job.entry_id); }))
-            fill_from_entry(*page, *hints);
+            apply_entry_hints(*page, *hints);
     }
     store::ArticleInput input;
     input.requested_url = job.url;
@@ -147,6 +138,14 @@ asio::awaitable<JobResult> run_article_job(Runtime& runtime, const Config& confi
     co_return JobResult { saved->change == store::ArticleChange::unchanged ? JobResult::Kind::unchanged : JobResult::Kind::stored, {}, std::nullopt };
 }
 
-void apply_entry_hints(ExtractedPage& page, const store::EntryHints& hints) { fill_from_entry(page, hints); }
+// The feed item's metadata fills what the page leaves unknown. A page that is no article (a
+// consent wall, an error page) titles itself, not the item: the item's title goes first there.
+void apply_entry_hints(ExtractedPage& page, const store::EntryHints& hints)
+{
+    if (page.status != PageStatus::article && page.status != PageStatus::paywall && !hints.title.empty())
+        page.title = hints.title;
+    page.fill_gaps_from(hints);
+}
+
 
 } // namespace feedkeeper::crawl

@@ -48,7 +48,8 @@ private:
 // Extracts a fetched or stored page on the CPU pool, with its host's learned template.
 asio::awaitable<Result<ExtractedPage>> extract_response(Runtime&, SiteProfileCache&, const HttpResponse&);
 
-// Feed-side metadata fills the gaps the page leaves (title, author, date, categories).
+// The feed item's metadata fills every field the page leaves unknown; a page that is no article
+// takes the item's title.
 void apply_entry_hints(ExtractedPage&, const store::EntryHints&);
 
 // `feed`: the feed that brought the job (its headers, cookies and address policy), if any.

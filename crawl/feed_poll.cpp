@@ -30,9 +30,6 @@ bool permanent_redirects_only(const HttpResponse& response)
     return true;
 }
 
-} // namespace
-
-// The parsed feed's entries as the store takes them, each with its identity key.
 // The item's own text, cleaned by the extractor's rules: its full content, else its summary.
 FeedBody feed_body(const FeedEntry& entry)
 {
@@ -47,7 +44,10 @@ FeedBody feed_body(const FeedEntry& entry)
     return body;
 }
 
-// Pure work (keys, cleaning the items' texts): run on the CPU pool.
+} // namespace
+
+// The parsed feed's entries as the store takes them, each with its identity key and its own text
+// cleaned. Pure work: run on the CPU pool.
 std::vector<store::EntryInput> entry_inputs(FeedDocument& document)
 {
     const std::vector<parse::EntryKey> keys = parse::entry_keys(document);
