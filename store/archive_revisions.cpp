@@ -153,7 +153,7 @@ void insert_revision(Archive::Impl& impl, const ExtractedPage& page, const Recor
 }
 
 // The item's own text, for a page that has none: the entry the job was for, else one linked to the
-// article, else one waiting for one of its addresses. The entry keeps `feed_body` alive.
+// article, else one waiting for one of its addresses. False when none has a text.
 bool feed_body(Archive::Impl& impl, const ArticleInput& input, std::optional<std::int64_t> article_id, const std::vector<std::string>& keys, FeedBody& feed_body)
 {
     const auto read = [&feed_body](CachedStatement& query) {
