@@ -208,7 +208,7 @@ Error refuse(const MigrationCheck& check, const std::string& where)
     case MigrationCheck::Verdict::foreign:
         return Error(Errc::invalid_argument, fmt::format("{} is an SQLite database but not a feedkeeper archive; pass another --db", where));
     default:
-        return Error(Errc::unsupported, fmt::format("{} has schema {} but this feedkeeper reads {}; open it read-write once (e.g. `feedkeeper feeds`) to migrate", where, check.version, schema_version()));
+        return Error(Errc::unsupported, fmt::format("{} has schema {} but this feedkeeper reads {}; start the daemon or run a writing command (e.g. `feedkeeper crawl`) once to migrate it", where, check.version, schema_version()));
     }
 }
 
