@@ -15,6 +15,10 @@ bool istarts_with(std::string_view text, std::string_view prefix);
 bool icontains(std::string_view text, std::string_view needle);
 std::vector<std::string_view> split(std::string_view, char separator);
 
+// Whether JSON text nests arrays and objects at most `limit` deep (counted outside strings, without
+// parsing): deeper input would only cost a recursive parser stack, so it is refused before parsing.
+bool json_nesting_within(std::string_view text, std::size_t limit);
+
 // Replaces every invalid UTF-8 sequence with U+FFFD; valid input comes back unchanged.
 std::string sanitize_utf8(std::string_view);
 bool is_valid_utf8(std::string_view);

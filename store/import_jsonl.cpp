@@ -15,33 +15,6 @@ namespace {
 
 constexpr std::size_t read_chunk = 256 * 1024;
 
-// The deepest nesting of arrays and objects in `text` (outside strings), stopping past `cap`: a
-// line of a million '[' is refused before a parser recurses into it.
-std::size_t nesting_depth(std::string_view text, std::size_t cap)
-{
-    std::size_t depth = 0;
-    std::size_t deepest = 0;
-    bool in_string = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (in_string) {
-            if (c == '\\')
-                ++i;
-            else if (c == '"')
-                in_string = false;
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '[' || c == '{') {
-            deepest = std::max(deepest, ++depth);
-            if (deepest > cap)
-                return deepest;
-        } else if ((c == ']' || c == '}') && depth > 0) {
-            --depth;
-        }
-    }
-    return deepest;
-}
-
 using Json = nlohmann::json;
 
 // Field readers: absent and null are "not given"; a wrong type is an error naming the field.
@@ -157,7 +130,7 @@ Result<ImportRecord> parse_jsonl_record(const JsonlLine& line, const ImportLimit
     const std::size_t n = line.number;
     if (!is_valid_utf8(line.text))
         return Error(Errc::parse, fmt::format("line {}: not valid UTF-8", n));
-    if (nesting_depth(line.text, limits.max_depth) > limits.max_depth)
+    if (!json_nesting_within(line.text, limits.max_depth))
         return Error(Errc::parse, fmt::format("line {}: nested deeper than {} levels; not a record of the export", n, limits.max_depth));
     Json object;
     try {

@@ -41,30 +41,6 @@ std::string first_author(const Json& object)
     return {};
 }
 
-// Nesting deeper than `limit` (counted without parsing) would only cost stack; refuse it early.
-bool nesting_within(std::string_view text, std::size_t limit)
-{
-    std::size_t depth = 0;
-    bool in_string = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (in_string) {
-            if (c == '\\')
-                ++i;
-            else if (c == '"')
-                in_string = false;
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '{' || c == '[') {
-            if (++depth > limit)
-                return false;
-        } else if ((c == '}' || c == ']') && depth > 0) {
-            --depth;
-        }
-    }
-    return true;
-}
-
 } // namespace
 
 bool looks_like_json_feed(std::string_view utf8)
@@ -77,7 +53,7 @@ bool looks_like_json_feed(std::string_view utf8)
 
 Result<FeedDocument> parse_json_feed(std::string_view utf8, const JsonFeedOptions& options)
 {
-    if (!nesting_within(utf8, options.max_depth))
+    if (!json_nesting_within(utf8, options.max_depth))
         return Error(Errc::too_deep, "JSON feed nested deeper than " + std::to_string(options.max_depth) + " levels");
     const Json root = Json::parse(utf8.begin(), utf8.end(), nullptr, false);
     if (root.is_discarded() || !root.is_object())
