@@ -53,6 +53,28 @@ struct Archive::Impl {
 // SQLite's failure as an Error naming what we were doing.
 Error to_error(const SQLite::Exception&, std::string_view doing);
 
+// One item of a batch written in a savepoint of its own inside the caller's transaction: an item
+// that fails (a constraint, a bug) is undone alone and comes back as its error, described by
+// `doing()`. When the archive itself is failing (a full disk, I/O, read-only, corrupt) the
+// exception goes on, and the caller's transaction fails with nothing of the batch kept.
+template <typename Write, typename Doing>
+auto write_in_savepoint(SQLite::Database& db, Write&& write, Doing&& doing) -> Result<decltype(write())>
+{
+    db.exec("SAVEPOINT item");
+    try {
+        auto written = write();
+        db.exec("RELEASE item");
+        return written;
+    } catch (const SQLite::Exception& exception) {
+        Error error = to_error(exception, doing());
+        if (error.code == Errc::disk_full || error.code == Errc::read_only || error.code == Errc::io || error.code == Errc::corrupt)
+            throw;
+        db.exec("ROLLBACK TO item");
+        db.exec("RELEASE item");
+        return error;
+    }
+}
+
 // Columns <-> values.
 std::optional<Timestamp> column_time(const SQLite::Column&);
 std::optional<std::int64_t> column_int(const SQLite::Column&);

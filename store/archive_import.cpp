@@ -247,18 +247,9 @@ Result<std::vector<Result<ImportChange>>> Archive::import_records(const std::vec
         Archive::Impl& impl = *m_impl;
         SQLite::Transaction transaction(impl.db, SQLite::TransactionBehavior::IMMEDIATE);
         for (const ImportRecord& record : records) {
-            impl.db.exec("SAVEPOINT record");
-            try {
-                results.emplace_back(write_record(impl, record));
-                impl.db.exec("RELEASE record");
-            } catch (const SQLite::Exception& exception) {
-                const Error error = to_error(exception, fmt::format("line {}: storing the record of {}", record.line, record.url));
-                if (error.code == Errc::disk_full || error.code == Errc::read_only || error.code == Errc::io || error.code == Errc::corrupt)
-                    throw; // the archive itself is failing: nothing of the batch is kept
-                impl.db.exec("ROLLBACK TO record");
-                impl.db.exec("RELEASE record");
-                results.push_back(error);
-            }
+            results.push_back(write_in_savepoint(
+                impl.db, [&] { return write_record(impl, record); },
+                [&] { return fmt::format("line {}: storing the record of {}", record.line, record.url); }));
         }
         transaction.commit();
         return results;

@@ -367,18 +367,8 @@ Result<std::vector<Result<ArticleSaveResult>>> Archive::save_articles(const std:
         for (const PreparedArticle* prepared : articles) {
             // Each article in a savepoint: one that fails (a constraint, a bug) is undone alone.
             // A full disk fails the commit below instead, and with it every article of the batch.
-            impl.db.exec("SAVEPOINT article");
-            try {
-                results.push_back(write_article(impl, *prepared));
-                impl.db.exec("RELEASE article");
-            } catch (const SQLite::Exception& exception) {
-                const Error error = to_error(exception, "storing the article " + prepared->fetched_url);
-                if (error.code == Errc::disk_full || error.code == Errc::read_only || error.code == Errc::io || error.code == Errc::corrupt)
-                    throw; // the archive itself is failing: nothing of the batch is kept
-                impl.db.exec("ROLLBACK TO article");
-                impl.db.exec("RELEASE article");
-                results.push_back(error);
-            }
+            results.push_back(write_in_savepoint(
+                impl.db, [&] { return write_article(impl, *prepared); }, [&] { return "storing the article " + prepared->fetched_url; }));
         }
         transaction.commit();
         return results;
