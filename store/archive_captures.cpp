@@ -212,10 +212,7 @@ Result<void> Archive::for_each_capture(const ExportFilter& filter, const Capture
         SQLite::Statement ids(m_impl->db, captures_sql);
         const bool filtered = filter.feed_id || filter.since || filter.until || !filter.statuses.empty();
         ids.bind(":filtered", filtered ? 1 : 0);
-        bind_int_or_null(ids, ":feed", filter.feed_id);
-        bind_time(ids, ":since", filter.since);
-        bind_time(ids, ":until", filter.until);
-        bind_text_or_null(ids, ":statuses", status_set(filter).value_or(std::string()));
+        bind_export_filter(ids, filter);
         CaptureRecord record; // reused: its strings keep their capacity from row to row
         while (ids.executeStep()) {
             auto read = read_capture(*m_impl, ids.getColumn(0).getInt64(), record);

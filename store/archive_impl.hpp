@@ -100,9 +100,9 @@ inline int read_metadata(CachedStatement& statement, int first, ArticleMetadata&
 std::string headers_to_json(const HttpHeaders&);
 HttpHeaders headers_from_json(const std::string&);
 std::string strings_to_json(const std::vector<std::string>&);
-// The statuses of an export filter as one bound value, ",article,paywall," (none: all), for
-// `instr(:statuses, ',' || status || ',') > 0` (archive_read.cpp).
-std::optional<std::string> status_set(const ExportFilter&);
+// An export filter bound to a statement's :feed, :since, :until and :statuses (the statuses as one
+// value, ",article,paywall,", NULL for all, tested with `instr(:statuses, ',' || status || ',') > 0`).
+void bind_export_filter(SQLite::Statement&, const ExportFilter&);
 std::vector<std::string> strings_from_json(const std::string&);
 
 PreparedCapture prepare_capture(const HttpResponse&, std::string_view kind);

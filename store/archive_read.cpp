@@ -59,20 +59,22 @@ Result<std::string> to_fts_query(const std::string& query)
 
 } // namespace
 
-// The filter's statuses as one bound value: ",article,paywall," (none: all), tested with instr().
-std::optional<std::string> status_set(const ExportFilter& filter)
+void bind_export_filter(SQLite::Statement& statement, const ExportFilter& filter)
 {
-    if (filter.statuses.empty())
-        return std::nullopt;
-    std::string set = ",";
-    for (RecordStatus status : filter.statuses)
-        set += std::string(to_string(status)) + ",";
-    return set;
+    bind_int_or_null(statement, ":feed", filter.feed_id);
+    bind_time(statement, ":since", filter.since);
+    bind_time(statement, ":until", filter.until);
+    std::string statuses;
+    if (!filter.statuses.empty()) {
+        statuses = ",";
+        for (RecordStatus status : filter.statuses)
+            statuses += std::string(to_string(status)) + ",";
+    }
+    bind_text_or_null(statement, ":statuses", statuses);
 }
 
 Result<void> Archive::for_each_revision(const ExportFilter& filter, const RevisionVisitor& visit)
 {
-    const std::optional<std::string> statuses = status_set(filter);
     RevisionRecord record; // reused: its strings keep their capacity from row to row
     try {
         // A statement of its own (not the cache): the visitor may run other queries meanwhile.
@@ -92,10 +94,7 @@ Result<void> Archive::for_each_revision(const ExportFilter& filter, const Revisi
             " AND (:until IS NULL OR coalesce(r.published, r.fetched_at) < :until)"
             " AND (:statuses IS NULL OR instr(:statuses, ',' || r.status || ',') > 0)"
             " ORDER BY r.id");
-        bind_int_or_null(query, ":feed", filter.feed_id);
-        bind_time(query, ":since", filter.since);
-        bind_time(query, ":until", filter.until);
-        bind_text_or_null(query, ":statuses", statuses.value_or(std::string()));
+        bind_export_filter(query, filter);
         while (query.executeStep()) {
             int i = 0;
             record.id = query.getColumn(i++).getInt64();
@@ -133,10 +132,7 @@ Result<void> Archive::for_each_revision(const ExportFilter& filter, const Revisi
             " AND (:until IS NULL OR coalesce(e.published, e.first_seen) < :until)"
             " AND (:statuses IS NULL OR instr(:statuses, ',' || coalesce(e.fetch_status, 'pending') || ',') > 0)"
             " ORDER BY e.id");
-        bind_int_or_null(query, ":feed", filter.feed_id);
-        bind_time(query, ":since", filter.since);
-        bind_time(query, ":until", filter.until);
-        bind_text_or_null(query, ":statuses", statuses.value_or(std::string()));
+        bind_export_filter(query, filter);
         record = RevisionRecord {};
         record.revision = 0;
         while (query.executeStep()) {
