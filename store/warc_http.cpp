@@ -3,11 +3,10 @@
 // Threading: pure functions.
 #include "store/warc_http.hpp"
 
-#include "core/c_handle.hpp"
 #include "core/text.hpp"
+#include "store/zlib_stream.hpp"
 
 #include <fmt/format.h>
-#include <zlib.h>
 
 #include <charconv>
 
@@ -15,14 +14,6 @@ namespace feedkeeper::store {
 namespace {
 
 constexpr std::size_t read_chunk = 64 * 1024;
-
-// zlib's stream lives on the heap (zlib keeps pointers into it); inflateEnd frees its state.
-void end_inflate(z_stream* stream)
-{
-    inflateEnd(stream);
-    delete stream;
-}
-using InflateHandle = CHandle<z_stream, end_inflate>;
 
 // A transfer-coded ("chunked") body as its payload; nullopt when the chunks do not add up.
 std::optional<std::string> dechunk(std::string_view body, std::size_t max_body)

@@ -3,12 +3,11 @@
 // (header cap + block cap) plus one read chunk. Threading: as WarcReader.
 #include "store/warc_reader.hpp"
 
-#include "core/c_handle.hpp"
 #include "core/sha256.hpp"
 #include "core/text.hpp"
+#include "store/zlib_stream.hpp"
 
 #include <fmt/format.h>
-#include <zlib.h>
 
 #include <charconv>
 #include <deque>
@@ -18,14 +17,6 @@ namespace feedkeeper::store {
 namespace {
 
 constexpr std::size_t read_chunk = 64 * 1024;
-
-// zlib's stream lives on the heap (zlib keeps pointers into it); inflateEnd frees its state.
-void end_inflate(z_stream* stream)
-{
-    inflateEnd(stream);
-    delete stream;
-}
-using InflateHandle = CHandle<z_stream, end_inflate>;
 
 std::optional<std::string> decode_base32(std::string_view text)
 {
