@@ -329,6 +329,18 @@ TEST_F(Import, FormatIsToldByContentAndAnythingElseIsRefused)
     EXPECT_NE(help.out.find("JSONL or WARC"), std::string::npos) << help.out;
 }
 
+TEST_F(Import, ADirectoryOrTheArchiveItselfIsRefusedAndTheArchiveStaysIntact)
+{
+    auto folder = feedkeeper("archive.db", { "import", directory.path() });
+    EXPECT_EQ(folder.exit_code, 2);
+    EXPECT_NE(folder.err.find("is a directory"), std::string::npos) << folder.err;
+    auto itself = feedkeeper("archive.db", { "import", directory.file("archive.db") });
+    EXPECT_EQ(itself.exit_code, 2);
+    EXPECT_NE(itself.err.find("neither a JSONL export"), std::string::npos) << itself.err;
+    EXPECT_EQ(export_jsonl("archive.db"), original) << "the archive is as it was";
+    EXPECT_EQ(feedkeeper("archive.db", { "status" }).exit_code, 0);
+}
+
 TEST_F(Import, IsRefusedWhileADaemonHoldsTheArchive)
 {
     const std::string jsonl = export_file("archive.db", "jsonl");
