@@ -48,14 +48,14 @@ void exec(sqlite3* db, const char* sql)
 }
 
 // --- storing 10,000 articles: the crawler's calls (entries per poll of 100, then one
-// save_article per article: capture, article, keys, revision, FTS, story, site counts, job).
+// articles().save per article: capture, article, keys, revision, FTS, story, site counts, job).
 void Store_ArchiveApi(benchmark::State& state)
 {
     const auto synchronous = state.range(0) ? store::Synchronous::full : store::Synchronous::normal;
     std::size_t input_bytes = 0;
     for (auto _ : state) {
         auto archive = store::Archive::open(fresh_file("store.db"), store::OpenMode::read_write, { .synchronous = synchronous }).value();
-        const std::int64_t feed = archive->add_feed({ .url = "https://feeds.example/a.xml" }).value().id;
+        const std::int64_t feed = archive->feeds().add({ .url = "https://feeds.example/a.xml" }).value().id;
         TextGenerator text(1);
         for (std::int64_t first = 0; first < stored_articles; first += 100) {
             std::vector<store::ArticleInput> articles;
@@ -68,12 +68,12 @@ void Store_ArchiveApi(benchmark::State& state)
                 entries.push_back(std::move(entry));
                 input_bytes += articles.back().response.body.size() + articles.back().page.body.size() + articles.back().page.body_html.size();
             }
-            archive->save_entries(feed, entries, articles.front().response.fetched_at).value();
-            const auto jobs = archive->due_jobs(Timestamp::max(), 100, feed).value();
+            archive->entries().save(feed, entries, articles.front().response.fetched_at).value();
+            const auto jobs = archive->jobs().due(Timestamp::max(), 100, feed).value();
             for (std::size_t i = 0; i < articles.size(); ++i) {
                 articles[i].job_id = jobs.at(i).id;
                 articles[i].entry_id = jobs.at(i).entry_id;
-                archive->save_article(articles[i]).value();
+                archive->articles().save(articles[i]).value();
             }
         }
     }

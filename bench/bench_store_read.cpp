@@ -92,7 +92,7 @@ void Search_Archive(benchmark::State& state)
     for (auto _ : state)
         for (int round = 0; round < search_rounds; ++round)
             for (const std::string& query : queries)
-                timed(latencies, [&] { hits += archive->search(query, 20).value().size(); });
+                timed(latencies, [&] { hits += archive->reader().search(query, 20).value().size(); });
     state.counters["hits"] = static_cast<double>(hits);
     report_latencies(state, latencies);
 }
@@ -148,8 +148,8 @@ void Startup_StatusQueries(benchmark::State& state)
     const auto path = bulk_archive(1'000'000);
     for (auto _ : state) {
         auto archive = store::Archive::open(path, store::OpenMode::read_only).value();
-        benchmark::DoNotOptimize(archive->stats().value());
-        benchmark::DoNotOptimize(archive->list_feeds().value());
+        benchmark::DoNotOptimize(archive->reader().stats().value());
+        benchmark::DoNotOptimize(archive->feeds().list().value());
     }
 }
 

@@ -185,7 +185,7 @@ std::filesystem::path api_archive(std::int64_t count, std::uint64_t seed)
     TextGenerator text(seed);
     std::vector<std::int64_t> feeds;
     for (int i = 0; i < 20; ++i)
-        feeds.push_back((*archive)->add_feed({ .url = fmt::format("https://feeds.example/{}.xml", i) }).value().id);
+        feeds.push_back((*archive)->feeds().add({ .url = fmt::format("https://feeds.example/{}.xml", i) }).value().id);
     constexpr std::int64_t batch = 100; // articles per feed poll
     for (std::int64_t first = 0; first < count; first += batch) {
         std::vector<store::ArticleInput> articles;
@@ -200,12 +200,12 @@ std::filesystem::path api_archive(std::int64_t count, std::uint64_t seed)
             entries.push_back(std::move(entry));
         }
         const std::int64_t feed = feeds[static_cast<std::size_t>(first / batch) % feeds.size()];
-        (*archive)->save_entries(feed, entries, articles.front().response.fetched_at).value();
-        const auto jobs = (*archive)->due_jobs(Timestamp::max(), static_cast<std::size_t>(batch), feed).value();
+        (*archive)->entries().save(feed, entries, articles.front().response.fetched_at).value();
+        const auto jobs = (*archive)->jobs().due(Timestamp::max(), static_cast<std::size_t>(batch), feed).value();
         for (std::size_t i = 0; i < articles.size() && i < jobs.size(); ++i) {
             articles[i].job_id = jobs[i].id;
             articles[i].entry_id = jobs[i].entry_id;
-            (*archive)->save_article(articles[i]).value();
+            (*archive)->articles().save(articles[i]).value();
         }
     }
     archive->reset();

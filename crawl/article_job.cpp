@@ -33,12 +33,12 @@ asio::awaitable<JobResult> carry_out(Runtime& runtime, const store::Job& job, co
     const RecordStatus outcome = verdict.gone ? RecordStatus::gone : RecordStatus::failed;
     auto recorded = co_await runtime.store([&](store::Archive& archive) -> Result<void> {
         if (verdict.gone)
-            if (auto gone = archive.mark_gone(job.url, http_status, now_utc()); !gone)
+            if (auto gone = archive.articles().mark_gone(job.url, http_status, now_utc()); !gone)
                 return gone.error();
         switch (verdict.action) {
-        case JobAction::give_up: return archive.fail_job(job.id, error, outcome);
-        case JobAction::release: return archive.release_job(job.id, verdict.at);
-        default: return archive.defer_job(job.id, error, verdict.at.value_or(now_utc()), outcome);
+        case JobAction::give_up: return archive.jobs().fail(job.id, error, outcome);
+        case JobAction::release: return archive.jobs().release(job.id, verdict.at);
+        default: return archive.jobs().defer(job.id, error, verdict.at.value_or(now_utc()), outcome);
         }
     });
     if (!recorded)
@@ -55,7 +55,7 @@ asio::awaitable<std::shared_ptr<const SiteProfile>> SiteProfileCache::get(Runtim
     const auto now = std::chrono::steady_clock::now();
     if (auto it = m_entries.find(host); it != m_entries.end() && now - it->second.loaded < profile_lifetime)
         co_return it->second.profile;
-    auto loaded = co_await runtime.store([&](store::Archive& archive) { return archive.site_profile(host); });
+    auto loaded = co_await runtime.store([&](store::Archive& archive) { return archive.sites().profile(host); });
     if (!loaded)
         co_return nullptr; // the extractor then works from the page alone
     if (m_entries.size() >= profile_cache_size)
@@ -103,7 +103,7 @@ asio::awaitable<JobResult> run_article_job(Runtime& runtime, const Config& confi
     if (!page)
         co_return co_await carry_out(runtime, job, JobVerdict { JobAction::give_up, std::nullopt, false }, page.error().message);
     if (job.entry_id) {
-        if (auto hints = co_await runtime.store([&](store::Archive& archive) { return archive.entry_hints(*job.entry_id); }))
+        if (auto hints = co_await runtime.store([&](store::Archive& archive) { return archive.entries().hints(*job.entry_id); }))
             apply_entry_hints(*page, *hints);
     }
     store::ArticleInput input;
@@ -114,7 +114,7 @@ asio::awaitable<JobResult> run_article_job(Runtime& runtime, const Config& confi
     input.entry_id = job.entry_id;
     input.recheck_ages = config.schedule.recheck_ages;
     const PageStatus page_status = input.page.status;
-    auto prepared = co_await run_on(runtime.cpu, [&] { return std::make_shared<const store::PreparedArticle>(store::Archive::prepare_article(std::move(input))); });
+    auto prepared = co_await run_on(runtime.cpu, [&] { return std::make_shared<const store::PreparedArticle>(store::Archive::Articles::prepare(std::move(input))); });
     auto saved = co_await saver.save(prepared);
     profiles.invalidate(prepared->host);
     if (!saved) {
@@ -124,7 +124,7 @@ asio::awaitable<JobResult> run_article_job(Runtime& runtime, const Config& confi
         log_event(LogLevel::error, "store.failed", { { "url", job.url }, { "error", saved.error().message } });
         // Nothing of it was stored; the job goes back as it was (a failed write may fail again: if
         // so the lease ends anyway, with the process).
-        co_await runtime.store([&](store::Archive& archive) { return archive.release_job(job.id); });
+        co_await runtime.store([&](store::Archive& archive) { return archive.jobs().release(job.id); });
         co_return JobResult { JobResult::Kind::storage_failed, saved.error().message, std::nullopt };
     }
     if (page_status != PageStatus::article) {

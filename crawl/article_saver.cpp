@@ -1,7 +1,7 @@
 // crawl/article_saver.cpp — the batching writer. Invariant: m_writing is true exactly while one
 // write_batches() coroutine runs; it takes the queue as it finds it after each commit, so a save
 // waits at most for the batch being written and its own.
-// Threading: Runtime::io; store::Archive::save_articles on the store thread.
+// Threading: Runtime::io; store::Archive::Articles::save_many on the store thread.
 #include "crawl/article_saver.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -48,7 +48,7 @@ asio::awaitable<void> ArticleSaver::write_batches()
         std::vector<const store::PreparedArticle*> articles;
         for (const auto& pending : batch)
             articles.push_back(pending->article.get());
-        auto saved = co_await m_runtime.store([&](store::Archive& archive) { return archive.save_articles(articles); });
+        auto saved = co_await m_runtime.store([&](store::Archive& archive) { return archive.articles().save_many(articles); });
         for (std::size_t i = 0; i < batch.size(); ++i) {
             batch[i]->result = saved ? std::move((*saved)[i]) : Result<store::ArticleSaveResult>(saved.error());
             batch[i]->done.cancel();

@@ -21,7 +21,7 @@ public:
     ArticleSaver(const ArticleSaver&) = delete;
     ArticleSaver& operator=(const ArticleSaver&) = delete;
 
-    // Stores `article` (prepared with store::Archive::prepare_article) in the writer's next batch.
+    // Stores `article` (prepared with store::Archive::Articles::prepare) in the writer's next batch.
     asio::awaitable<Result<store::ArticleSaveResult>> save(std::shared_ptr<const store::PreparedArticle>);
 
     static constexpr std::size_t max_batch = 64; // bounds one transaction's time and memory

@@ -67,7 +67,7 @@ void Engine::stop()
 
 asio::awaitable<Result<void>> Engine::open(std::string_view role)
 {
-    auto registered = co_await m_runtime.store([&](store::Archive& archive) { return archive.register_worker(m_worker, role, now_utc()); });
+    auto registered = co_await m_runtime.store([&](store::Archive& archive) { return archive.jobs().register_worker(m_worker, role, now_utc()); });
     if (!registered)
         co_return registered.error();
     m_open = true;
@@ -96,7 +96,7 @@ asio::awaitable<CrawlReport> Engine::crawl(CrawlScope scope)
         left.emplace_back(item.id, at > SteadyClock::now() ? std::optional<Timestamp>(system_time(at)) : std::nullopt);
     }
     if (!left.empty())
-        if (auto released = co_await m_runtime.store([&](store::Archive& archive) { return archive.release_jobs(left); }); !released)
+        if (auto released = co_await m_runtime.store([&](store::Archive& archive) { return archive.jobs().release_many(left); }); !released)
             log_event(LogLevel::warning, "store.failed", { { "error", released.error().message } });
     co_return ticket->report;
 }

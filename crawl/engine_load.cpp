@@ -104,7 +104,7 @@ asio::awaitable<const store::FeedRecord*> Engine::feed_record(std::int64_t feed_
 {
     if (auto found = m_feeds.find(feed_id); found != m_feeds.end())
         co_return &found->second;
-    auto loaded = co_await m_runtime.store([&](store::Archive& archive) { return archive.find_feed(std::to_string(feed_id)); });
+    auto loaded = co_await m_runtime.store([&](store::Archive& archive) { return archive.feeds().find(std::to_string(feed_id)); });
     if (!loaded || !*loaded)
         co_return nullptr; // removed meanwhile: fetched as a page of no feed
     auto [it, inserted] = m_feeds.emplace(feed_id, std::move(**loaded));
@@ -120,12 +120,12 @@ asio::awaitable<void> Engine::load_scope(const std::shared_ptr<Ticket>& ticket, 
         store::WorkClaim claim = work_claim();
         std::int64_t job_id = 0;
         auto work = co_await m_runtime.store([&](store::Archive& archive) -> Result<store::ClaimedWork> {
-            auto queued = archive.enqueue_job(store::JobKind::manual, url, std::nullopt);
+            auto queued = archive.jobs().enqueue(store::JobKind::manual, url, std::nullopt);
             if (!queued)
                 return queued.error();
             job_id = *queued;
             claim.job_id = *queued;
-            return archive.claim_jobs(claim);
+            return archive.jobs().claim(claim);
         });
         if (!work) {
             ticket->report.articles_failed += 1;
@@ -157,7 +157,7 @@ asio::awaitable<void> Engine::push_polls(std::vector<store::FeedRecord> feeds, P
     for (const store::FeedRecord& feed : feeds)
         hosts.push_back(url_host(feed.url));
     const Timestamp now = now_utc();
-    auto granted = co_await m_runtime.store([&](store::Archive& archive) { return archive.claim_hosts(m_worker, hosts, now, now + lease_time); });
+    auto granted = co_await m_runtime.store([&](store::Archive& archive) { return archive.hosts().claim(m_worker, hosts, now, now + lease_time); });
     if (!granted) {
         log_event(LogLevel::error, "store.failed", { { "error", granted.error().message } });
         for (const auto& ticket : tickets)
@@ -195,7 +195,7 @@ asio::awaitable<void> Engine::push_polls(std::vector<store::FeedRecord> feeds, P
         push(std::move(item), tickets);
     }
     if (!refused.empty()) {
-        auto holders = co_await m_runtime.store([&](store::Archive& archive) { return archive.host_holders(refused, now_utc()); });
+        auto holders = co_await m_runtime.store([&](store::Archive& archive) { return archive.hosts().holders(refused, now_utc()); });
         if (holders)
             for (const store::HostHolder& holder : *holders)
                 for (const auto& ticket : tickets)
@@ -219,7 +219,7 @@ WorkItem Engine::job_item(const store::Job& job)
 
 asio::awaitable<void> Engine::claim_jobs(store::WorkClaim claim, const std::vector<std::shared_ptr<Ticket>>& tickets)
 {
-    auto work = co_await m_runtime.store([&](store::Archive& archive) { return archive.claim_jobs(claim); });
+    auto work = co_await m_runtime.store([&](store::Archive& archive) { return archive.jobs().claim(claim); });
     if (!work) {
         log_event(LogLevel::error, "store.failed", { { "error", work.error().message } });
         for (const auto& ticket : tickets) {
@@ -262,7 +262,7 @@ asio::awaitable<void> Engine::refill()
     // Named, not braced in the co_await: GCC 12 miscompiles initializer lists in coroutines.
     const std::vector<std::shared_ptr<Ticket>> background { m_background };
     const Timestamp now = now_utc();
-    auto due = co_await m_runtime.store([&](store::Archive& archive) { return archive.due_feeds(now); });
+    auto due = co_await m_runtime.store([&](store::Archive& archive) { return archive.feeds().due(now); });
     if (!due) {
         log_event(LogLevel::error, "store.failed", { { "error", due.error().message } });
     } else {
@@ -276,11 +276,11 @@ asio::awaitable<void> Engine::refill()
         }
         co_await push_polls(std::move(polls), Priority::poll, background);
     }
-    if (auto rechecks = co_await m_runtime.store([&](store::Archive& archive) { return archive.enqueue_due_rechecks(now, 1000); }); !rechecks)
+    if (auto rechecks = co_await m_runtime.store([&](store::Archive& archive) { return archive.jobs().enqueue_due_rechecks(now, 1000); }); !rechecks)
         log_event(LogLevel::error, "store.failed", { { "error", rechecks.error().message } });
     co_await claim_jobs(work_claim(), background);
 
-    auto next = co_await m_runtime.store([](store::Archive& archive) { return archive.next_due_time(); });
+    auto next = co_await m_runtime.store([](store::Archive& archive) { return archive.jobs().next_due_time(); });
     std::chrono::seconds wait = std::chrono::duration_cast<std::chrono::seconds>(refill_ceiling);
     if (next && *next)
         wait = std::clamp(std::chrono::duration_cast<std::chrono::seconds>(**next - now_utc()), std::chrono::seconds(1), wait);
@@ -311,20 +311,20 @@ asio::awaitable<void> Engine::maintain()
     const bool renew = now >= m_next_renewal;
     auto done = co_await m_runtime.store([&](store::Archive& archive) -> Result<void> {
         for (const auto& [host, until] : pauses)
-            if (auto recorded = archive.record_host_pause(host, system_time(until), std::string(fetch::to_string(politeness.pause_reason(host)))); !recorded)
+            if (auto recorded = archive.hosts().pause(host, system_time(until), std::string(fetch::to_string(politeness.pause_reason(host)))); !recorded)
                 return recorded.error();
         if (!idle.empty())
-            if (auto released = archive.release_hosts(m_worker, idle); !released)
+            if (auto released = archive.hosts().release(m_worker, idle); !released)
                 return released.error();
         if (renew) {
             const Timestamp wall = now_utc();
-            if (auto renewed = archive.renew_leases(m_worker, wall, wall + lease_time); !renewed) {
+            if (auto renewed = archive.jobs().renew_leases(m_worker, wall, wall + lease_time); !renewed) {
                 if (renewed.error().code != Errc::not_found)
                     return renewed.error();
                 // Judged dead by another process (a long stall): register again; what it took
                 // from us meanwhile it fetches, what we still hold we finish.
                 log_event(LogLevel::warning, "queue.reregistered", { { "reason", renewed.error().message } });
-                return archive.register_worker(m_worker, "crawl", wall);
+                return archive.jobs().register_worker(m_worker, "crawl", wall);
             }
         }
         return {};
@@ -385,11 +385,11 @@ asio::awaitable<void> Engine::close()
     }
     auto done = co_await m_runtime.store([&](store::Archive& archive) -> Result<void> {
         for (const auto& [host, until] : pauses)
-            if (auto recorded = archive.record_host_pause(host, system_time(until), std::string(fetch::to_string(politeness.pause_reason(host)))); !recorded)
+            if (auto recorded = archive.hosts().pause(host, system_time(until), std::string(fetch::to_string(politeness.pause_reason(host)))); !recorded)
                 return recorded.error();
-        if (auto released = archive.release_hosts(m_worker, hosts); !released)
+        if (auto released = archive.hosts().release(m_worker, hosts); !released)
             return released.error();
-        return archive.unregister_worker(m_worker);
+        return archive.jobs().unregister_worker(m_worker);
     });
     if (!done)
         log_event(LogLevel::warning, "store.failed", { { "error", done.error().message }, { "note", "this process's leases expire on their own" } });

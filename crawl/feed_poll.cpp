@@ -81,7 +81,7 @@ asio::awaitable<PollResult> poll_feed(Runtime& runtime, const Config& config, st
         if (response && !response->via_proxy)
             outcome.remote_ip = response->first_remote_ip;
         log_event(LogLevel::info, "feed.failed", { { "feed", feed.id }, { "url", feed.url }, { "error", error }, { "health", to_string(outcome.health) } });
-        if (auto recorded = co_await runtime.store([&](store::Archive& archive) { return archive.record_poll(outcome); }); !recorded)
+        if (auto recorded = co_await runtime.store([&](store::Archive& archive) { return archive.feeds().record_poll(outcome); }); !recorded)
             log_event(LogLevel::error, "store.failed", { { "url", feed.url }, { "error", recorded.error().message } });
         co_return PollResult { PollResult::Kind::failed, 0, error };
     };
@@ -111,7 +111,7 @@ asio::awaitable<PollResult> poll_feed(Runtime& runtime, const Config& config, st
         options.headers = response->headers;
         options.dates.zones = &system_zone_offsets();
         auto parsed = co_await run_on(runtime.cpu, [&] { return parse::parse_feed(response->body, options); });
-        auto saved_capture = co_await runtime.store([&](store::Archive& archive) { return archive.save_capture(*response, "feed"); });
+        auto saved_capture = co_await runtime.store([&](store::Archive& archive) { return archive.captures().save(*response, "feed"); });
         if (!saved_capture)
             co_return co_await fail(saved_capture.error().message, std::nullopt, PollVerdict::failed);
         if (!parsed)
@@ -124,7 +124,7 @@ asio::awaitable<PollResult> poll_feed(Runtime& runtime, const Config& config, st
         facts.title = parsed->title;
         facts.site_url = parsed->link;
         const std::vector<store::EntryInput> entries = co_await run_on(runtime.cpu, [&] { return entry_inputs(*parsed); });
-        auto added = co_await runtime.store([&](store::Archive& archive) { return archive.save_entries(feed.id, entries, now); });
+        auto added = co_await runtime.store([&](store::Archive& archive) { return archive.entries().save(feed.id, entries, now); });
         if (!added)
             co_return co_await fail(added.error().message, std::nullopt, PollVerdict::failed);
         new_entries = static_cast<std::size_t>(*added);
@@ -140,7 +140,7 @@ asio::awaitable<PollResult> poll_feed(Runtime& runtime, const Config& config, st
     facts.cache_lifetime = fetch::freshness_lifetime(response->headers, now);
     const store::FeedPollOutcome outcome = poll_success(feed, now, facts, config.schedule, random);
     log_event(LogLevel::info, "feed.polled", { { "feed", feed.id }, { "url", feed.url }, { "status", status }, { "new_entries", new_entries } });
-    if (auto recorded = co_await runtime.store([&](store::Archive& archive) { return archive.record_poll(outcome); }); !recorded)
+    if (auto recorded = co_await runtime.store([&](store::Archive& archive) { return archive.feeds().record_poll(outcome); }); !recorded)
         co_return PollResult { PollResult::Kind::failed, new_entries, recorded.error().message };
     co_return PollResult { PollResult::Kind::polled, new_entries, {} };
 }

@@ -139,7 +139,7 @@ asio::awaitable<void> WarcReplay::revisit(const store::WarcRecord& record)
         m_report.fail(record.where(), "a revisit record whose payload (WARC-Payload-Digest / WARC-Refers-To) is in no earlier response of this file");
         co_return;
     }
-    auto original = co_await m_runtime.store([&](store::Archive& archive) { return archive.load_capture(*capture_id); });
+    auto original = co_await m_runtime.store([&](store::Archive& archive) { return archive.captures().load(*capture_id); });
     if (!original) {
         m_report.fail(record.where(), original.error().message);
         co_return;
@@ -170,7 +170,7 @@ asio::awaitable<void> WarcReplay::replay(const store::WarcRecord& record, HttpRe
     // A capture the archive holds already (this file imported before, or the archive it came
     // from): nothing to replay, but later revisits may refer to it.
     const std::string body_sha256 = sha256_hex(response.body);
-    auto held = co_await m_runtime.store([&](store::Archive& archive) { return archive.find_capture(url, response.fetched_at, body_sha256); });
+    auto held = co_await m_runtime.store([&](store::Archive& archive) { return archive.captures().find(url, response.fetched_at, body_sha256); });
     if (!held) {
         m_report.fail(record.where(), held.error().message);
         co_return;
@@ -183,7 +183,7 @@ asio::awaitable<void> WarcReplay::replay(const store::WarcRecord& record, HttpRe
     }
     if (url_path_is_robots(url)) {
         // Kept whatever its status, as the crawl keeps robots.txt answers (a 404 says "no rules").
-        auto saved = co_await m_runtime.store([&](store::Archive& archive) { return archive.save_capture(response, "robots"); });
+        auto saved = co_await m_runtime.store([&](store::Archive& archive) { return archive.captures().save(response, "robots"); });
         if (!saved) {
             m_report.fail(record.where(), saved.error().message);
             co_return;
@@ -195,7 +195,7 @@ asio::awaitable<void> WarcReplay::replay(const store::WarcRecord& record, HttpRe
     }
     if (response.status == 404 || response.status == 410) {
         // A page found gone on a recheck: recorded as the crawl records it.
-        auto gone = co_await m_runtime.store([&](store::Archive& archive) { return archive.mark_gone(url, response.status, response.fetched_at); });
+        auto gone = co_await m_runtime.store([&](store::Archive& archive) { return archive.articles().mark_gone(url, response.status, response.fetched_at); });
         if (!gone)
             m_report.fail(record.where(), gone.error().message);
         else
@@ -206,7 +206,7 @@ asio::awaitable<void> WarcReplay::replay(const store::WarcRecord& record, HttpRe
         ++m_report.skipped; // a 304, a redirect, an error: the crawl stores nothing of it either
         co_return;
     }
-    auto known = co_await m_runtime.store([&](store::Archive& archive) { return archive.find_feed(url); });
+    auto known = co_await m_runtime.store([&](store::Archive& archive) { return archive.feeds().find(url); });
     if (!known) {
         m_report.fail(record.where(), known.error().message);
         co_return;
@@ -242,12 +242,12 @@ asio::awaitable<bool> WarcReplay::replay_feed(const store::WarcRecord& record, H
     }
     const std::string url = response.url;
     auto stored = co_await m_runtime.store([&](store::Archive& archive) -> Result<store::FeedRecord> {
-        auto feed = archive.find_feed(url);
+        auto feed = archive.feeds().find(url);
         if (!feed)
             return feed.error();
         if (*feed)
             return std::move(**feed);
-        return archive.add_feed(store::NewFeed { .url = url });
+        return archive.feeds().add(store::NewFeed { .url = url });
     });
     if (!stored) {
         m_report.fail(record.where(), stored.error().message);
@@ -269,11 +269,11 @@ asio::awaitable<bool> WarcReplay::replay_feed(const store::WarcRecord& record, H
     // The capture last: once it is stored, a second import of the file skips this record, so
     // what it brought (entries, the poll) must be stored before.
     auto saved = co_await m_runtime.store([&](store::Archive& archive) -> Result<std::int64_t> {
-        if (auto added = archive.save_entries(stored->id, entries, response.fetched_at); !added)
+        if (auto added = archive.entries().save(stored->id, entries, response.fetched_at); !added)
             return added.error();
-        if (auto recorded = archive.record_poll(outcome); !recorded)
+        if (auto recorded = archive.feeds().record_poll(outcome); !recorded)
             return recorded.error();
-        return archive.save_capture(response, "feed");
+        return archive.captures().save(response, "feed");
     });
     if (!saved) {
         m_report.fail(record.where(), saved.error().message);
@@ -287,7 +287,7 @@ asio::awaitable<bool> WarcReplay::replay_feed(const store::WarcRecord& record, H
 asio::awaitable<void> WarcReplay::replay_page(const store::WarcRecord& record, HttpResponse response, std::optional<std::int64_t> revisited)
 {
     const std::string url = response.url;
-    auto target = co_await m_runtime.store([&](store::Archive& archive) { return archive.replay_target(url); });
+    auto target = co_await m_runtime.store([&](store::Archive& archive) { return archive.entries().replay_target(url); });
     if (!target) {
         m_report.fail(record.where(), target.error().message);
         co_return;
@@ -298,7 +298,7 @@ asio::awaitable<void> WarcReplay::replay_page(const store::WarcRecord& record, H
         co_return;
     }
     if (target->entry_id)
-        if (auto hints = co_await m_runtime.store([&](store::Archive& archive) { return archive.entry_hints(*target->entry_id); }))
+        if (auto hints = co_await m_runtime.store([&](store::Archive& archive) { return archive.entries().hints(*target->entry_id); }))
             apply_entry_hints(*page, *hints);
     store::ArticleInput input;
     input.requested_url = url;
@@ -309,7 +309,7 @@ asio::awaitable<void> WarcReplay::replay_page(const store::WarcRecord& record, H
     input.recheck_ages = m_config->schedule.recheck_ages;
     // As the crawl's article job stores it: the capture (a revisit's too: it was a fetch of its
     // own), the article, its entry and its job in one transaction.
-    auto saved = co_await m_runtime.store([&](store::Archive& archive) { return archive.save_article(input); });
+    auto saved = co_await m_runtime.store([&](store::Archive& archive) { return archive.articles().save(input); });
     m_profiles.invalidate(url_host(url));
     if (!saved) {
         m_report.fail(record.where(), saved.error().message);
@@ -318,7 +318,7 @@ asio::awaitable<void> WarcReplay::replay_page(const store::WarcRecord& record, H
     if (!revisited) {
         // Later revisits may refer to this payload.
         const std::string body_sha256 = sha256_hex(input.response.body);
-        if (auto capture = co_await m_runtime.store([&](store::Archive& archive) { return archive.find_capture(url, input.response.fetched_at, body_sha256); });
+        if (auto capture = co_await m_runtime.store([&](store::Archive& archive) { return archive.captures().find(url, input.response.fetched_at, body_sha256); });
             capture && *capture)
             remember(record, input.response, **capture);
     }

@@ -12,7 +12,7 @@ asio::awaitable<ReextractReport> reextract(Runtime& runtime, std::string host)
     ReextractReport report;
     std::int64_t after = 0;
     for (;;) {
-        auto batch = co_await runtime.store([&](store::Archive& archive) { return archive.latest_captures(host, after, 64); });
+        auto batch = co_await runtime.store([&](store::Archive& archive) { return archive.captures().latest(host, after, 64); });
         if (!batch) {
             report.failures.push_back({ "archive", batch.error().message });
             co_return report;
@@ -21,7 +21,7 @@ asio::awaitable<ReextractReport> reextract(Runtime& runtime, std::string host)
             co_return report;
         for (const store::StoredCapture& stored : *batch) {
             after = stored.article_id;
-            auto capture = co_await runtime.store([&](store::Archive& archive) { return archive.load_capture(stored.capture_id); });
+            auto capture = co_await runtime.store([&](store::Archive& archive) { return archive.captures().load(stored.capture_id); });
             if (!capture) {
                 report.failures.push_back({ stored.url, capture.error().message });
                 continue;
@@ -36,7 +36,7 @@ asio::awaitable<ReextractReport> reextract(Runtime& runtime, std::string host)
             input.capture_id = stored.capture_id;
             input.response = std::move(*capture);
             input.page = std::move(*page);
-            auto saved = co_await runtime.store([&](store::Archive& archive) { return archive.save_article(input); });
+            auto saved = co_await runtime.store([&](store::Archive& archive) { return archive.articles().save(input); });
             profiles.invalidate(url_host(input.response.final_url.empty() ? input.requested_url : input.response.final_url));
             if (!saved)
                 report.failures.push_back({ stored.url, saved.error().message });

@@ -27,7 +27,7 @@ Runtime::Runtime(Config configuration, std::unique_ptr<store::Archive> opened)
     // shut_down() joins the store pool, so a capture posted before it is stored.
     fetcher.observe_robots([this](const HttpResponse& response) {
         asio::post(store_pool, [this, response] {
-            if (auto saved = archive->save_capture(response, "robots"); !saved)
+            if (auto saved = archive->captures().save(response, "robots"); !saved)
                 log_event(LogLevel::warning, "store.failed", { { "url", response.url }, { "error", saved.error().message } });
         });
     });

@@ -85,7 +85,7 @@ int run_search(const GlobalOptions& global, const SearchArguments& arguments)
     auto archive = open_for_command(global, store::OpenMode::read_only);
     if (!archive)
         return report(archive.error(), "");
-    auto hits = archive->archive->search(arguments.query, arguments.limit);
+    auto hits = archive->archive->reader().search(arguments.query, arguments.limit);
     if (!hits)
         return report(hits.error(), "search");
     if (arguments.json) {

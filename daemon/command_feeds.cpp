@@ -44,17 +44,17 @@ int run_add(const GlobalOptions& global, const AddArguments& arguments)
     feed.name = arguments.name;
     feed.interval_seconds = interval;
     const bool options_given = !headers->empty() || !arguments.cookies.empty() || interval;
-    auto added = archive.add_feed(feed);
+    auto added = archive.feeds().add(feed);
     if (!added && added.error().code == Errc::constraint && options_given && !arguments.if_new) {
         // Subscribed already: the options given replace the feed's own (a consent cookie added
         // later, a header), the others stay as they were.
-        auto existing = archive.find_feed(arguments.url);
+        auto existing = archive.feeds().find(arguments.url);
         if (!existing)
             return report(existing.error(), db_path);
         if (!*existing)
             return report(added.error(), db_path);
         const store::FeedRecord& known = **existing;
-        if (auto set = archive.set_feed_options(known.id, headers->empty() ? known.headers : *headers,
+        if (auto set = archive.feeds().set_options(known.id, headers->empty() ? known.headers : *headers,
                 arguments.cookies.empty() ? known.cookies : arguments.cookies, interval ? interval : known.interval_seconds);
             !set)
             return report(set.error(), db_path);
@@ -68,7 +68,7 @@ int run_add(const GlobalOptions& global, const AddArguments& arguments)
         return report(added.error(), db_path);
     }
     if (options_given) {
-        if (auto set = archive.set_feed_options(added->id, *headers, arguments.cookies, interval); !set)
+        if (auto set = archive.feeds().set_options(added->id, *headers, arguments.cookies, interval); !set)
             return report(set.error(), db_path);
     }
     if (global.verbosity != Verbosity::quiet)
@@ -89,7 +89,7 @@ int run_remove(const GlobalOptions& global, const RemoveArguments& arguments)
     if (feed->source == store::FeedSource::config)
         return report(Error(Errc::invalid_argument, fmt::format("feed {} is declared in the configuration; delete its [[feed]] there instead", feed->url)),
             opened->context.config.source.empty() ? "remove" : opened->context.config.source);
-    if (auto removed = archive.remove_feed(feed->id); !removed)
+    if (auto removed = archive.feeds().remove(feed->id); !removed)
         return report(removed.error(), db_path);
     if (global.verbosity != Verbosity::quiet)
         fmt::print("removed feed {}: {} (its archived articles are kept)\n", feed->id, feed->url);
@@ -103,7 +103,7 @@ int run_feeds(const GlobalOptions& global, const FeedsArguments& arguments)
         return report(opened.error(), "");
     store::Archive& archive = *opened->archive;
     const std::string& db_path = opened->context.db_path;
-    auto feeds = archive.list_feeds();
+    auto feeds = archive.feeds().list();
     if (!feeds)
         return report(feeds.error(), db_path);
     if (arguments.json) {
@@ -146,7 +146,7 @@ int run_import_opml(const GlobalOptions& global, const ImportOpmlArguments& argu
         feed.title = outline.title;
         feed.site_url = outline.site_url;
         feed.source = store::FeedSource::opml;
-        auto result = archive.add_feed(feed);
+        auto result = archive.feeds().add(feed);
         if (result)
             ++added;
         else if (result.error().code == Errc::constraint)

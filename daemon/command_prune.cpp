@@ -31,7 +31,7 @@ int run_prune(const GlobalOptions& global, const PruneArguments& arguments)
         return report(opened.error(), "");
     auto& archive = opened->archive;
     const Timestamp cutoff = now_utc() - keep;
-    auto pruned = archive->prune_captures(cutoff, arguments.dry_run ? store::PruneMode::dry_run : store::PruneMode::apply);
+    auto pruned = archive->maintenance().prune_captures(cutoff, arguments.dry_run ? store::PruneMode::dry_run : store::PruneMode::apply);
     if (!pruned)
         return report(pruned.error(), context->db_path);
     if (global.verbosity != Verbosity::quiet)

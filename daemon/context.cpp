@@ -262,7 +262,7 @@ Result<std::vector<store::FeedRecord>> select_feeds(store::Archive& archive, con
         return feeds;
     }
     const Timestamp now = now_utc();
-    auto all = selection == CrawlSelection::due ? archive.due_feeds(now) : archive.list_feeds();
+    auto all = selection == CrawlSelection::due ? archive.feeds().due(now) : archive.feeds().list();
     if (!all)
         return all.error();
     for (auto& feed : *all) {
@@ -279,7 +279,7 @@ Result<std::vector<store::FeedRecord>> select_feeds(store::Archive& archive, con
 
 Result<store::FeedRecord> require_feed(store::Archive& archive, const std::string& selector)
 {
-    auto found = archive.find_feed(selector);
+    auto found = archive.feeds().find(selector);
     if (!found)
         return found.error();
     if (!*found)
@@ -290,7 +290,7 @@ Result<store::FeedRecord> require_feed(store::Archive& archive, const std::strin
 Result<void> sync_config_feeds(store::Archive& archive, const crawl::Config& config)
 {
     for (const crawl::FeedConfig& declared : config.feeds) {
-        auto found = archive.find_feed(declared.url);
+        auto found = archive.feeds().find(declared.url);
         if (!found)
             return found.error();
         std::int64_t id = 0;
@@ -301,7 +301,7 @@ Result<void> sync_config_feeds(store::Archive& archive, const crawl::Config& con
             feed.url = declared.url;
             feed.name = declared.name;
             feed.source = store::FeedSource::config;
-            auto added = archive.add_feed(feed);
+            auto added = archive.feeds().add(feed);
             if (!added)
                 return added.error();
             id = added->id;
@@ -309,7 +309,7 @@ Result<void> sync_config_feeds(store::Archive& archive, const crawl::Config& con
         std::optional<std::int64_t> interval;
         if (declared.interval)
             interval = declared.interval->count();
-        if (auto set = archive.set_feed_options(id, declared.headers, declared.cookies, interval); !set)
+        if (auto set = archive.feeds().set_options(id, declared.headers, declared.cookies, interval); !set)
             return set.error();
     }
     return {};

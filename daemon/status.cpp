@@ -45,14 +45,14 @@ nlohmann::ordered_json hosts_json(const std::vector<store::HostBacklog>& hosts)
 
 Result<std::string> render_status(store::Archive& archive, const std::string& db_path, const std::optional<DaemonInfo>& daemon, bool json)
 {
-    auto stats = archive.stats();
+    auto stats = archive.reader().stats();
     if (!stats)
         return stats.error();
-    auto feeds = archive.list_feeds();
+    auto feeds = archive.feeds().list();
     if (!feeds)
         return feeds.error();
     const Timestamp now = now_utc();
-    auto hosts = archive.host_backlog(now, 50);
+    auto hosts = archive.hosts().backlog(now, 50);
     if (!hosts)
         return hosts.error();
     if (json) {

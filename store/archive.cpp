@@ -305,7 +305,7 @@ Result<std::unique_ptr<Archive>> Archive::open(const std::filesystem::path& path
     return std::unique_ptr<Archive>(new Archive(std::make_unique<Impl>(std::move(*db), path)));
 }
 
-Result<ArchiveStats> Archive::stats()
+Result<ArchiveStats> Archive::Reader::stats()
 {
     try {
         ArchiveStats stats;
@@ -336,7 +336,7 @@ Result<ArchiveStats> Archive::stats()
     }
 }
 
-Result<std::string> Archive::integrity_check()
+Result<std::string> Archive::Maintenance::integrity_check()
 {
     try {
         return m_impl->db.execAndGet("PRAGMA integrity_check").getString();

@@ -41,8 +41,15 @@ struct ExportFilter {
     std::vector<RecordStatus> statuses; // only records with one of these statuses; empty: all
 };
 
+// The archive's tables fall in groups, each behind one accessor of the single connection (the one
+// writer): feeds(), entries(), captures(), articles() (with their revisions), jobs() (the queue and
+// the workers' leases), hosts() (their leases and pauses), sites(), reader() (export, search,
+// stats) and maintenance(). Work that spans tables (saving an article, importing a record) is one
+// function with one transaction, in the group it is about.
 class Archive {
 public:
+    struct Impl; // defined in archive_impl.hpp, private to store/
+
     // Opens (read_write: creates the file and migrates) the archive at `path`.
     static Result<std::unique_ptr<Archive>> open(const std::filesystem::path& path, OpenMode = OpenMode::read_write, ArchiveOptions = {});
     ~Archive();
@@ -51,131 +58,193 @@ public:
 
     const std::filesystem::path& path() const;
 
+    // A view of one table group; it lives as long as its Archive.
+    class Group {
+    public:
+        explicit Group(Impl& impl) : m_impl(&impl) { }
+
+    protected:
+        Impl* m_impl;
+    };
+
     // --- feeds (archive_feeds.cpp)
-    Result<FeedRecord> add_feed(const NewFeed&);              // Errc::constraint when the URL exists
-    Result<std::optional<FeedRecord>> find_feed(std::string_view id_or_url);
-    Result<std::vector<FeedRecord>> list_feeds();
-    Result<void> remove_feed(std::int64_t feed_id);
-    Result<std::vector<FeedRecord>> due_feeds(Timestamp now);
-    Result<void> record_poll(const FeedPollOutcome&);
-    Result<void> set_feed_options(std::int64_t feed_id, const HttpHeaders& headers, const std::string& cookies, std::optional<std::int64_t> interval_seconds);
-    Result<void> schedule_feed(std::int64_t feed_id, std::optional<Timestamp> next_fetch);
+    class Feeds : public Group {
+    public:
+        using Group::Group;
+        Result<FeedRecord> add(const NewFeed&); // Errc::constraint when the URL exists
+        Result<std::optional<FeedRecord>> find(std::string_view id_or_url);
+        Result<std::vector<FeedRecord>> list();
+        Result<void> remove(std::int64_t feed_id);
+        Result<std::vector<FeedRecord>> due(Timestamp now);
+        Result<void> record_poll(const FeedPollOutcome&);
+        Result<void> set_options(std::int64_t feed_id, const HttpHeaders& headers, const std::string& cookies, std::optional<std::int64_t> interval_seconds);
+        Result<void> schedule(std::int64_t feed_id, std::optional<Timestamp> next_fetch);
+    };
 
     // --- raw captures (archive_captures.cpp)
-    Result<std::int64_t> save_capture(const HttpResponse&, std::string_view kind);
-    // Errc::not_found when there is no such capture or the retention policy dropped its body.
-    Result<HttpResponse> load_capture(std::int64_t capture_id);
-    // Every capture (or, with a filter, those of the records it keeps: see archive_captures.cpp)
-    // in the order they were fetched, one at a time, in one read snapshot.
-    using CaptureVisitor = std::function<bool(const CaptureRecord&)>; // return false to stop
-    Result<void> for_each_capture(const ExportFilter&, const CaptureVisitor&);
-    // Articles (of `host`, or all) with their latest capture, in id order after `after_article`.
-    Result<std::vector<StoredCapture>> latest_captures(const std::string& host, std::int64_t after_article, std::size_t limit);
-    // The capture of `url` fetched at `fetched_at` with this body (hex SHA-256), if the archive
-    // holds it already (a page's capture: stored with its article): what makes a WARC import
-    // idempotent.
-    Result<std::optional<std::int64_t>> find_capture(const std::string& url, Timestamp fetched_at, const std::string& body_sha256);
+    class Captures : public Group {
+    public:
+        using Group::Group;
+        Result<std::int64_t> save(const HttpResponse&, std::string_view kind);
+        // Errc::not_found when there is no such capture or the retention policy dropped its body.
+        Result<HttpResponse> load(std::int64_t capture_id);
+        // Every capture (or, with a filter, those of the records it keeps: see archive_captures.cpp)
+        // in the order they were fetched, one at a time, in one read snapshot.
+        using Visitor = std::function<bool(const CaptureRecord&)>; // return false to stop
+        Result<void> for_each(const ExportFilter&, const Visitor&);
+        // Articles (of `host`, or all) with their latest capture, in id order after `after_article`.
+        Result<std::vector<StoredCapture>> latest(const std::string& host, std::int64_t after_article, std::size_t limit);
+        // The capture of `url` fetched at `fetched_at` with this body (hex SHA-256), if the archive
+        // holds it already (a page's capture: stored with its article): what makes a WARC import
+        // idempotent.
+        Result<std::optional<std::int64_t>> find(const std::string& url, Timestamp fetched_at, const std::string& body_sha256);
+    };
 
-    // --- feed items (archive_entries.cpp)
-    // Upserts the entries of one poll; enqueues an article job for each new link. Returns the
-    // number of entries that were new.
-    Result<std::int64_t> save_entries(std::int64_t feed_id, const std::vector<EntryInput>&, Timestamp seen_at);
-    Result<EntryHints> entry_hints(std::int64_t entry_id);
+    // --- feed items (archive_entries.cpp; replay_target in archive_import.cpp)
+    class Entries : public Group {
+    public:
+        using Group::Group;
+        // Upserts the entries of one poll; enqueues an article job for each new link. Returns the
+        // number of entries that were new.
+        Result<std::int64_t> save(std::int64_t feed_id, const std::vector<EntryInput>&, Timestamp seen_at);
+        Result<EntryHints> hints(std::int64_t entry_id);
+        // What a replayed page capture completes: the pending article job and the unlinked feed
+        // entry of its address, if any.
+        Result<ReplayTarget> replay_target(const std::string& url);
+    };
 
-    // --- the job queue and its leases (archive_queue.cpp)
-    // Pending jobs due by `now`, in id order, whoever holds them (for tools and tests; a crawl takes
-    // its work with claim_jobs).
-    Result<std::vector<Job>> due_jobs(Timestamp now, std::size_t limit, std::optional<std::int64_t> feed_id = std::nullopt);
-    // Idempotent: returns the pending job for (kind, url), queued now or earlier.
-    Result<std::int64_t> enqueue_job(JobKind, const std::string& url, std::optional<std::int64_t> feed_id);
-    // A failed attempt: counted, retried at `retry_at`; the lease ends. `outcome` (failed or gone)
-    // becomes the status of the item's record while its page is not stored.
-    Result<void> defer_job(std::int64_t job_id, const std::string& error, Timestamp retry_at, RecordStatus outcome = RecordStatus::failed);
-    // Handed back untried (its host was not ready, the archive could not be written): no attempt
-    // counted, not before `not_before` if given; the lease ends.
-    Result<void> release_job(std::int64_t job_id, std::optional<Timestamp> not_before = std::nullopt);
-    // Many at once, in one transaction (what a crawl leaves queued at its end).
-    Result<void> release_jobs(const std::vector<std::pair<std::int64_t, std::optional<Timestamp>>>& jobs);
-    Result<void> fail_job(std::int64_t job_id, const std::string& error, RecordStatus outcome = RecordStatus::failed);
-    // A process (core/process.hpp token) that takes work; dead ones are forgotten, their work freed.
-    Result<void> register_worker(const std::string& worker, std::string_view role, Timestamp now);
-    // Everything the process holds goes back to the queue.
-    Result<void> unregister_worker(const std::string& worker);
-    // The heartbeat: the process's hosts and jobs stay its own until `lease_until`.
-    // Errc::not_found when another process judged it dead and freed its work meanwhile.
-    Result<void> renew_leases(const std::string& worker, Timestamp now, Timestamp lease_until);
-    // Takes due jobs (see WorkClaim) with their hosts, in one transaction.
-    Result<ClaimedWork> claim_jobs(const WorkClaim&);
-    // Takes hosts for feed polls; returns those the worker holds now (others hold the rest).
-    Result<std::vector<HostLease>> claim_hosts(const std::string& worker, const std::vector<std::string>& hosts, Timestamp now, Timestamp lease_until);
-    // Gives hosts back, each with the time its spacing ends (the next holder waits for it).
-    Result<void> release_hosts(const std::string& worker, const std::vector<std::pair<std::string, Timestamp>>& hosts);
-    // A Retry-After pause, kept so that no later run or process asks the host before it ends.
-    Result<void> record_host_pause(const std::string& host, Timestamp until, const std::string& reason);
-    // Who else holds which of `hosts` now (live leases only).
-    Result<std::vector<HostHolder>> host_holders(const std::vector<std::string>& hosts, Timestamp now);
-    // Hosts paused or with jobs backing off past `now`, most deferred jobs first.
-    Result<std::vector<HostBacklog>> host_backlog(Timestamp now, std::size_t limit);
+    // --- the job queue and the workers' leases (archive_queue.cpp; rechecks in archive_schedule.cpp)
+    class Jobs : public Group {
+    public:
+        using Group::Group;
+        // Pending jobs due by `now`, in id order, whoever holds them (for tools and tests; a crawl
+        // takes its work with claim).
+        Result<std::vector<Job>> due(Timestamp now, std::size_t limit, std::optional<std::int64_t> feed_id = std::nullopt);
+        // Idempotent: returns the pending job for (kind, url), queued now or earlier.
+        Result<std::int64_t> enqueue(JobKind, const std::string& url, std::optional<std::int64_t> feed_id);
+        // A failed attempt: counted, retried at `retry_at`; the lease ends. `outcome` (failed or
+        // gone) becomes the status of the item's record while its page is not stored.
+        Result<void> defer(std::int64_t job_id, const std::string& error, Timestamp retry_at, RecordStatus outcome = RecordStatus::failed);
+        // Handed back untried (its host was not ready, the archive could not be written): no
+        // attempt counted, not before `not_before` if given; the lease ends.
+        Result<void> release(std::int64_t job_id, std::optional<Timestamp> not_before = std::nullopt);
+        // Many at once, in one transaction (what a crawl leaves queued at its end).
+        Result<void> release_many(const std::vector<std::pair<std::int64_t, std::optional<Timestamp>>>& jobs);
+        Result<void> fail(std::int64_t job_id, const std::string& error, RecordStatus outcome = RecordStatus::failed);
+        // Takes due jobs (see WorkClaim) with their hosts, in one transaction.
+        Result<ClaimedWork> claim(const WorkClaim&);
+        // A process (core/process.hpp token) that takes work; dead ones are forgotten, their work freed.
+        Result<void> register_worker(const std::string& worker, std::string_view role, Timestamp now);
+        // Everything the process holds goes back to the queue.
+        Result<void> unregister_worker(const std::string& worker);
+        // The heartbeat: the process's hosts and jobs stay its own until `lease_until`.
+        // Errc::not_found when another process judged it dead and freed its work meanwhile.
+        Result<void> renew_leases(const std::string& worker, Timestamp now, Timestamp lease_until);
+        // Queues a 'recheck' job for every article whose recheck time has come; returns how many.
+        Result<std::size_t> enqueue_due_rechecks(Timestamp now, std::size_t limit);
+        // The earliest time anything is due (feeds, jobs, rechecks); nullopt when nothing ever is.
+        Result<std::optional<Timestamp>> next_due_time();
+    };
+
+    // --- hosts: who may ask them, and their pauses (archive_queue.cpp)
+    class Hosts : public Group {
+    public:
+        using Group::Group;
+        // Takes hosts for feed polls; returns those the worker holds now (others hold the rest).
+        Result<std::vector<HostLease>> claim(const std::string& worker, const std::vector<std::string>& hosts, Timestamp now, Timestamp lease_until);
+        // Gives hosts back, each with the time its spacing ends (the next holder waits for it).
+        Result<void> release(const std::string& worker, const std::vector<std::pair<std::string, Timestamp>>& hosts);
+        // A Retry-After pause, kept so that no later run or process asks the host before it ends.
+        Result<void> pause(const std::string& host, Timestamp until, const std::string& reason);
+        // Who else holds which of `hosts` now (live leases only).
+        Result<std::vector<HostHolder>> holders(const std::vector<std::string>& hosts, Timestamp now);
+        // Hosts paused or with jobs backing off past `now`, most deferred jobs first.
+        Result<std::vector<HostBacklog>> backlog(Timestamp now, std::size_t limit);
+    };
 
     // --- articles and their revisions (archive_revisions.cpp)
-    // One transaction: capture, article, revision (when the cleaned text changed), duplicate
-    // links, entry link, site counts, the next revision check, and the job removed from the queue.
-    Result<ArticleSaveResult> save_article(const ArticleInput&);
-    // The same in two steps: prepare on any thread (pure, no archive access), then store many in
-    // one transaction: one commit (one fsync) for all, each article in a savepoint of its own,
-    // so one that fails leaves the others stored. The outer Result fails when nothing was
-    // stored (the commit failed: a full disk); the inner ones say how each article fared.
-    static PreparedArticle prepare_article(ArticleInput);
-    Result<std::vector<Result<ArticleSaveResult>>> save_articles(const std::vector<const PreparedArticle*>&);
-    // The article known under `url` (any of its normalised addresses), if archived.
-    Result<std::optional<ArticleRecord>> find_article(const std::string& url);
-    // A recheck found the page gone (404/410): recorded, never deleted. False if not archived.
-    Result<bool> mark_gone(const std::string& url, long http_status, Timestamp when);
+    class Articles : public Group {
+    public:
+        using Group::Group;
+        // One transaction: capture, article, revision (when the cleaned text changed), duplicate
+        // links, entry link, site counts, the next revision check, and the job removed from the queue.
+        Result<ArticleSaveResult> save(const ArticleInput&);
+        // The same in two steps: prepare on any thread (pure, no archive access), then store many in
+        // one transaction: one commit (one fsync) for all, each article in a savepoint of its own,
+        // so one that fails leaves the others stored. The outer Result fails when nothing was
+        // stored (the commit failed: a full disk); the inner ones say how each article fared.
+        static PreparedArticle prepare(ArticleInput);
+        Result<std::vector<Result<ArticleSaveResult>>> save_many(const std::vector<const PreparedArticle*>&);
+        // The article known under `url` (any of its normalised addresses), if archived.
+        Result<std::optional<ArticleRecord>> find(const std::string& url);
+        // A recheck found the page gone (404/410): recorded, never deleted. False if not archived.
+        Result<bool> mark_gone(const std::string& url, long http_status, Timestamp when);
+    };
 
     // --- sites (archive_sites.cpp): the blocks each host's pages share, learned as articles are stored
-    Result<SiteProfile> site_profile(const std::string& host);
-
-    // --- scheduling (archive_schedule.cpp)
-    // Queues a 'recheck' job for every article whose recheck time has come; returns how many.
-    Result<std::size_t> enqueue_due_rechecks(Timestamp now, std::size_t limit);
-    // The earliest time anything is due (feeds, jobs, rechecks); nullopt when nothing ever is.
-    Result<std::optional<Timestamp>> next_due_time();
+    class Sites : public Group {
+    public:
+        using Group::Group;
+        Result<SiteProfile> profile(const std::string& host);
+    };
 
     // --- reading (archive_read.cpp; stats in archive.cpp)
-    // Every record revision (ordered by revision id), then every record that is still its feed
-    // entry (by entry id), as the filter selects them.
-    using RevisionVisitor = std::function<bool(const RevisionRecord&)>; // return false to stop
-    Result<void> for_each_revision(const ExportFilter&, const RevisionVisitor&);
-    // Full-text search of the current texts: every word must match (word* for a prefix),
-    // diacritics folded, best bm25 first (title weighs 5x the body), with a snippet. A query
-    // matching more than search_rank_window articles is ranked among its most recent
-    // search_rank_window matches, which bounds its cost (see archive_read.cpp).
-    static constexpr std::size_t search_rank_window = 5000;
-    Result<std::vector<SearchHit>> search(const std::string& query, std::size_t limit, std::size_t rank_window = search_rank_window);
-    Result<ArchiveStats> stats();
-
-    // --- import (archive_import.cpp)
-    // Records of a JSONL export, in one transaction, each in a savepoint of its own (one that fails
-    // is undone alone); the outer Result fails when nothing was stored (a full disk).
-    Result<std::vector<Result<ImportChange>>> import_records(const std::vector<ImportRecord>&);
-    // What a replayed page capture completes: the pending article job and the unlinked feed entry
-    // of its address, if any.
-    Result<ReplayTarget> replay_target(const std::string& url);
+    class Reader : public Group {
+    public:
+        using Group::Group;
+        // Every record revision (ordered by revision id), then every record that is still its feed
+        // entry (by entry id), as the filter selects them.
+        using RevisionVisitor = std::function<bool(const RevisionRecord&)>; // return false to stop
+        Result<void> for_each_revision(const ExportFilter&, const RevisionVisitor&);
+        // Full-text search of the current texts: every word must match (word* for a prefix),
+        // diacritics folded, best bm25 first (title weighs 5x the body), with a snippet. A query
+        // matching more than search_rank_window articles is ranked among its most recent
+        // search_rank_window matches, which bounds its cost (see archive_read.cpp).
+        static constexpr std::size_t search_rank_window = 5000;
+        Result<std::vector<SearchHit>> search(const std::string& query, std::size_t limit, std::size_t rank_window = search_rank_window);
+        Result<ArchiveStats> stats();
+    };
 
     // --- maintenance (integrity_check in archive.cpp, prune in archive_prune.cpp)
-    Result<std::string> integrity_check();
-    // The retention policy, run only when asked (`feedkeeper prune`, `[store] keep_captures`):
-    // empties the bodies of captures fetched before `cutoff`, except each article's latest
-    // capture and the captures its current revision came from, so reextract and export keep
-    // working. Rows, headers and hashes stay; articles and revisions are never touched.
-    // Works in short transactions of `batch` captures; returns space to the file system.
-    Result<PruneSummary> prune_captures(Timestamp cutoff, PruneMode = PruneMode::apply, std::size_t batch = 500);
+    class Maintenance : public Group {
+    public:
+        using Group::Group;
+        Result<std::string> integrity_check();
+        // The retention policy, run only when asked (`feedkeeper prune`, `[store] keep_captures`):
+        // empties the bodies of captures fetched before `cutoff`, except each article's latest
+        // capture and the captures its current revision came from, so reextract and export keep
+        // working. Rows, headers and hashes stay; articles and revisions are never touched.
+        // Works in short transactions of `batch` captures; returns space to the file system.
+        Result<PruneSummary> prune_captures(Timestamp cutoff, PruneMode = PruneMode::apply, std::size_t batch = 500);
+    };
 
-    struct Impl; // defined in archive_impl.hpp, private to store/
+    Feeds& feeds() { return m_feeds; }
+    Captures& captures() { return m_captures; }
+    Entries& entries() { return m_entries; }
+    Jobs& jobs() { return m_jobs; }
+    Hosts& hosts() { return m_hosts; }
+    Articles& articles() { return m_articles; }
+    Sites& sites() { return m_sites; }
+    Reader& reader() { return m_reader; }
+    Maintenance& maintenance() { return m_maintenance; }
+
+    // --- import (archive_import.cpp): records of a JSONL export (feeds, entries, articles and
+    // revisions at once), in one transaction, each in a savepoint of its own (one that fails is
+    // undone alone); the outer Result fails when nothing was stored (a full disk).
+    Result<std::vector<Result<ImportChange>>> import_records(const std::vector<ImportRecord>&);
 
 private:
     explicit Archive(std::unique_ptr<Impl>);
     std::unique_ptr<Impl> m_impl;
+    Feeds m_feeds { *m_impl };
+    Captures m_captures { *m_impl };
+    Entries m_entries { *m_impl };
+    Jobs m_jobs { *m_impl };
+    Hosts m_hosts { *m_impl };
+    Articles m_articles { *m_impl };
+    Sites m_sites { *m_impl };
+    Reader m_reader { *m_impl };
+    Maintenance m_maintenance { *m_impl };
 };
 
 } // namespace feedkeeper::store

@@ -119,7 +119,7 @@ std::int64_t insert_capture(Archive::Impl& impl, const HttpResponse& response, c
     return impl.db.getLastInsertRowid();
 }
 
-Result<std::int64_t> Archive::save_capture(const HttpResponse& response, std::string_view kind)
+Result<std::int64_t> Archive::Captures::save(const HttpResponse& response, std::string_view kind)
 {
     const PreparedCapture capture = prepare_capture(response, kind);
     try {
@@ -129,7 +129,7 @@ Result<std::int64_t> Archive::save_capture(const HttpResponse& response, std::st
     }
 }
 
-Result<HttpResponse> Archive::load_capture(std::int64_t capture_id)
+Result<HttpResponse> Archive::Captures::load(std::int64_t capture_id)
 {
     try {
         auto query = m_impl->statement(
@@ -160,7 +160,7 @@ Result<HttpResponse> Archive::load_capture(std::int64_t capture_id)
     }
 }
 
-Result<std::optional<std::int64_t>> Archive::find_capture(const std::string& url, Timestamp fetched_at, const std::string& body_sha256)
+Result<std::optional<std::int64_t>> Archive::Captures::find(const std::string& url, Timestamp fetched_at, const std::string& body_sha256)
 {
     try {
         // Through captures_fetched (fetched_at, bodies kept): a handful of rows per second of time.
@@ -180,7 +180,7 @@ Result<std::optional<std::int64_t>> Archive::find_capture(const std::string& url
     }
 }
 
-Result<std::vector<StoredCapture>> Archive::latest_captures(const std::string& host, std::int64_t after_article, std::size_t limit)
+Result<std::vector<StoredCapture>> Archive::Captures::latest(const std::string& host, std::int64_t after_article, std::size_t limit)
 {
     try {
         // Two statements so each uses its index: articles_host for one host, the rowid otherwise.
@@ -204,7 +204,7 @@ Result<std::vector<StoredCapture>> Archive::latest_captures(const std::string& h
     }
 }
 
-Result<void> Archive::for_each_capture(const ExportFilter& filter, const CaptureVisitor& visit)
+Result<void> Archive::Captures::for_each(const ExportFilter& filter, const Visitor& visit)
 {
     try {
         // A statement of its own (not the cache): each row's capture is read by a cached one

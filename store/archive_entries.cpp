@@ -22,7 +22,7 @@ std::optional<std::int64_t> article_for_key(Archive::Impl& impl, const std::stri
 
 } // namespace
 
-Result<std::int64_t> Archive::save_entries(std::int64_t feed_id, const std::vector<EntryInput>& entries, Timestamp seen_at)
+Result<std::int64_t> Archive::Entries::save(std::int64_t feed_id, const std::vector<EntryInput>& entries, Timestamp seen_at)
 {
     // Normalising URLs is pure work: done before the write lock is taken.
     std::vector<std::string> link_keys;
@@ -119,7 +119,7 @@ Result<std::int64_t> Archive::save_entries(std::int64_t feed_id, const std::vect
             if (article_id || !fetchable[i])
                 continue;
             // Another feed may have queued the same link: that job will link this entry too
-            // (save_article links every unlinked entry with the article's addresses).
+            // (articles().save links every unlinked entry with the article's addresses).
             auto enqueue = impl.statement(
                 "INSERT INTO jobs (kind, url, host, entry_id, feed_id, created_at, updated_at)"
                 " VALUES ('article', :url, :host, :entry, :feed, :now, :now) ON CONFLICT DO NOTHING");
@@ -143,7 +143,7 @@ Result<std::int64_t> Archive::save_entries(std::int64_t feed_id, const std::vect
     }
 }
 
-Result<EntryHints> Archive::entry_hints(std::int64_t entry_id)
+Result<EntryHints> Archive::Entries::hints(std::int64_t entry_id)
 {
     try {
         auto query = m_impl->statement(

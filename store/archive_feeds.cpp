@@ -95,7 +95,7 @@ std::string_view to_string(FeedSource source)
     return "cli";
 }
 
-Result<FeedRecord> Archive::add_feed(const NewFeed& feed)
+Result<FeedRecord> Archive::Feeds::add(const NewFeed& feed)
 {
     try {
         auto insert = m_impl->statement(
@@ -113,7 +113,7 @@ Result<FeedRecord> Archive::add_feed(const NewFeed& feed)
         insert->bind(":now", static_cast<std::int64_t>(seconds(now_utc())));
         insert->exec();
         const std::int64_t id = m_impl->db.getLastInsertRowid();
-        auto found = find_feed(std::to_string(id));
+        auto found = find(std::to_string(id));
         if (!found)
             return found.error();
         return std::move(**found);
@@ -124,7 +124,7 @@ Result<FeedRecord> Archive::add_feed(const NewFeed& feed)
     }
 }
 
-Result<std::optional<FeedRecord>> Archive::find_feed(std::string_view selector)
+Result<std::optional<FeedRecord>> Archive::Feeds::find(std::string_view selector)
 {
     try {
         std::int64_t id = 0;
@@ -146,7 +146,7 @@ Result<std::optional<FeedRecord>> Archive::find_feed(std::string_view selector)
     }
 }
 
-Result<std::vector<FeedRecord>> Archive::list_feeds()
+Result<std::vector<FeedRecord>> Archive::Feeds::list()
 {
     try {
         // article_count is kept by triggers (schema.cpp): listing costs O(feeds), not O(entries).
@@ -161,7 +161,7 @@ Result<std::vector<FeedRecord>> Archive::list_feeds()
     }
 }
 
-Result<void> Archive::remove_feed(std::int64_t feed_id)
+Result<void> Archive::Feeds::remove(std::int64_t feed_id)
 {
     try {
         // Articles stay: they may belong to other feeds, and removing a subscription is not a purge.
@@ -177,7 +177,7 @@ Result<void> Archive::remove_feed(std::int64_t feed_id)
     }
 }
 
-Result<std::vector<FeedRecord>> Archive::due_feeds(Timestamp now)
+Result<std::vector<FeedRecord>> Archive::Feeds::due(Timestamp now)
 {
     try {
         static const std::string sql = fmt::format(
@@ -193,7 +193,7 @@ Result<std::vector<FeedRecord>> Archive::due_feeds(Timestamp now)
     }
 }
 
-Result<void> Archive::record_poll(const FeedPollOutcome& outcome)
+Result<void> Archive::Feeds::record_poll(const FeedPollOutcome& outcome)
 {
     try {
         SQLite::Transaction transaction(m_impl->db, SQLite::TransactionBehavior::IMMEDIATE);
@@ -243,7 +243,7 @@ Result<void> Archive::record_poll(const FeedPollOutcome& outcome)
     }
 }
 
-Result<void> Archive::set_feed_options(std::int64_t feed_id, const HttpHeaders& headers, const std::string& cookies, std::optional<std::int64_t> interval_seconds)
+Result<void> Archive::Feeds::set_options(std::int64_t feed_id, const HttpHeaders& headers, const std::string& cookies, std::optional<std::int64_t> interval_seconds)
 {
     try {
         auto update = m_impl->statement("UPDATE feeds SET headers = :headers, cookies = :cookies, interval_seconds = :interval WHERE id = :id");
@@ -261,7 +261,7 @@ Result<void> Archive::set_feed_options(std::int64_t feed_id, const HttpHeaders& 
     }
 }
 
-Result<void> Archive::schedule_feed(std::int64_t feed_id, std::optional<Timestamp> next_fetch)
+Result<void> Archive::Feeds::schedule(std::int64_t feed_id, std::optional<Timestamp> next_fetch)
 {
     try {
         auto update = m_impl->statement("UPDATE feeds SET next_fetch = :next WHERE id = :id");

@@ -1,5 +1,5 @@
 // store/archive_import.cpp — records of a JSONL export stored back: the feed (by its URL), the
-// article (by any of its normalised addresses, as save_article finds it), the revision with the
+// article (by any of its normalised addresses, as articles().save finds it), the revision with the
 // record's own times, and the feed entry that links them (so exports name the feed and guid
 // again). Idempotent: a revision the archive holds already is skipped.
 // Threading: as Archive. One IMMEDIATE transaction per batch, one savepoint per record: a record
@@ -120,7 +120,7 @@ void import_entry(Archive::Impl& impl, const ImportRecord& record, std::int64_t 
         " VALUES (:feed, :key, :guid, :url, :link_key, :title, :author, :published, :categories, :first_seen, :fetched, :article)"
         " ON CONFLICT (feed_id, entry_key) DO UPDATE SET article_id = coalesce(article_id, excluded.article_id), last_seen = max(last_seen, excluded.last_seen)");
     insert->bind(":feed", static_cast<std::int64_t>(feed_id));
-    // The keys of parse/feed/entry_identity: a changed form is adopted by the next poll (save_entries).
+    // The keys of parse/feed/entry_identity: a changed form is adopted by the next poll (entries().save).
     insert->bind(":key", record.guid.empty() ? "link:" + record.url : "id:" + record.guid);
     bind_text_or_null(insert, ":guid", record.guid);
     insert->bind(":url", record.url);
@@ -258,7 +258,7 @@ Result<std::vector<Result<ImportChange>>> Archive::import_records(const std::vec
     }
 }
 
-Result<ReplayTarget> Archive::replay_target(const std::string& url)
+Result<ReplayTarget> Archive::Entries::replay_target(const std::string& url)
 {
     try {
         ReplayTarget target;

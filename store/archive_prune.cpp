@@ -22,7 +22,7 @@ constexpr const char* candidates_sql =
 
 } // namespace
 
-Result<PruneSummary> Archive::prune_captures(Timestamp cutoff, PruneMode mode, std::size_t batch)
+Result<PruneSummary> Archive::Maintenance::prune_captures(Timestamp cutoff, PruneMode mode, std::size_t batch)
 {
     PruneSummary summary;
     std::int64_t after = 0;

@@ -98,7 +98,7 @@ bool take_host(Archive::Impl& impl, const std::string& host, const std::string& 
 }
 
 // Binds what a claim asks for (:horizon, :now, :worker) and its scope (:feed, :host, :job; NULL
-// matches all) to one of claim_jobs' statements.
+// matches all) to one of Jobs::claim's statements.
 void bind_claim(CachedStatement& statement, const WorkClaim& claim)
 {
     statement->bind(":horizon", at(claim.horizon));
@@ -133,7 +133,7 @@ std::optional<JobKind> job_kind_from_string(std::string_view text)
     return std::nullopt;
 }
 
-Result<std::vector<Job>> Archive::due_jobs(Timestamp now, std::size_t limit, std::optional<std::int64_t> feed_id)
+Result<std::vector<Job>> Archive::Jobs::due(Timestamp now, std::size_t limit, std::optional<std::int64_t> feed_id)
 {
     try {
         // Walks the partial index jobs_pending in id order: only pending jobs are ever read.
@@ -152,7 +152,7 @@ Result<std::vector<Job>> Archive::due_jobs(Timestamp now, std::size_t limit, std
     }
 }
 
-Result<std::int64_t> Archive::enqueue_job(JobKind kind, const std::string& url, std::optional<std::int64_t> feed_id)
+Result<std::int64_t> Archive::Jobs::enqueue(JobKind kind, const std::string& url, std::optional<std::int64_t> feed_id)
 {
     try {
         const std::int64_t now = at(now_utc());
@@ -236,7 +236,7 @@ void record_attempt(Archive::Impl& impl, std::int64_t job_id, const std::string&
 
 } // namespace
 
-Result<void> Archive::defer_job(std::int64_t job_id, const std::string& error, Timestamp retry_at, RecordStatus outcome)
+Result<void> Archive::Jobs::defer(std::int64_t job_id, const std::string& error, Timestamp retry_at, RecordStatus outcome)
 {
     try {
         record_attempt(*m_impl, job_id, error, retry_at, outcome);
@@ -246,7 +246,7 @@ Result<void> Archive::defer_job(std::int64_t job_id, const std::string& error, T
     }
 }
 
-Result<void> Archive::fail_job(std::int64_t job_id, const std::string& error, RecordStatus outcome)
+Result<void> Archive::Jobs::fail(std::int64_t job_id, const std::string& error, RecordStatus outcome)
 {
     try {
         record_attempt(*m_impl, job_id, error, std::nullopt, outcome);
@@ -256,9 +256,9 @@ Result<void> Archive::fail_job(std::int64_t job_id, const std::string& error, Re
     }
 }
 
-Result<void> Archive::release_job(std::int64_t job_id, std::optional<Timestamp> not_before) { return release_jobs({ { job_id, not_before } }); }
+Result<void> Archive::Jobs::release(std::int64_t job_id, std::optional<Timestamp> not_before) { return release_many({ { job_id, not_before } }); }
 
-Result<void> Archive::release_jobs(const std::vector<std::pair<std::int64_t, std::optional<Timestamp>>>& jobs)
+Result<void> Archive::Jobs::release_many(const std::vector<std::pair<std::int64_t, std::optional<Timestamp>>>& jobs)
 {
     try {
         SQLite::Transaction transaction(m_impl->db, SQLite::TransactionBehavior::IMMEDIATE);
@@ -276,7 +276,7 @@ Result<void> Archive::release_jobs(const std::vector<std::pair<std::int64_t, std
     }
 }
 
-Result<void> Archive::register_worker(const std::string& worker, std::string_view role, Timestamp now)
+Result<void> Archive::Jobs::register_worker(const std::string& worker, std::string_view role, Timestamp now)
 {
     try {
         SQLite::Transaction transaction(m_impl->db, SQLite::TransactionBehavior::IMMEDIATE);
@@ -295,7 +295,7 @@ Result<void> Archive::register_worker(const std::string& worker, std::string_vie
     }
 }
 
-Result<void> Archive::unregister_worker(const std::string& worker)
+Result<void> Archive::Jobs::unregister_worker(const std::string& worker)
 {
     try {
         SQLite::Transaction transaction(m_impl->db, SQLite::TransactionBehavior::IMMEDIATE);
@@ -312,7 +312,7 @@ Result<void> Archive::unregister_worker(const std::string& worker)
     }
 }
 
-Result<void> Archive::renew_leases(const std::string& worker, Timestamp now, Timestamp lease_until)
+Result<void> Archive::Jobs::renew_leases(const std::string& worker, Timestamp now, Timestamp lease_until)
 {
     try {
         SQLite::Transaction transaction(m_impl->db, SQLite::TransactionBehavior::IMMEDIATE);
@@ -334,7 +334,7 @@ Result<void> Archive::renew_leases(const std::string& worker, Timestamp now, Tim
     }
 }
 
-Result<ClaimedWork> Archive::claim_jobs(const WorkClaim& claim)
+Result<ClaimedWork> Archive::Jobs::claim(const WorkClaim& claim)
 {
     try {
         Archive::Impl& impl = *m_impl;
@@ -404,7 +404,7 @@ Result<ClaimedWork> Archive::claim_jobs(const WorkClaim& claim)
     }
 }
 
-Result<std::vector<HostLease>> Archive::claim_hosts(const std::string& worker, const std::vector<std::string>& hosts, Timestamp now, Timestamp lease_until)
+Result<std::vector<HostLease>> Archive::Hosts::claim(const std::string& worker, const std::vector<std::string>& hosts, Timestamp now, Timestamp lease_until)
 {
     try {
         SQLite::Transaction transaction(m_impl->db, SQLite::TransactionBehavior::IMMEDIATE);
@@ -420,7 +420,7 @@ Result<std::vector<HostLease>> Archive::claim_hosts(const std::string& worker, c
     }
 }
 
-Result<void> Archive::release_hosts(const std::string& worker, const std::vector<std::pair<std::string, Timestamp>>& hosts)
+Result<void> Archive::Hosts::release(const std::string& worker, const std::vector<std::pair<std::string, Timestamp>>& hosts)
 {
     try {
         SQLite::Transaction transaction(m_impl->db, SQLite::TransactionBehavior::IMMEDIATE);
@@ -439,7 +439,7 @@ Result<void> Archive::release_hosts(const std::string& worker, const std::vector
     }
 }
 
-Result<void> Archive::record_host_pause(const std::string& host, Timestamp until, const std::string& reason)
+Result<void> Archive::Hosts::pause(const std::string& host, Timestamp until, const std::string& reason)
 {
     try {
         auto pause = m_impl->statement(
@@ -455,7 +455,7 @@ Result<void> Archive::record_host_pause(const std::string& host, Timestamp until
     }
 }
 
-Result<std::vector<HostHolder>> Archive::host_holders(const std::vector<std::string>& hosts, Timestamp now)
+Result<std::vector<HostHolder>> Archive::Hosts::holders(const std::vector<std::string>& hosts, Timestamp now)
 {
     try {
         std::vector<HostHolder> holders;
@@ -472,7 +472,7 @@ Result<std::vector<HostHolder>> Archive::host_holders(const std::vector<std::str
     }
 }
 
-Result<std::vector<HostBacklog>> Archive::host_backlog(Timestamp now, std::size_t limit)
+Result<std::vector<HostBacklog>> Archive::Hosts::backlog(Timestamp now, std::size_t limit)
 {
     try {
         std::map<std::string, HostBacklog> by_host;

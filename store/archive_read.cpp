@@ -73,7 +73,7 @@ void bind_export_filter(SQLite::Statement& statement, const ExportFilter& filter
     bind_text_or_null(statement, ":statuses", statuses);
 }
 
-Result<void> Archive::for_each_revision(const ExportFilter& filter, const RevisionVisitor& visit)
+Result<void> Archive::Reader::for_each_revision(const ExportFilter& filter, const RevisionVisitor& visit)
 {
     RevisionRecord record; // reused: its strings keep their capacity from row to row
     try {
@@ -159,7 +159,7 @@ Result<void> Archive::for_each_revision(const ExportFilter& filter, const Revisi
     }
 }
 
-Result<std::vector<SearchHit>> Archive::search(const std::string& query_text, std::size_t limit, std::size_t rank_window)
+Result<std::vector<SearchHit>> Archive::Reader::search(const std::string& query_text, std::size_t limit, std::size_t rank_window)
 {
     const auto query_terms = to_fts_query(query_text);
     if (!query_terms)

@@ -217,7 +217,7 @@ std::optional<Timestamp> next_check(Timestamp first_seen, const std::vector<std:
 
 } // namespace
 
-PreparedArticle Archive::prepare_article(ArticleInput input)
+PreparedArticle Archive::Articles::prepare(ArticleInput input)
 {
     PreparedArticle prepared;
     prepared.fetched_url = input.response.final_url.empty() ? input.requested_url : input.response.final_url;
@@ -347,17 +347,17 @@ ArticleSaveResult write_article(Archive::Impl& impl, const PreparedArticle& prep
 
 } // namespace
 
-Result<ArticleSaveResult> Archive::save_article(const ArticleInput& input)
+Result<ArticleSaveResult> Archive::Articles::save(const ArticleInput& input)
 {
     // Pure work first (hashing, compressing, normalising), so the write lock is held briefly.
-    const PreparedArticle prepared = prepare_article(input);
-    auto saved = save_articles({ &prepared });
+    const PreparedArticle prepared = prepare(input);
+    auto saved = save_many({ &prepared });
     if (!saved)
         return saved.error();
     return std::move(saved->front());
 }
 
-Result<std::vector<Result<ArticleSaveResult>>> Archive::save_articles(const std::vector<const PreparedArticle*>& articles)
+Result<std::vector<Result<ArticleSaveResult>>> Archive::Articles::save_many(const std::vector<const PreparedArticle*>& articles)
 {
     std::vector<Result<ArticleSaveResult>> results;
     results.reserve(articles.size());
@@ -378,7 +378,7 @@ Result<std::vector<Result<ArticleSaveResult>>> Archive::save_articles(const std:
     }
 }
 
-Result<std::optional<ArticleRecord>> Archive::find_article(const std::string& url)
+Result<std::optional<ArticleRecord>> Archive::Articles::find(const std::string& url)
 {
     try {
         auto query = m_impl->statement(
@@ -407,7 +407,7 @@ Result<std::optional<ArticleRecord>> Archive::find_article(const std::string& ur
     }
 }
 
-Result<bool> Archive::mark_gone(const std::string& url, long http_status, Timestamp when)
+Result<bool> Archive::Articles::mark_gone(const std::string& url, long http_status, Timestamp when)
 {
     try {
         auto update = m_impl->statement(

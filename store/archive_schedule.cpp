@@ -9,7 +9,7 @@
 
 namespace feedkeeper::store {
 
-Result<std::size_t> Archive::enqueue_due_rechecks(Timestamp now, std::size_t limit)
+Result<std::size_t> Archive::Jobs::enqueue_due_rechecks(Timestamp now, std::size_t limit)
 {
     try {
         SQLite::Transaction transaction(m_impl->db, SQLite::TransactionBehavior::IMMEDIATE);
@@ -37,7 +37,7 @@ Result<std::size_t> Archive::enqueue_due_rechecks(Timestamp now, std::size_t lim
                 enqueue->bind(":feed");
             enqueue->bind(":now", static_cast<std::int64_t>(seconds(now)));
             enqueue->exec();
-            // Rescheduled by the recheck itself (save_article), so it is queued once.
+            // Rescheduled by the recheck itself (articles().save), so it is queued once.
             auto clear = m_impl->statement("UPDATE articles SET next_check = NULL WHERE id = :id");
             clear->bind(":id", static_cast<std::int64_t>(id));
             clear->exec();
@@ -49,7 +49,7 @@ Result<std::size_t> Archive::enqueue_due_rechecks(Timestamp now, std::size_t lim
     }
 }
 
-Result<std::optional<Timestamp>> Archive::next_due_time()
+Result<std::optional<Timestamp>> Archive::Jobs::next_due_time()
 {
     try {
         // Each min() is answered from an index (feeds_next_fetch, jobs_pending_due, articles_next_check).

@@ -54,7 +54,7 @@ void record_site_blocks(Archive::Impl& impl, const std::string& host, const std:
     }
 }
 
-Result<SiteProfile> Archive::site_profile(const std::string& host)
+Result<SiteProfile> Archive::Sites::profile(const std::string& host)
 {
     try {
         // Read before every article of the host: the page count is a kept counter and the blocks

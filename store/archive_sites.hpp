@@ -1,5 +1,5 @@
 // store/archive_sites.hpp — per-host block counts (site-level boilerplate learning), shared by
-// save_article. Private to store/. Threading: as Archive.
+// articles().save. Private to store/. Threading: as Archive.
 #pragma once
 
 #include "store/archive_impl.hpp"

@@ -165,7 +165,7 @@ Result<ExportSummary> export_archive(Archive& archive, ExportFormat format, cons
     if (format == ExportFormat::warc)
         return export_warc(archive, filter, out);
     if (format == ExportFormat::opml) {
-        auto feeds = archive.list_feeds();
+        auto feeds = archive.feeds().list();
         if (!feeds)
             return feeds.error();
         write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n<head><title>feedkeeper subscriptions</title></head>\n<body>\n");
@@ -192,7 +192,7 @@ Result<ExportSummary> export_archive(Archive& archive, ExportFormat format, cons
     buffer.reserve(320 * 1024);
     bool write_failed = false;
     std::string time_text;
-    auto visited = archive.for_each_revision(filter, [&](const RevisionRecord& record) {
+    auto visited = archive.reader().for_each_revision(filter, [&](const RevisionRecord& record) {
         switch (format) {
         case ExportFormat::jsonl: append_jsonl_record(buffer, record); break;
         case ExportFormat::markdown: buffer += markdown_record(record); break;

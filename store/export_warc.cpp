@@ -281,12 +281,12 @@ Result<ExportSummary> export_warc(Archive& archive, const ExportFilter& filter, 
     WarcWriter writer(out);
     bool output_failed = !writer.warcinfo();
     if (!output_failed) {
-        auto captured = archive.for_each_capture(filter, [&](const CaptureRecord& capture) { return !(output_failed = !writer.capture(capture)); });
+        auto captured = archive.captures().for_each(filter, [&](const CaptureRecord& capture) { return !(output_failed = !writer.capture(capture)); });
         if (!captured)
             return captured.error();
     }
     if (!output_failed) {
-        auto revised = archive.for_each_revision(filter, [&](const RevisionRecord& revision) { return !(output_failed = !writer.metadata(revision)); });
+        auto revised = archive.reader().for_each_revision(filter, [&](const RevisionRecord& revision) { return !(output_failed = !writer.metadata(revision)); });
         if (!revised)
             return revised.error();
     }

@@ -187,7 +187,7 @@ struct PreparedCapture {
     std::string body_zstd;
 };
 
-// An article ready to store (Archive::prepare_article): everything costly — compressing the
+// An article ready to store (Archive::Articles::prepare): everything costly — compressing the
 // capture, hashing and fingerprinting the text, normalising its addresses — done on the caller's
 // thread, so that the one writer only writes.
 struct PreparedArticle {

@@ -193,8 +193,8 @@ TEST_F(Daemon, TerminatesPromptlyInTheMiddleOfACrawl)
 
     auto archive = feedkeeper::store::Archive::open(directory.file("archive.db"), feedkeeper::store::OpenMode::read_only);
     ASSERT_TRUE(archive);
-    EXPECT_EQ((*archive)->integrity_check().value(), "ok");
-    auto stats = (*archive)->stats().value();
+    EXPECT_EQ((*archive)->maintenance().integrity_check().value(), "ok");
+    auto stats = (*archive)->reader().stats().value();
     EXPECT_EQ(stats.articles, 0);
     EXPECT_EQ(stats.pending_jobs, 4) << "unfinished work stays queued for the next start";
 }
@@ -209,8 +209,8 @@ TEST_F(Daemon, IdleWithTenThousandFeedsStaysSmallAndAsleep)
         for (int i = 0; i < 10'000; ++i) {
             feedkeeper::store::NewFeed feed;
             feed.url = "http://feeds.invalid/" + std::to_string(i) + ".xml";
-            auto added = archive->add_feed(feed).value();
-            ASSERT_TRUE(archive->schedule_feed(added.id, later));
+            auto added = archive->feeds().add(feed).value();
+            ASSERT_TRUE(archive->feeds().schedule(added.id, later));
         }
     }
     NotifySocket notify(directory.file("notify"));

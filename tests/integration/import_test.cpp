@@ -194,7 +194,7 @@ TEST_F(Import, WarcWithTheFeedReplaysTheCrawlAndResolvesRevisits)
             "software: test\r\n");
         std::string revisit_of;
         for (std::int64_t id = 1; id <= captures; ++id) {
-            auto capture = (*archive)->load_capture(id);
+            auto capture = (*archive)->captures().load(id);
             ASSERT_TRUE(capture) << capture.error().message;
             std::string head = fmt::format("HTTP/1.1 {} OK\r\n", capture->status);
             for (const auto& header : capture->headers)

@@ -34,10 +34,10 @@ TEST_F(Revisions, UnchangedTextOnlyMovesLastSeen)
     EXPECT_EQ(again.article_id, first.article_id);
     EXPECT_EQ(again.revision, 1);
     EXPECT_EQ(revisions().size(), 1u);
-    const auto stored = **archive->find_article("https://news.example/a");
+    const auto stored = **archive->articles().find("https://news.example/a");
     EXPECT_EQ(stored.first_seen, at("2024-03-01T10:00:00Z"));
     EXPECT_EQ(stored.last_seen, at("2024-03-02T10:00:00Z"));
-    EXPECT_EQ(archive->stats()->captures, 2) << "every fetched response is kept, changed or not";
+    EXPECT_EQ(archive->reader().stats()->captures, 2) << "every fetched response is kept, changed or not";
 }
 
 TEST_F(Revisions, ChangedTextBecomesANewRevisionAndKeepsTheOld)
@@ -52,8 +52,8 @@ TEST_F(Revisions, ChangedTextBecomesANewRevisionAndKeepsTheOld)
     EXPECT_EQ(records[1].revision, 2);
     EXPECT_EQ(records[1].title, "A (updated)");
     EXPECT_NE(records[0].content_sha256, records[1].content_sha256);
-    EXPECT_EQ(archive->stats()->articles, 1);
-    EXPECT_EQ((**archive->find_article("https://news.example/a")).revisions, 2);
+    EXPECT_EQ(archive->reader().stats()->articles, 1);
+    EXPECT_EQ((**archive->articles().find("https://news.example/a")).revisions, 2);
 }
 
 TEST_F(Revisions, PageThatIsNotAnArticleIsARecordWithoutABody)
@@ -67,28 +67,28 @@ TEST_F(Revisions, PageThatIsNotAnArticleIsARecordWithoutABody)
     EXPECT_EQ(records[0].status, RecordStatus::consent_wall);
     EXPECT_EQ(records[0].body_source, BodySource::none);
     EXPECT_EQ(records[0].body, "");
-    EXPECT_EQ(archive->stats()->captures, 1);
-    auto stored = archive->latest_captures("", 0, 10);
+    EXPECT_EQ(archive->reader().stats()->captures, 1);
+    auto stored = archive->captures().latest("", 0, 10);
     ASSERT_EQ(stored->size(), 1u) << "kept for a later reextract";
 }
 
 TEST_F(Revisions, GoneArticleIsRecordedNotDeleted)
 {
     save(article("https://news.example/a", page("A", prose(1, 80))));
-    EXPECT_TRUE(*archive->mark_gone("https://news.example/a?utm_medium=feed", 410, at("2024-03-05T00:00:00Z")));
-    const auto stored = **archive->find_article("https://news.example/a");
+    EXPECT_TRUE(*archive->articles().mark_gone("https://news.example/a?utm_medium=feed", 410, at("2024-03-05T00:00:00Z")));
+    const auto stored = **archive->articles().find("https://news.example/a");
     EXPECT_EQ(stored.gone_at, at("2024-03-05T00:00:00Z"));
     EXPECT_EQ(stored.http_status, 410);
     EXPECT_EQ(revisions().size(), 1u);
-    EXPECT_FALSE(*archive->mark_gone("https://news.example/never-archived", 404, at("2024-03-05T00:00:00Z")));
+    EXPECT_FALSE(*archive->articles().mark_gone("https://news.example/never-archived", 404, at("2024-03-05T00:00:00Z")));
 }
 
 TEST_F(Revisions, ReextractingAnOldCaptureNeverMovesTimesBackwards)
 {
     save(article("https://news.example/a", page("A", prose(1, 80)), at("2024-03-01T10:00:00Z")));
     save(article("https://news.example/a", page("A", prose(1, 80)), at("2024-03-09T10:00:00Z")));
-    const auto stored = archive->latest_captures("news.example", 0, 10)->at(0);
-    auto capture = archive->load_capture(stored.capture_id);
+    const auto stored = archive->captures().latest("news.example", 0, 10)->at(0);
+    auto capture = archive->captures().load(stored.capture_id);
     ASSERT_TRUE(capture);
     ArticleInput again;
     again.requested_url = capture->url;
@@ -98,8 +98,8 @@ TEST_F(Revisions, ReextractingAnOldCaptureNeverMovesTimesBackwards)
     again.page = page("A", prose(1, 80) + " Besser extrahiert.");
     const auto saved = save(again);
     EXPECT_EQ(saved.change, ArticleChange::revised);
-    EXPECT_EQ((**archive->find_article("https://news.example/a")).last_seen, at("2024-03-09T10:00:00Z"));
-    EXPECT_EQ(archive->stats()->captures, 2) << "re-extraction stores no new capture";
+    EXPECT_EQ((**archive->articles().find("https://news.example/a")).last_seen, at("2024-03-09T10:00:00Z"));
+    EXPECT_EQ(archive->reader().stats()->captures, 2) << "re-extraction stores no new capture";
 }
 
 TEST_F(Identity, TrackingParametersFragmentsAndDefaultPortsNameTheSameArticle)
@@ -113,7 +113,7 @@ TEST_F(Identity, TrackingParametersFragmentsAndDefaultPortsNameTheSameArticle)
     }
     const auto other = save(article("https://news.example/a?id=6", page("B", prose(2, 80))));
     EXPECT_NE(other.article_id, first.article_id) << "a meaningful parameter is part of the identity";
-    EXPECT_EQ(archive->stats()->articles, 2);
+    EXPECT_EQ(archive->reader().stats()->articles, 2);
 }
 
 TEST_F(Identity, RelCanonicalOnTheSameSiteJoinsTheAddressesOfOneArticle)
@@ -125,8 +125,8 @@ TEST_F(Identity, RelCanonicalOnTheSameSiteJoinsTheAddressesOfOneArticle)
     plain.canonical_url = "https://www.news.example/politik/a";
     const auto via_page = save(article("https://www.news.example/politik/a?utm_campaign=x", plain));
     EXPECT_EQ(via_page.article_id, via_amp.article_id);
-    EXPECT_EQ((**archive->find_article("https://news.example/amp/a")).normalized_url, "https://www.news.example/politik/a");
-    EXPECT_EQ(archive->stats()->articles, 1);
+    EXPECT_EQ((**archive->articles().find("https://news.example/amp/a")).normalized_url, "https://www.news.example/politik/a");
+    EXPECT_EQ(archive->reader().stats()->articles, 1);
 }
 
 TEST_F(Identity, CanonicalPointingElsewhereOrAtTheHomePageIsIgnored)
@@ -138,8 +138,8 @@ TEST_F(Identity, CanonicalPointingElsewhereOrAtTheHomePageIsIgnored)
     home.canonical_url = "https://news.example/";
     const auto b = save(article("https://news.example/b", home));
     EXPECT_NE(a.article_id, b.article_id);
-    EXPECT_EQ((**archive->find_article("https://news.example/b")).normalized_url, "https://news.example/b");
-    EXPECT_FALSE(*archive->find_article("https://other.example/original"));
+    EXPECT_EQ((**archive->articles().find("https://news.example/b")).normalized_url, "https://news.example/b");
+    EXPECT_FALSE(*archive->articles().find("https://other.example/original"));
 }
 
 TEST_F(Identity, LinksRedirectedToOneLoginPageStayDistinct)
@@ -150,20 +150,20 @@ TEST_F(Identity, LinksRedirectedToOneLoginPageStayDistinct)
         input.page.status = PageStatus::paywall;
         input.page.canonical_url = "https://news.example/login";
         input.response.final_url = "https://news.example/login";
-        ASSERT_TRUE(archive->save_article(input));
+        ASSERT_TRUE(archive->articles().save(input));
     }
-    auto a = *archive->find_article("https://news.example/a");
-    auto b = *archive->find_article("https://news.example/b");
+    auto a = *archive->articles().find("https://news.example/a");
+    auto b = *archive->articles().find("https://news.example/b");
     ASSERT_TRUE(a && b);
     EXPECT_NE(a->id, b->id);
-    EXPECT_FALSE(*archive->find_article("https://news.example/login"));
+    EXPECT_FALSE(*archive->articles().find("https://news.example/login"));
 
     // Later the real article behind one link is stored under that link, not as a revision of the
     // other: the next revision of b's record, after its paywall revision.
     const auto real = save(article("https://news.example/b", page("B", prose(3, 80))));
     EXPECT_EQ(real.article_id, b->id);
     EXPECT_EQ(real.revision, 2);
-    EXPECT_EQ((**archive->find_article("https://news.example/a")).revisions, 1);
+    EXPECT_EQ((**archive->articles().find("https://news.example/a")).revisions, 1);
 }
 
 TEST_F(Duplicates, ExactCopyOnAnotherSiteIsKeptAndLinkedToTheOriginalStory)
@@ -173,7 +173,7 @@ TEST_F(Duplicates, ExactCopyOnAnotherSiteIsKeptAndLinkedToTheOriginalStory)
     EXPECT_NE(copy.article_id, original.article_id);
     EXPECT_EQ(copy.change, ArticleChange::created);
     EXPECT_EQ(copy.duplicate_of, original.article_id);
-    EXPECT_EQ((**archive->find_article("https://paper.example/story-copy")).story_id, original.article_id);
+    EXPECT_EQ((**archive->articles().find("https://paper.example/story-copy")).story_id, original.article_id);
     EXPECT_EQ(revisions().size(), 2u) << "linked, not deleted";
 }
 
@@ -191,13 +191,13 @@ TEST_F(Duplicates, NearCopyIsLinkedAsTheSameStoryAndUnrelatedTextIsNot)
     const auto near = save(article("https://paper.example/their-version", page("Story", edited)));
     const auto other = save(article("https://paper.example/other", page("Other", unrelated)));
     EXPECT_FALSE(near.duplicate_of) << "not an exact copy";
-    EXPECT_EQ((**archive->find_article("https://paper.example/their-version")).story_id, original.article_id);
-    EXPECT_EQ((**archive->find_article("https://paper.example/other")).story_id, other.article_id);
-    EXPECT_EQ((**archive->find_article("https://agency.example/story")).story_id, original.article_id);
+    EXPECT_EQ((**archive->articles().find("https://paper.example/their-version")).story_id, original.article_id);
+    EXPECT_EQ((**archive->articles().find("https://paper.example/other")).story_id, other.article_id);
+    EXPECT_EQ((**archive->articles().find("https://agency.example/story")).story_id, original.article_id);
 
     // A third copy of the near copy joins the same (first) story.
     const auto third = save(article("https://third.example/x", page("Story", edited)));
-    EXPECT_EQ((**archive->find_article("https://third.example/x")).story_id, original.article_id);
+    EXPECT_EQ((**archive->articles().find("https://third.example/x")).story_id, original.article_id);
     EXPECT_EQ(third.duplicate_of, near.article_id);
 }
 
@@ -211,13 +211,13 @@ TEST_F(SiteBlocks, RefetchedPageDoesNotInflateTheCounts)
     second.block_fingerprints = { 11, 22, 44 };
     save(article("https://news.example/b", second));
 
-    auto profile = archive->site_profile("news.example");
+    auto profile = archive->sites().profile("news.example");
     ASSERT_TRUE(profile);
     EXPECT_EQ(profile->pages, 2);
     EXPECT_EQ(profile->block_pages.at(11), 2);
     EXPECT_EQ(profile->block_pages.at(22), 2);
     EXPECT_FALSE(profile->block_pages.contains(33)) << "seen on one page only: not template";
-    EXPECT_EQ(archive->site_profile("other.example")->pages, 0);
+    EXPECT_EQ(archive->sites().profile("other.example")->pages, 0);
 }
 
 TEST_F(SiteBlocks, BlocksSeenOnOnePageAreForgottenAfterHalfAYearTemplateBlocksAreKept)
@@ -237,7 +237,7 @@ TEST_F(SiteBlocks, BlocksSeenOnOnePageAreForgottenAfterHalfAYearTemplateBlocksAr
         save(article("https://news.example/" + std::to_string(n), page_with(n, { 11, 1000u + n }), august));
     save(article("https://news.example/257", page_with(257, { 11, 500, 1000u + 256 }), august));
 
-    auto profile = archive->site_profile("news.example");
+    auto profile = archive->sites().profile("news.example");
     ASSERT_TRUE(profile);
     EXPECT_EQ(profile->pages, 257);
     EXPECT_EQ(profile->block_pages.at(11), 257) << "recurring blocks are never swept";

@@ -26,8 +26,8 @@ protected:
     {
         ArchiveTest::SetUp();
         feed = add_feed("https://news.example/feed.xml");
-        ASSERT_TRUE(archive->save_entries(feed, { entry("guid-a", "https://news.example/a"), entry("guid-b", "https://news.example/b") }, at("2024-03-01T09:00:00Z")));
-        for (const Job& job : *archive->due_jobs(at("2024-03-01T09:00:00Z"), 10)) {
+        ASSERT_TRUE(archive->entries().save(feed, { entry("guid-a", "https://news.example/a"), entry("guid-b", "https://news.example/b") }, at("2024-03-01T09:00:00Z")));
+        for (const Job& job : *archive->jobs().due(at("2024-03-01T09:00:00Z"), 10)) {
             const bool a = job.url.ends_with("/a");
             ExtractedPage extracted = page(a ? "Quote \"this\", please" : "Zweiter Artikel", a ? "Line one, with comma.\n\nLine \"two\"." : prose(2, 30));
             extracted.published = a ? at("2024-02-01T00:00:00Z") : at("2024-03-01T00:00:00Z");
@@ -148,7 +148,7 @@ TEST_F(Export, MarkdownHasAHeadingAndMetadataPerRevision)
 
 TEST_F(Export, OpmlListsEveryFeedWithEscapedAttributes)
 {
-    ASSERT_TRUE(archive->add_feed(NewFeed { .url = "https://x.example/?a=1&b=2", .name = "A & <B>" }));
+    ASSERT_TRUE(archive->feeds().add(NewFeed { .url = "https://x.example/?a=1&b=2", .name = "A & <B>" }));
     const std::string opml = exported(ExportFormat::opml);
     EXPECT_NE(opml.find("xmlUrl=\"https://news.example/feed.xml\""), std::string::npos);
     EXPECT_NE(opml.find("xmlUrl=\"https://x.example/?a=1&amp;b=2\""), std::string::npos);
@@ -169,7 +169,7 @@ TEST_F(Export, EveryFormatFailsOnAFullDevice)
 
 TEST_F(Export, OpmlStaysValidUtf8WhateverTheArchiveHolds)
 {
-    ASSERT_TRUE(archive->add_feed(NewFeed { .url = "https://x.example/rss", .name = "Caf\xE9 \xFF" }));
+    ASSERT_TRUE(archive->feeds().add(NewFeed { .url = "https://x.example/rss", .name = "Caf\xE9 \xFF" }));
     const std::string opml = exported(ExportFormat::opml);
     EXPECT_TRUE(is_valid_utf8(opml));
     EXPECT_NE(opml.find("text=\"Caf\xEF\xBF\xBD \xEF\xBF\xBD\""), std::string::npos) << opml;
@@ -270,10 +270,10 @@ TEST_F(Export, WarcHasResponseRequestAndMetadataRecordsWithVerifiableDigests)
 
 TEST_F(Export, WarcWritesACaptureOnceWhenReextractionReusesIt)
 {
-    const auto stored = archive->latest_captures("", 0, 10)->at(0);
+    const auto stored = archive->captures().latest("", 0, 10)->at(0);
     ArticleInput again;
     again.capture_id = stored.capture_id;
-    again.response = *archive->load_capture(stored.capture_id);
+    again.response = *archive->captures().load(stored.capture_id);
     again.requested_url = again.response.url;
     again.page = page("Quote \"this\", please", "Better extraction.");
     ASSERT_EQ(save(again).change, ArticleChange::revised);
@@ -292,10 +292,10 @@ TEST_F(Export, WarcMetadataRefersOnlyToResponsesInTheFile)
 {
     // Re-extraction at a later date re-uses the first revision's capture; a --since that leaves
     // that first revision out must still write the capture (once) for the revision it keeps.
-    const auto stored = archive->latest_captures("", 0, 10)->at(0);
+    const auto stored = archive->captures().latest("", 0, 10)->at(0);
     ArticleInput again;
     again.capture_id = stored.capture_id;
-    again.response = *archive->load_capture(stored.capture_id);
+    again.response = *archive->captures().load(stored.capture_id);
     again.requested_url = again.response.url;
     again.page = page("Re-extracted", "Better extraction.");
     again.page.published = at("2024-06-01T00:00:00Z");
@@ -343,8 +343,8 @@ const WarcRecord* record_with_id(const std::vector<WarcRecord>& records, const s
 
 TEST_F(Export, WarcWritesEveryCaptureInFetchOrderWithItsRequest)
 {
-    ASSERT_TRUE(archive->save_capture(response("https://news.example/feed.xml", "<rss/>", at("2024-03-01T09:00:00Z")), "feed"));
-    ASSERT_TRUE(archive->save_capture(response("https://news.example/robots.txt", "User-agent: *\n", at("2024-03-01T09:30:00Z")), "robots"));
+    ASSERT_TRUE(archive->captures().save(response("https://news.example/feed.xml", "<rss/>", at("2024-03-01T09:00:00Z")), "feed"));
+    ASSERT_TRUE(archive->captures().save(response("https://news.example/robots.txt", "User-agent: *\n", at("2024-03-01T09:30:00Z")), "robots"));
     const auto records = warc_records(exported(ExportFormat::warc));
     EXPECT_EQ(types_and_targets(records, { "response" }),
         (std::vector<std::string> { "response https://news.example/feed.xml", "response https://news.example/robots.txt", "response https://news.example/a",
@@ -370,7 +370,7 @@ TEST_F(Export, WarcWritesAnUnchangedRefetchAsARevisitOfTheFirstResponse)
     same.published = at("2024-02-01T00:00:00Z");
     ASSERT_EQ(save(article("https://news.example/a", same, at("2024-03-02T10:00:00Z"))).change, ArticleChange::unchanged);
     ASSERT_EQ(save(article("https://news.example/b", page("Zweiter Artikel", prose(3, 30)), at("2024-03-02T10:00:00Z"))).change, ArticleChange::revised);
-    ASSERT_TRUE(archive->save_capture(response("https://news.example/a?copy", "<html><body><p>Line one, with comma.\n\nLine \"two\".</p></body></html>",
+    ASSERT_TRUE(archive->captures().save(response("https://news.example/a?copy", "<html><body><p>Line one, with comma.\n\nLine \"two\".</p></body></html>",
                                           at("2024-03-03T10:00:00Z")),
         "article"));
 
@@ -418,7 +418,7 @@ TEST_F(Export, WarcRevisitStandsInForACaptureWhoseBodyRetentionDropped)
     ASSERT_EQ(save(article("https://news.example/a", same, at("2025-03-02T10:00:00Z"))).change, ArticleChange::unchanged);
     // Drops the bodies of everything but each article's latest capture: a's second capture (a
     // revisit of the first, whose body is kept as the current revision's) loses its body.
-    auto pruned = archive->prune_captures(at("2025-01-01T00:00:00Z"));
+    auto pruned = archive->maintenance().prune_captures(at("2025-01-01T00:00:00Z"));
     ASSERT_TRUE(pruned);
     ASSERT_EQ(pruned->captures, 1);
     const auto records = warc_records(exported(ExportFormat::warc));
@@ -431,11 +431,11 @@ TEST_F(Export, WarcRevisitStandsInForACaptureWhoseBodyRetentionDropped)
 TEST_F(Export, WarcWithFiltersKeepsOnlyTheCapturesOfTheExportedRecords)
 {
     // The feed's documents, robots.txt of the article host and of another host, another feed's document.
-    ASSERT_TRUE(archive->save_capture(response("https://news.example/feed.xml", "<rss>1</rss>", at("2024-03-01T09:00:00Z")), "feed"));
-    ASSERT_TRUE(archive->save_capture(response("https://news.example/feed.xml", "<rss>2</rss>", at("2024-04-01T09:00:00Z")), "feed"));
-    ASSERT_TRUE(archive->save_capture(response("https://news.example/robots.txt", "", at("2024-03-01T09:30:00Z")), "robots"));
-    ASSERT_TRUE(archive->save_capture(response("https://elsewhere.example/robots.txt", "", at("2024-03-01T09:30:00Z")), "robots"));
-    ASSERT_TRUE(archive->save_capture(response("https://other.example/rss", "<rss>other</rss>", at("2024-03-01T09:00:00Z")), "feed"));
+    ASSERT_TRUE(archive->captures().save(response("https://news.example/feed.xml", "<rss>1</rss>", at("2024-03-01T09:00:00Z")), "feed"));
+    ASSERT_TRUE(archive->captures().save(response("https://news.example/feed.xml", "<rss>2</rss>", at("2024-04-01T09:00:00Z")), "feed"));
+    ASSERT_TRUE(archive->captures().save(response("https://news.example/robots.txt", "", at("2024-03-01T09:30:00Z")), "robots"));
+    ASSERT_TRUE(archive->captures().save(response("https://elsewhere.example/robots.txt", "", at("2024-03-01T09:30:00Z")), "robots"));
+    ASSERT_TRUE(archive->captures().save(response("https://other.example/rss", "<rss>other</rss>", at("2024-03-01T09:00:00Z")), "feed"));
     // a re-fetched unchanged: its re-fetch belongs to its (only) revision.
     ExtractedPage same = page("Quote \"this\", please", "Line one, with comma.\n\nLine \"two\".");
     same.published = at("2024-02-01T00:00:00Z");

@@ -124,10 +124,10 @@ TEST_F(ImportRecords, StoresFeedArticleRevisionsAndEntryOnceEach)
     ASSERT_TRUE(again);
     EXPECT_EQ(again->at(0).value(), ImportChange::skipped) << "revision 1 is held, with its fetch time";
     EXPECT_EQ(again->at(1).value(), ImportChange::skipped) << "revision 2 is the latest";
-    auto article = archive->find_article("https://news.example/a");
+    auto article = archive->articles().find("https://news.example/a");
     ASSERT_TRUE(article && *article);
     EXPECT_EQ((*article)->revisions, 2);
-    auto feeds = archive->list_feeds();
+    auto feeds = archive->feeds().list();
     ASSERT_TRUE(feeds);
     ASSERT_EQ(feeds->size(), 1u);
     EXPECT_EQ(feeds->front().articles, 1);

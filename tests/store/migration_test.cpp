@@ -29,20 +29,20 @@ TEST_F(Migration, AnArchiveOfTheLastReleaseKeepsEverythingItHolds)
     archive = open_archive();
     ASSERT_TRUE(archive);
     EXPECT_EQ(sql(path(), "PRAGMA user_version"), std::to_string(schema_version()));
-    EXPECT_EQ(*archive->integrity_check(), "ok");
+    EXPECT_EQ(*archive->maintenance().integrity_check(), "ok");
     EXPECT_EQ(sql(path(), "PRAGMA foreign_key_check"), "");
-    auto stats = archive->stats();
+    auto stats = archive->reader().stats();
     ASSERT_TRUE(stats);
     EXPECT_EQ(stats->feeds, 2);
     EXPECT_EQ(stats->articles, 4);
     EXPECT_EQ(stats->revisions, 4);
     EXPECT_EQ(stats->captures, 6);
     EXPECT_EQ(stats->pending_jobs, 2);
-    auto other = archive->find_feed("other");
+    auto other = archive->feeds().find("other");
     ASSERT_TRUE(other && *other);
     EXPECT_EQ((*other)->cookies, "consent=yes");
     EXPECT_EQ(sql(path(), "SELECT count(*) FROM site_blocks"), "22") << "the learned template survives";
-    auto search = archive->search("Haushalt", 10);
+    auto search = archive->reader().search("Haushalt", 10);
     ASSERT_TRUE(search);
     EXPECT_EQ(search->size(), 1u) << "the full-text index survives";
 }
@@ -51,7 +51,7 @@ TEST_F(Migration, ThePendingJobsOfTheLastReleaseGetTheirHostsAndCanBeClaimed)
 {
     archive = open_archive();
     ASSERT_TRUE(archive);
-    auto jobs = archive->due_jobs(Timestamp::max(), 10);
+    auto jobs = archive->jobs().due(Timestamp::max(), 10);
     ASSERT_TRUE(jobs);
     ASSERT_EQ(jobs->size(), 2u);
     for (const Job& job : *jobs) {
@@ -60,13 +60,13 @@ TEST_F(Migration, ThePendingJobsOfTheLastReleaseGetTheirHostsAndCanBeClaimed)
         EXPECT_EQ(job.attempts, 1);
         EXPECT_TRUE(job.entry_id && job.feed_id);
     }
-    ASSERT_TRUE(archive->register_worker("test-worker", "test", at("2030-01-01T00:00:00Z")));
+    ASSERT_TRUE(archive->jobs().register_worker("test-worker", "test", at("2030-01-01T00:00:00Z")));
     WorkClaim claim;
     claim.worker = "test-worker";
     claim.now = at("2030-01-01T00:00:00Z");
     claim.horizon = claim.now;
     claim.lease_until = claim.now + std::chrono::minutes(5);
-    auto work = archive->claim_jobs(claim);
+    auto work = archive->jobs().claim(claim);
     ASSERT_TRUE(work);
     EXPECT_EQ(work->jobs.size(), 2u);
     ASSERT_EQ(work->hosts.size(), 1u);
@@ -84,7 +84,7 @@ TEST_F(Migration, AnArchiveOfSchemaOneKeepsItsLearnedSiteBlocks)
     ASSERT_TRUE(archive);
     EXPECT_EQ(sql(path(), "PRAGMA user_version"), std::to_string(schema_version()));
     EXPECT_GT(std::stoll(sql(path(), "SELECT seen_at FROM site_blocks WHERE fingerprint = 42")), 1'700'000'000) << "counts as seen at the migration";
-    EXPECT_EQ(*archive->integrity_check(), "ok");
+    EXPECT_EQ(*archive->maintenance().integrity_check(), "ok");
 }
 
 TEST(MigrationToRecords, AnArchiveOfSchemaThreeGetsARecordForEveryItem)
@@ -97,11 +97,11 @@ TEST(MigrationToRecords, AnArchiveOfSchemaThreeGetsARecordForEveryItem)
     ASSERT_TRUE(opened) << opened.error().message;
     Archive& archive = **opened;
     EXPECT_EQ(sql(path, "PRAGMA user_version"), std::to_string(schema_version()));
-    EXPECT_EQ(*archive.integrity_check(), "ok");
+    EXPECT_EQ(*archive.maintenance().integrity_check(), "ok");
     EXPECT_EQ(sql(path, "PRAGMA foreign_key_check"), "");
 
     std::map<std::string, RevisionRecord> records;
-    auto visited = archive.for_each_revision({}, [&](const RevisionRecord& record) {
+    auto visited = archive.reader().for_each_revision({}, [&](const RevisionRecord& record) {
         EXPECT_TRUE(records.emplace(record.url, record).second) << "twice: " << record.url;
         return true;
     });
@@ -126,7 +126,7 @@ TEST(MigrationToRecords, AnArchiveOfSchemaThreeGetsARecordForEveryItem)
     EXPECT_EQ(missing.status, RecordStatus::pending) << "its job is still queued";
     EXPECT_EQ(missing.title, "A gone story");
 
-    auto stats = archive.stats();
+    auto stats = archive.reader().stats();
     ASSERT_TRUE(stats);
     std::map<RecordStatus, std::int64_t> counts(stats->records.begin(), stats->records.end());
     EXPECT_EQ(counts[RecordStatus::article], 4);
@@ -136,10 +136,10 @@ TEST(MigrationToRecords, AnArchiveOfSchemaThreeGetsARecordForEveryItem)
 
     // The wall passed after the upgrade: the same record, a new revision, the counts moved.
     ArticleInput passed = article("http://127.0.0.1:18932/wall/consent.html", page("Record harvest", prose(9, 120)));
-    auto saved = archive.save_article(passed);
+    auto saved = archive.articles().save(passed);
     ASSERT_TRUE(saved);
     EXPECT_EQ(saved->revision, 2);
-    stats = archive.stats();
+    stats = archive.reader().stats();
     counts = std::map<RecordStatus, std::int64_t>(stats->records.begin(), stats->records.end());
     EXPECT_EQ(counts[RecordStatus::article], 5);
     EXPECT_EQ(counts[RecordStatus::consent_wall], 0);

@@ -22,8 +22,8 @@ TEST_F(Open, FreshArchiveIsMigratedToTheCurrentSchemaInWalMode)
     EXPECT_EQ(sql(path(), "PRAGMA user_version"), std::to_string(schema_version()));
     EXPECT_EQ(sql(path(), "PRAGMA journal_mode"), "wal");
     EXPECT_EQ(sql(path(), "PRAGMA application_id"), std::to_string(0x464b5052));
-    EXPECT_EQ(*archive->integrity_check(), "ok");
-    auto stats = archive->stats();
+    EXPECT_EQ(*archive->maintenance().integrity_check(), "ok");
+    auto stats = archive->reader().stats();
     ASSERT_TRUE(stats);
     EXPECT_EQ(stats->articles, 0);
     EXPECT_EQ(stats->feeds, 0);
@@ -38,8 +38,8 @@ TEST_F(Open, ReopeningMigratesNothingAndKeepsTheData)
     archive = open_archive(); // twice: idempotent
     ASSERT_TRUE(archive);
     EXPECT_EQ(sql(path(), "PRAGMA user_version"), std::to_string(schema_version()));
-    EXPECT_EQ(archive->stats()->articles, 1);
-    EXPECT_EQ(archive->list_feeds()->size(), 1u);
+    EXPECT_EQ(archive->reader().stats()->articles, 1);
+    EXPECT_EQ(archive->feeds().list()->size(), 1u);
 }
 
 TEST_F(Open, ReadOnlyReaderSeesWhatTheWriterCommits)
@@ -47,8 +47,8 @@ TEST_F(Open, ReadOnlyReaderSeesWhatTheWriterCommits)
     auto reader = open_archive(OpenMode::read_only);
     ASSERT_TRUE(reader);
     save(article("https://news.example/a", page("A", prose(1, 50))));
-    EXPECT_EQ(reader->stats()->articles, 1);
-    EXPECT_FALSE(reader->add_feed(NewFeed { .url = "https://x.example/" })) << "a reader cannot write";
+    EXPECT_EQ(reader->reader().stats()->articles, 1);
+    EXPECT_FALSE(reader->feeds().add(NewFeed { .url = "https://x.example/" })) << "a reader cannot write";
 }
 
 TEST_F(Open, ArchiveWrittenByANewerFeedkeeperIsRefusedAndLeftAlone)
@@ -114,8 +114,8 @@ TEST_F(Open, ReadOnlyFileGivesAClearErrorAtOpenAndStaysIntact)
     }
     ASSERT_EQ(chmod(path().c_str(), 0644), 0);
     archive = open_archive();
-    EXPECT_EQ(*archive->integrity_check(), "ok");
-    EXPECT_EQ(archive->stats()->articles, 1);
+    EXPECT_EQ(*archive->maintenance().integrity_check(), "ok");
+    EXPECT_EQ(archive->reader().stats()->articles, 1);
 }
 
 TEST_F(Open, FullDiskFailsTheWriteWithDiskFullAndLeavesTheArchiveConsistent)
@@ -133,26 +133,26 @@ TEST_F(Open, FullDiskFailsTheWriteWithDiskFullAndLeavesTheArchiveConsistent)
         c = static_cast<char>(random());
     ArticleInput input = article("https://news.example/big", page("Big", prose(2, 200)));
     input.response.body = big;
-    auto saved = archive->save_article(input);
+    auto saved = archive->articles().save(input);
     ASSERT_FALSE(saved);
     EXPECT_EQ(saved.error().code, Errc::disk_full);
     EXPECT_NE(saved.error().message.find("disk is full"), std::string::npos) << saved.error().message;
     EXPECT_NE(saved.error().message.find("https://news.example/big"), std::string::npos) << saved.error().message;
 
     // Nothing of the failed article, everything before it; the connection stays usable.
-    EXPECT_EQ(*archive->integrity_check(), "ok");
-    EXPECT_FALSE(*archive->find_article("https://news.example/big"));
-    EXPECT_TRUE(*archive->find_article("https://news.example/first"));
-    auto stats = archive->stats();
+    EXPECT_EQ(*archive->maintenance().integrity_check(), "ok");
+    EXPECT_FALSE(*archive->articles().find("https://news.example/big"));
+    EXPECT_TRUE(*archive->articles().find("https://news.example/first"));
+    auto stats = archive->reader().stats();
     EXPECT_EQ(stats->articles, 1);
     EXPECT_EQ(stats->captures, 1);
-    EXPECT_TRUE(archive->save_article(article("https://news.example/small", page("Small", "A short text."))))
+    EXPECT_TRUE(archive->articles().save(article("https://news.example/small", page("Small", "A short text."))))
         << "a smaller write still fits: the failure left no statement or transaction behind";
 
     archive.reset(); // once space is back, the same article goes in
     archive = open_archive();
-    EXPECT_TRUE(archive->save_article(input));
-    EXPECT_EQ(archive->stats()->articles, 3);
+    EXPECT_TRUE(archive->articles().save(input));
+    EXPECT_EQ(archive->reader().stats()->articles, 3);
 }
 
 TEST_F(Open, BusyArchiveWaitsForTheOtherWriterThenSucceeds)
@@ -163,13 +163,13 @@ TEST_F(Open, BusyArchiveWaitsForTheOtherWriterThenSucceeds)
     sqlite3* holder = nullptr;
     ASSERT_EQ(sqlite3_open(path().c_str(), &holder), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(holder, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
-    auto blocked = second->save_article(article("https://news.example/a", page("A", "Text.")));
+    auto blocked = second->articles().save(article("https://news.example/a", page("A", "Text.")));
     ASSERT_FALSE(blocked);
     EXPECT_EQ(blocked.error().code, Errc::busy);
     EXPECT_NE(blocked.error().message.find("locked"), std::string::npos) << blocked.error().message;
     sqlite3_exec(holder, "ROLLBACK", nullptr, nullptr, nullptr);
     sqlite3_close(holder);
-    EXPECT_TRUE(second->save_article(article("https://news.example/a", page("A", "Text."))));
+    EXPECT_TRUE(second->articles().save(article("https://news.example/a", page("A", "Text."))));
 }
 
 } // namespace

@@ -14,8 +14,8 @@ protected:
     {
         EntryInput input = entry(link, link, "Item " + link);
         input.body = { body, "<p>" + body + "</p>", source };
-        EXPECT_EQ(*archive->save_entries(feed, { input }, at("2024-03-01T09:00:00Z")), 1);
-        auto jobs = archive->due_jobs(Timestamp::max(), 100);
+        EXPECT_EQ(*archive->entries().save(feed, { input }, at("2024-03-01T09:00:00Z")), 1);
+        auto jobs = archive->jobs().due(Timestamp::max(), 100);
         for (const Job& job : *jobs)
             if (job.url == link)
                 return job.id;
@@ -38,7 +38,7 @@ protected:
     std::map<RecordStatus, std::int64_t> counts()
     {
         std::map<RecordStatus, std::int64_t> result;
-        const auto stats = archive->stats();
+        const auto stats = archive->reader().stats();
         EXPECT_TRUE(stats);
         for (const auto& [status, count] : stats->records)
             result[status] = count;
@@ -68,8 +68,8 @@ TEST_F(RecordsTest, AFailedFetchMarksTheItemsRecordGoneOrFailed)
     const std::int64_t feed = add_feed("https://news.example/feed");
     const std::int64_t gone = add_item(feed, "https://news.example/gone", "Summary one.", BodySource::summary);
     const std::int64_t failed = add_item(feed, "https://news.example/failed", "Summary two.", BodySource::summary);
-    ASSERT_TRUE(archive->defer_job(gone, "HTTP 404", at("2024-03-01T11:00:00Z"), RecordStatus::gone));
-    ASSERT_TRUE(archive->fail_job(failed, "timed out", RecordStatus::failed));
+    ASSERT_TRUE(archive->jobs().defer(gone, "HTTP 404", at("2024-03-01T11:00:00Z"), RecordStatus::gone));
+    ASSERT_TRUE(archive->jobs().fail(failed, "timed out", RecordStatus::failed));
     std::map<std::string, RecordStatus> status;
     for (const RevisionRecord& record : revisions())
         status[record.url] = record.status;
@@ -118,7 +118,7 @@ TEST_F(RecordsTest, AWallKeepsTheFeedsTextAndPassingItLaterIsANewRevision)
     // Once an article, a later fetch that finds a wall does not replace its text.
     EXPECT_EQ(save(fetched(link, 0, PageStatus::paywall, "A teaser.")).change, ArticleChange::unchanged);
     EXPECT_EQ(revisions().size(), 2u);
-    EXPECT_EQ((**archive->find_article(link)).status, "paywall") << "the last fetch is still noted";
+    EXPECT_EQ((**archive->articles().find(link)).status, "paywall") << "the last fetch is still noted";
 }
 
 TEST_F(RecordsTest, NonArticleRecordsNeverJoinAStory)
@@ -130,7 +130,7 @@ TEST_F(RecordsTest, NonArticleRecordsNeverJoinAStory)
     save(fetched("https://news.example/one", first, PageStatus::consent_wall));
     const auto other = save(fetched("https://news.example/two", second, PageStatus::consent_wall));
     EXPECT_FALSE(other.duplicate_of);
-    EXPECT_NE((**archive->find_article("https://news.example/two")).story_id, (**archive->find_article("https://news.example/one")).id);
+    EXPECT_NE((**archive->articles().find("https://news.example/two")).story_id, (**archive->articles().find("https://news.example/one")).id);
     for (const RevisionRecord& record : revisions())
         EXPECT_EQ(record.body_source, BodySource::none) << record.url;
 }

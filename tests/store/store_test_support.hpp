@@ -118,14 +118,14 @@ protected:
     {
         NewFeed feed;
         feed.url = url;
-        auto added = archive->add_feed(feed);
+        auto added = archive->feeds().add(feed);
         EXPECT_TRUE(added) << (added ? "" : added.error().message);
         return added ? added->id : 0;
     }
 
     ArticleSaveResult save(const ArticleInput& input)
     {
-        auto saved = archive->save_article(input);
+        auto saved = archive->articles().save(input);
         EXPECT_TRUE(saved) << (saved ? "" : saved.error().message);
         return saved ? *saved : ArticleSaveResult {};
     }
@@ -133,7 +133,7 @@ protected:
     std::vector<RevisionRecord> revisions(const ExportFilter& filter = {})
     {
         std::vector<RevisionRecord> all;
-        auto visited = archive->for_each_revision(filter, [&](const RevisionRecord& record) {
+        auto visited = archive->reader().for_each_revision(filter, [&](const RevisionRecord& record) {
             all.push_back(record);
             return true;
         });
