@@ -2,6 +2,8 @@
 // Threading: main thread.
 #include "daemon/context.hpp"
 
+#include "daemon/archive_lock.hpp"
+
 #include "core/log.hpp"
 #include "core/url.hpp"
 
@@ -140,6 +142,19 @@ Result<std::unique_ptr<store::Archive>> open_archive(const CommandContext& conte
             return Error(Errc::read_only, "cannot create " + path.parent_path().string() + ": " + ec.message());
     }
     auto archive = store::Archive::open(path, mode, context.config.store);
+    if (!archive && mode == store::OpenMode::read_only && archive.error().code == Errc::unsupported) {
+        // An archive of an older schema (the package was upgraded, nothing has written it since):
+        // a reading command migrates it as a writing one would, when no daemon holds it (a daemon
+        // still running the old version keeps its schema) and the file may be written. A schema
+        // newer than this binary's stays refused: the writable open refuses it too.
+        if (auto lock = ArchiveLock::acquire(context.db_path)) {
+            if (auto migrated = store::Archive::open(path, store::OpenMode::read_write, context.config.store)) {
+                migrated->reset();
+                log_event(LogLevel::notice, "archive.migrated", { { "path", context.db_path } });
+                archive = store::Archive::open(path, mode, context.config.store);
+            }
+        }
+    }
     if (!archive) {
         Error error = archive.error();
         if (error.code == Errc::io || error.code == Errc::read_only || error.code == Errc::corrupt)

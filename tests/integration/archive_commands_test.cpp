@@ -9,8 +9,11 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
+#include <filesystem>
 #include <set>
 #include <sstream>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -171,6 +174,50 @@ TEST_F(ArchiveCommands, PrunePurgesNothingUnlessAPolicyIsGiven)
     ASSERT_EQ(pruned.exit_code, 0) << pruned.err;
     EXPECT_NE(pruned.out.find("dropped the bodies of 0 captures"), std::string::npos) << pruned.out;
     EXPECT_EQ(lines(feedkeeper({ "export", "--format", "jsonl" }).out), 4u);
+}
+
+int user_version(const std::string& path)
+{
+    sqlite3* db = nullptr;
+    int version = -1;
+    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK)
+        sqlite3_exec(db, "PRAGMA user_version", [](void* out, int, char** values, char**) { *static_cast<int*>(out) = std::atoi(values[0]); return 0; }, &version, nullptr);
+    sqlite3_close(db);
+    return version;
+}
+
+// An archive left by an older release (schema 3): a reading command migrates it when no daemon
+// holds it, and leaves it alone (with the message saying what to do) when one does.
+TEST(ArchiveCommandsUpgrade, AReadingCommandMigratesAnOldArchiveUnlessADaemonHoldsIt)
+{
+    TemporaryDirectory directory;
+    const std::string archive = directory.file("archive.db");
+    std::filesystem::copy_file(std::string(FEEDKEEPER_TEST_DATA) + "/archives/schema-3-release-206dea6.db", archive);
+    const auto feedkeeper = [&](std::vector<std::string> arguments) {
+        std::vector<std::string> argv { FEEDKEEPER_BINARY, "--db", archive };
+        argv.insert(argv.end(), arguments.begin(), arguments.end());
+        return run_process(argv, ProcessOptions { .timeout = std::chrono::milliseconds(30'000) });
+    };
+    ASSERT_EQ(user_version(archive), 3);
+
+    // A daemon (here: whoever holds the archive's lock) may still run the old release.
+    const int lock = ::open((archive + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    ASSERT_GE(lock, 0);
+    ASSERT_EQ(flock(lock, LOCK_EX | LOCK_NB), 0);
+    auto refused = feedkeeper({ "status", "--json" });
+    EXPECT_NE(refused.exit_code, 0);
+    EXPECT_NE(refused.err.find("has schema 3"), std::string::npos) << refused.err;
+    EXPECT_EQ(user_version(archive), 3) << "not migrated under a running daemon";
+    ::close(lock);
+
+    auto status = feedkeeper({ "status", "--json" });
+    ASSERT_EQ(status.exit_code, 0) << status.err;
+    EXPECT_GT(user_version(archive), 3);
+    const auto json = nlohmann::json::parse(status.out);
+    EXPECT_EQ(json["feeds"].size(), 2u) << status.out;
+    auto exported = feedkeeper({ "export", "--format", "jsonl" });
+    EXPECT_EQ(exported.exit_code, 0) << exported.err;
+    EXPECT_NE(exported.out.find("\"status\":\"consent_wall\""), std::string::npos) << exported.out;
 }
 
 } // namespace
