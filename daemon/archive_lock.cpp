@@ -35,20 +35,38 @@ Result<int> open_lock_file(const std::string& path, int flags)
     return fd;
 }
 
-std::optional<long> read_pid(int fd)
+// "PID ROLE" (a release before roles wrote the pid alone: a daemon).
+LockHolder read_holder(int fd)
 {
-    char buffer[32] = {};
+    LockHolder holder;
+    char buffer[64] = {};
     const ssize_t n = ::pread(fd, buffer, sizeof buffer - 1, 0);
     if (n <= 0)
-        return std::nullopt;
+        return holder;
+    const char* end = buffer + n;
     long pid = 0;
-    const auto [end, error] = std::from_chars(buffer, buffer + n, pid);
-    return error == std::errc() && pid > 0 ? std::optional<long>(pid) : std::nullopt;
+    const auto [rest, error] = std::from_chars(buffer, end, pid);
+    if (error != std::errc() || pid <= 0)
+        return holder;
+    holder.pid = pid;
+    if (rest < end && *rest == ' ') {
+        std::string role(rest + 1, end);
+        while (!role.empty() && (role.back() == '\n' || role.back() == ' '))
+            role.pop_back();
+        if (role == "daemon" || role == "import" || role == "migration")
+            holder.role = std::move(role);
+    }
+    return holder;
 }
 
 } // namespace
 
-Result<ArchiveLock> ArchiveLock::acquire(const std::string& archive_path)
+std::string LockHolder::describe() const
+{
+    return pid > 0 ? fmt::format("feedkeeper {} (pid {})", role, pid) : "feedkeeper " + role;
+}
+
+Result<ArchiveLock> ArchiveLock::acquire(const std::string& archive_path, std::string_view role)
 {
     const std::string path = lock_path(archive_path);
     auto fd = open_lock_file(path, O_RDWR | O_CREAT);
@@ -56,30 +74,32 @@ Result<ArchiveLock> ArchiveLock::acquire(const std::string& archive_path)
         return fd.error();
     if (::flock(*fd, LOCK_EX | LOCK_NB) != 0) {
         const int error = errno;
-        const std::optional<long> pid = read_pid(*fd);
+        const LockHolder holder = read_holder(*fd);
         ::close(*fd);
+        if (error == EWOULDBLOCK && holder.is_daemon())
+            return Error(Errc::busy, fmt::format("another {} runs on the archive {}; one daemon per archive (stop it first, or pass another --db)",
+                holder.describe(), archive_path));
         if (error == EWOULDBLOCK)
-            return Error(Errc::busy, fmt::format("another feedkeeper daemon{} runs on the archive {}; one daemon per archive (stop it first, or pass another --db)",
-                pid ? fmt::format(" (pid {})", *pid) : std::string(), archive_path));
+            return Error(Errc::busy, fmt::format("a {} is writing the archive {}; try again when it has finished", holder.describe(), archive_path));
         return Error(Errc::io, fmt::format("cannot lock {}: {}", path, std::strerror(error)));
     }
-    // The pid is for messages only: the lock holds without it.
-    const std::string pid = std::to_string(static_cast<long>(::getpid()));
+    // The pid and role are for messages only: the lock holds without them.
+    const std::string content = fmt::format("{} {}\n", static_cast<long>(::getpid()), role);
     if (::ftruncate(*fd, 0) == 0)
-        (void)!::pwrite(*fd, pid.data(), pid.size(), 0);
+        (void)!::pwrite(*fd, content.data(), content.size(), 0);
     return ArchiveLock(*fd);
 }
 
-std::optional<long> ArchiveLock::holder(const std::string& archive_path)
+std::optional<LockHolder> ArchiveLock::holder(const std::string& archive_path)
 {
     auto fd = open_lock_file(lock_path(archive_path), O_RDONLY);
     if (!fd)
         return std::nullopt;
-    std::optional<long> pid;
+    std::optional<LockHolder> holder;
     if (::flock(*fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK)
-        pid = read_pid(*fd).value_or(0);
+        holder = read_holder(*fd);
     ::close(*fd);
-    return pid;
+    return holder;
 }
 
 ArchiveLock::ArchiveLock(ArchiveLock&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) { }

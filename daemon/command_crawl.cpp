@@ -83,14 +83,17 @@ std::optional<int> hand_to_daemon(const GlobalOptions& global, std::string_view 
     auto context = load_context(global);
     if (!context)
         return std::nullopt; // the direct path reports the configuration error
-    const std::optional<long> daemon = ArchiveLock::holder(context->db_path);
-    if (!daemon)
+    const std::optional<LockHolder> holder = ArchiveLock::holder(context->db_path);
+    if (!holder)
         return std::nullopt;
+    if (!holder->is_daemon())
+        return report(Error(Errc::busy, fmt::format("a {} is writing this archive; nothing was crawled: try again when it has finished", holder->describe())),
+            context->db_path);
     if (auto forwarded = forward_to_daemon(global, command, arguments))
         return *forwarded;
-    return report(Error(Errc::busy, fmt::format("a feedkeeper daemon{} crawls this archive, and its control socket {} does not answer; nothing was crawled "
+    return report(Error(Errc::busy, fmt::format("a {} crawls this archive, and its control socket {} does not answer; nothing was crawled "
                                                 "here (two crawlers would share out no host politely): pass the daemon's --socket, or stop it",
-                                                *daemon > 0 ? fmt::format(" (pid {})", *daemon) : std::string(), context->socket_path)),
+                                                holder->describe(), context->socket_path)),
         context->db_path);
 }
 

@@ -21,15 +21,15 @@ int run_import(const GlobalOptions& global, const ImportArguments& arguments)
     auto context = load_context(global);
     if (!context)
         return report(context.error(), "");
-    if (const auto daemon = ArchiveLock::holder(context->db_path))
-        return report(Error(Errc::busy, fmt::format("a feedkeeper daemon{} runs on this archive; import writes only while none does: stop it, "
+    if (const auto holder = ArchiveLock::holder(context->db_path); holder && holder->is_daemon())
+        return report(Error(Errc::busy, fmt::format("a {} runs on this archive; import writes only while none does: stop it, "
                                                     "import, start it again (nothing was imported)",
-                                                    *daemon > 0 ? fmt::format(" (pid {})", *daemon) : std::string())),
+                                                    holder->describe())),
             context->db_path);
     auto opened = open_for_command(global, store::OpenMode::read_write);
     if (!opened)
         return report(opened.error(), "");
-    auto lock = ArchiveLock::acquire(opened->context.db_path);
+    auto lock = ArchiveLock::acquire(opened->context.db_path, "import");
     if (!lock)
         return report(lock.error(), opened->context.db_path);
 

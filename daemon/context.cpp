@@ -147,7 +147,7 @@ Result<std::unique_ptr<store::Archive>> open_archive(const CommandContext& conte
         // a reading command migrates it as a writing one would, when no daemon holds it (a daemon
         // still running the old version keeps its schema) and the file may be written. A schema
         // newer than this binary's stays refused: the writable open refuses it too.
-        if (auto lock = ArchiveLock::acquire(context.db_path)) {
+        if (auto lock = ArchiveLock::acquire(context.db_path, "migration")) {
             if (auto migrated = store::Archive::open(path, store::OpenMode::read_write, context.config.store)) {
                 migrated->reset();
                 log_event(LogLevel::notice, "archive.migrated", { { "path", context.db_path } });

@@ -12,6 +12,9 @@
 #include <fmt/format.h>
 
 #include <csignal>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <filesystem>
 #include <future>
 #include <map>
@@ -130,4 +133,25 @@ TEST_F(Concurrency, ACrawlBesideADaemonThatDoesNotAnswerIsRefused)
     EXPECT_NE(crawled.err.find(fmt::format("a feedkeeper daemon (pid {}) crawls this archive", daemon.pid())), std::string::npos) << crawled.err;
     daemon.signal(SIGTERM);
     EXPECT_EQ(daemon.wait(10s), 0) << daemon.read_stderr();
+}
+
+TEST_F(Concurrency, AnImportHoldingTheArchiveIsNotTakenForADaemon)
+{
+    // What `import` leaves in the lock file while it writes (pid and role), held as it holds it.
+    const int lock = ::open((directory.file("archive.db") + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    ASSERT_GE(lock, 0);
+    ASSERT_EQ(flock(lock, LOCK_EX | LOCK_NB), 0);
+    const std::string content = fmt::format("{} import\n", ::getpid());
+    ASSERT_EQ(::pwrite(lock, content.data(), content.size(), 0), static_cast<ssize_t>(content.size()));
+
+    const ProcessResult crawled = feedkeeper({ "crawl", "--once" });
+    EXPECT_EQ(crawled.exit_code, 1);
+    EXPECT_NE(crawled.err.find(fmt::format("a feedkeeper import (pid {}) is writing this archive; nothing was crawled", ::getpid())), std::string::npos)
+        << crawled.err;
+    EXPECT_EQ(crawled.err.find("daemon"), std::string::npos) << "no daemon runs: " << crawled.err;
+    const ProcessResult daemon = feedkeeper({ "daemon" });
+    EXPECT_EQ(daemon.exit_code, 1);
+    EXPECT_NE(daemon.err.find(fmt::format("a feedkeeper import (pid {}) is writing the archive", ::getpid())), std::string::npos) << daemon.err;
+    ::close(lock);
+    EXPECT_EQ(feedkeeper({ "crawl", "--once" }).exit_code, 0) << "the archive is free again";
 }
