@@ -86,6 +86,7 @@ private:
     bool reads_as_boilerplate(std::uint32_t index) const;
     bool inside_article(std::uint32_t index) const;
     double prose_share(std::uint32_t index) const;
+    void find_main_run();
     void flush();
     void start_block(std::uint32_t owner, std::uint32_t at);
 
@@ -94,6 +95,7 @@ private:
     std::unordered_map<std::string_view, std::uint32_t> hint_cache_;
     std::vector<std::uint32_t> inherited_; // per node: hints of itself and its ancestors
     std::vector<bool> foreign_;            // per node: inside prose named as other people's text
+    std::vector<bool> holds_main_run_;     // per node: an ancestor of the page's longest prose run
     Block current_;
     bool pending_space_ = false;
     int pending_breaks_ = 0;
@@ -124,6 +126,27 @@ double Segmenter::prose_share(std::uint32_t index) const
     if (body.prose_chars >= 200)
         return static_cast<double>(node.prose_chars) / body.prose_chars;
     return body.chars > 0 ? 0.67 * node.chars / body.chars : 0.0;
+}
+
+// The page's longest run of prose (the block-level element whose own inline text holds the most
+// prose characters), if it is long enough to be an article's: its ancestors are marked. Before
+// any pruning, this run is the best single piece of evidence of where the article is.
+void Segmenter::find_main_run()
+{
+    const std::uint32_t body = document_.body();
+    const std::uint32_t count = document_.size();
+    std::vector<std::uint32_t> own(count, 0);
+    for (std::uint32_t i = body; i < document_[body].end; ++i)
+        own[i] += document_[i].prose_chars;
+    for (std::uint32_t i = body + 1; i < document_[body].end; ++i)
+        own[document_[i].parent] -= document_[i].prose_chars;
+    std::uint32_t best = no_node;
+    for (std::uint32_t i = body + 1; i < document_[body].end; ++i)
+        if (own[i] >= tuning.main_run_min_prose_chars && (best == no_node || own[i] > own[best]))
+            best = i;
+    holds_main_run_.assign(count, false);
+    for (std::uint32_t at = best; at != no_node && at >= body; at = document_[at].parent)
+        holds_main_run_[at] = true;
 }
 
 // The element's own content reads as boilerplate: short, mostly links, or little prose.
@@ -179,6 +202,10 @@ Pruned Segmenter::prune_reason(std::uint32_t index, std::uint32_t hints, float& 
             return Pruned::by_class; // a leaf named as boilerplate is boilerplate however long
         const double share = node.chars > 0 ? prose_share(index) : 0.0;
         const bool others_prose = (hints & (hint_comment | hint_related)) != 0;
+        // A wrapper around the page's longest prose run under a weak name ("widget", "sidebar",
+        // "hidden"…) is the article's container, whatever else it holds.
+        if (holds_main_run_[index] && node.holds_blocks && !(hints & strong_negative_hints & ~hint_sidebar))
+            return Pruned::no;
         if (share >= (others_prose ? tuning.foreign_max_prose_share : tuning.named_max_prose_share)) {
             if (hints & strong_negative_hints)
                 factor = tuning.outweighed_name_factor;
@@ -240,6 +267,7 @@ void Segmenter::run()
     foreign_.assign(count, false);
     if (count == 0)
         return;
+    find_main_run();
     page_.body_chars = document_[body].chars;
     struct Open {
         std::uint32_t element;

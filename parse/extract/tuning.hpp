@@ -21,6 +21,10 @@ struct ExtractTuning {
     // The same for names of other people's prose (comments, related stories): these are often
     // longer than the article, so they stay boilerplate up to a larger share.
     double foreign_max_prose_share = 0.8;
+    // The page's longest prose run protects the wrappers around it from weak boilerplate names
+    // when it has at least this many prose characters: a few sentences, more than a teaser or a
+    // bio usually has.
+    std::uint32_t main_run_min_prose_chars = 400;
     // Score factor of elements whose strong boilerplate name was outweighed by their prose.
     float outweighed_name_factor = 0.85f;
     // Dialogs, modals and consent layers go whatever they hold, unless they hold nearly all of

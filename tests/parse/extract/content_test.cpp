@@ -196,3 +196,23 @@ TEST(Extract, WeighsLongCommentsAsBoilerplateEvenWhenTheyOutweighTheArticle)
     const ExtractedPage page = extract(html);
     EXPECT_EQ(page.body, prose(1) + "\n\n" + prose(2));
 }
+
+TEST(Extract, KeepsTheWrapperOfThePagesLongestProseRunUnderAWidgetName)
+{
+    // A blog theme puts the post, its share bar and its links in one "widget", next to a sidebar
+    // with more prose in all than the post: the post's long run still marks its container.
+    std::string footer = "<div class=\"post-footer\">";
+    for (int i = 0; i < 30; ++i)
+        footer += "<a href=\"/label/" + std::to_string(i) + "\">Label number " + std::to_string(i) + " of the blog</a> ";
+    footer += "</div>";
+    std::string about = "<div class=\"about-the-author\">";
+    for (int i = 7; i < 11; ++i)
+        about += "<p>" + prose(i, 5) + "</p>";
+    about += "</div>";
+    const std::string html = page_around("<div class=\"widget Blog\"><h3>A story</h3><div class=\"post-body\">" + prose(1, 6)
+        + "<br><br>" + prose(2, 6) + "</div>" + footer + "</div>" + about);
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.status, PageStatus::article);
+    EXPECT_TRUE(contains(page.body, prose(1, 6))) << page.body;
+    EXPECT_TRUE(contains(page.body, prose(2, 6))) << page.body;
+}
