@@ -146,6 +146,11 @@ asio::awaitable<void> Engine::load_scope(const std::shared_ptr<Ticket>& ticket, 
             claim.feed_id = feed.id;
             co_await claim_jobs(claim, tickets);
         }
+        for (std::int64_t feed_id : scope.job_feeds) {
+            store::WorkClaim claim = work_claim();
+            claim.feed_id = feed_id;
+            co_await claim_jobs(claim, tickets);
+        }
     }
 }
 
