@@ -1,10 +1,9 @@
 // daemon/command_backfill.cpp — `backfill FEED`: walk the site's past (crawl/backfill.hpp), then
 // crawl the pages it queued, in this process, or hand it all to the running daemon.
 // Threading: the main thread runs the Runtime's io_context (cpu and store pools beside it).
-#include "daemon/commands.hpp"
+#include "daemon/backfill_arguments.hpp"
 
 #include "core/log.hpp"
-#include "crawl/backfill.hpp"
 #include "crawl/engine.hpp"
 #include "daemon/archive_lock.hpp"
 #include "daemon/context.hpp"
@@ -19,7 +18,22 @@
 #include <csignal>
 
 namespace feedkeeper::daemon {
-namespace {
+
+BackfillArguments backfill_arguments(const nlohmann::json& json)
+{
+    BackfillArguments arguments;
+    arguments.feed = json.value("feed", std::string());
+    arguments.since = json.value("since", std::string());
+    arguments.until = json.value("until", std::string());
+    arguments.max = json.value("max", std::int64_t { 0 });
+    arguments.source = json.value("source", std::string("auto"));
+    return arguments;
+}
+
+nlohmann::json to_json(const BackfillArguments& arguments)
+{
+    return { { "feed", arguments.feed }, { "source", arguments.source }, { "since", arguments.since }, { "until", arguments.until }, { "max", arguments.max } };
+}
 
 Result<crawl::BackfillOptions> backfill_options(const BackfillArguments& arguments)
 {
@@ -46,6 +60,8 @@ Result<crawl::BackfillOptions> backfill_options(const BackfillArguments& argumen
         options.max_items = static_cast<std::size_t>(arguments.max);
     return options;
 }
+
+namespace {
 
 // "[#####····] 120/500 pages archived · 4.1/s · ETA 1m33s", and while the sources are walked:
 // "paged p.12: 120 found, 110 queued".
@@ -89,9 +105,7 @@ int run_backfill(const GlobalOptions& global, const BackfillArguments& arguments
     if (!options)
         return report(options.error(), "command line");
     if (auto context = load_context(global); context && ArchiveLock::holder(context->db_path)) {
-        const nlohmann::json forwarded { { "feed", arguments.feed }, { "source", arguments.source }, { "since", arguments.since },
-            { "until", arguments.until }, { "max", arguments.max } };
-        if (auto handled = forward_to_daemon(global, "backfill", forwarded))
+        if (auto handled = forward_to_daemon(global, "backfill", to_json(arguments)))
             return *handled;
         return report(Error(Errc::busy, "a feedkeeper daemon crawls this archive and its control socket does not answer; nothing was backfilled "
                                         "(pass the daemon's --socket, or stop it)"),
@@ -139,8 +153,8 @@ int run_backfill(const GlobalOptions& global, const BackfillArguments& arguments
         if (run.walk) {
             const bool done = run.walk->complete && !interrupted;
             std::string message = done ? "walked every source" : interrupted ? "interrupted; resumes where it was" : run.walk->stop_reason;
-            if (auto finished = co_await crawl::finish_backfill(runtime, run.walk->record.id, done ? store::BackfillState::done : store::BackfillState::stopped, message);
-                !finished)
+            const store::BackfillState state = done ? store::BackfillState::done : store::BackfillState::stopped;
+            if (auto finished = co_await crawl::finish_backfill(runtime, run.walk->record.id, state, std::move(message)); !finished)
                 run.walk = finished.error();
         } else if (run.walk.error().code != Errc::cancelled) {
             // Nothing to resume from: no source answered, or the archive failed.

@@ -42,13 +42,23 @@ nlohmann::ordered_json hosts_json(const std::vector<store::HostBacklog>& hosts)
     return array;
 }
 
+// What a backfill is doing: walking its sources, fetching the pages it queued, or finished.
+std::string phase(const store::BackfillRecord& backfill)
+{
+    if (backfill.state == store::BackfillState::running)
+        return "walking";
+    if (backfill.state == store::BackfillState::done)
+        return backfill.pending > 0 ? "fetching" : "finished";
+    return std::string(to_string(backfill.state));
+}
+
 nlohmann::ordered_json backfills_json(const std::vector<store::BackfillRecord>& backfills)
 {
     nlohmann::ordered_json array = nlohmann::ordered_json::array();
     for (const store::BackfillRecord& backfill : backfills)
         array.push_back({ { "id", backfill.id }, { "feed_id", backfill.feed_id }, { "feed_url", backfill.feed_url },
             { "requested_source", backfill.requested_source }, { "source", backfill.source.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(backfill.source) },
-            { "state", std::string(to_string(backfill.state)) }, { "pages", backfill.pages }, { "found", backfill.found }, { "queued", backfill.queued },
+            { "state", std::string(to_string(backfill.state)) }, { "phase", phase(backfill) }, { "pages", backfill.pages }, { "found", backfill.found }, { "queued", backfill.queued },
             { "pending", backfill.pending }, { "failed", backfill.failed }, { "archived", std::max<std::int64_t>(0, backfill.queued - backfill.pending - backfill.failed) },
             { "since", json_time(backfill.since) }, { "until", json_time(backfill.until) }, { "max", backfill.max_items ? nlohmann::ordered_json(*backfill.max_items) : nlohmann::ordered_json(nullptr) },
             { "message", backfill.message }, { "started", format_rfc3339(backfill.started_at) }, { "updated", format_rfc3339(backfill.updated_at) },
@@ -132,9 +142,9 @@ Result<std::string> render_status(store::Archive& archive, const std::string& db
         out += waiting.render() + "\n";
     }
     if (!backfills->empty()) {
-        Table history({ "BACKFILL", "FEED", "STATE", "SOURCE", "PAGES", "FOUND", "QUEUED", "ARCHIVED", "PENDING", "UPDATED", "NOTE" });
+        Table history({ "BACKFILL", "FEED", "PHASE", "SOURCE", "PAGES", "FOUND", "QUEUED", "ARCHIVED", "PENDING", "UPDATED", "NOTE" });
         for (const store::BackfillRecord& backfill : *backfills)
-            history.add({ std::to_string(backfill.id), std::to_string(backfill.feed_id), std::string(to_string(backfill.state)),
+            history.add({ std::to_string(backfill.id), std::to_string(backfill.feed_id), phase(backfill),
                 backfill.source.empty() ? backfill.requested_source : backfill.source, std::to_string(backfill.pages), std::to_string(backfill.found),
                 std::to_string(backfill.queued), std::to_string(std::max<std::int64_t>(0, backfill.queued - backfill.pending - backfill.failed)),
                 std::to_string(backfill.pending), format_rfc3339(backfill.updated_at), backfill.message });

@@ -5,6 +5,7 @@
 // a second one adds nothing; each trap ends with a clear line, in bounded time, nothing duplicated.
 #include "tests/support/archive_query.hpp"
 #include "tests/support/http_server.hpp"
+#include "tests/support/news_site.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/wordpress_site.hpp"
 
@@ -13,7 +14,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <csignal>
+#include <ctime>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <sstream>
@@ -276,4 +280,93 @@ TEST_F(Backfill, UsageErrorsExitTwoWithOneLine)
     const ProcessResult feed = feedkeeper({ "backfill", "nosuchfeed" });
     EXPECT_EQ(feed.exit_code, 2) << feed.err;
     EXPECT_EQ(count("SELECT count(*) FROM backfills"), 0);
+}
+
+// Issue 15's daemon check: with a backfill of 5,000 items running in the daemon, the regular poll
+// of another feed on another host happens when it is due, and its new article is archived within
+// seconds of it, as without a backfill. (About 70 s: the shortest poll interval is one minute.)
+TEST(BackfillDaemon, AnotherHostsPollAndItsNewArticleAreOnTimeWhileA5000ItemBackfillRuns)
+{
+    TemporaryDirectory directory;
+    const WordPressSite site(5000);
+    std::atomic<bool> news { false };
+    HttpTestServer server(ServerOptions { .addresses = { "127.0.1.41", "127.0.1.42" }, .threads = 2 });
+    const std::string site_base = server.base_url(0);
+    const std::string news_base = server.base_url(1);
+    server.fallback([&](const RecordedRequest& request) {
+        if (request.host_address == "127.0.1.41")
+            return site.answer(request, site_base);
+        if (request.target == "/feed.xml")
+            return TestResponse { .headers = { { "Content-Type", "application/rss+xml" } }, .body = news_feed(news_base, 2, 1, news ? 4 : 3) };
+        if (request.target.starts_with("/a/"))
+            return TestResponse { .headers = { { "Content-Type", "text/html; charset=utf-8" } }, .body = news_article_page(2, std::stoi(request.target.substr(3))) };
+        return TestResponse { .status = 404 };
+    });
+    // A polite 50 ms between requests to a host: the backfill's 5,000 pages take minutes.
+    write_text_file(directory.file("feedkeeper.toml"),
+        "[politeness]\nmin_delay = \"50ms\"\nresponse_time_factor = 0.0\n[schedule]\njitter = 0.0\n[store]\nsynchronous = \"normal\"\n");
+    const std::string db = directory.file("archive.db");
+    auto argv = [&](std::vector<std::string> more) {
+        std::vector<std::string> all { FEEDKEEPER_BINARY, "--db", db, "--config", directory.file("feedkeeper.toml"), "--socket", directory.file("control.sock") };
+        all.insert(all.end(), more.begin(), more.end());
+        return all;
+    };
+    ASSERT_EQ(run_process(argv({ "add", site_base + "/feed/" })).exit_code, 0);
+    ASSERT_EQ(run_process(argv({ "add", news_base + "/feed.xml", "--interval", "1m" })).exit_code, 0);
+    const ProcessResult first = run_process(argv({ "crawl", "--once" }));
+    ASSERT_EQ(first.exit_code, 0) << first.err;
+    const std::int64_t news_due = query_integer(db, "SELECT next_fetch FROM feeds WHERE id = 2");
+    ASSERT_GT(news_due, 0);
+
+    ChildProcess daemon(argv({ "daemon" }));
+    for (int i = 0; i < 250 && !std::filesystem::exists(directory.file("control.sock")); ++i)
+        std::this_thread::sleep_for(20ms);
+    const ProcessResult backfill = run_process(argv({ "backfill", "1", "--source", "sitemap" }));
+    ASSERT_EQ(backfill.exit_code, 0) << backfill.out << backfill.err << daemon.read_stderr();
+    EXPECT_NE(backfill.out.find("4990 new records queued this run"), std::string::npos) << backfill.out;
+    EXPECT_NE(daemon.read_stderr().find("command=backfill"), std::string::npos) << "the daemon walked it, not the CLI";
+    news = true; // the other site publishes its fourth article
+
+    const std::string article = news_base + "/a/4.html";
+    std::int64_t archived_at = 0;
+    while (std::time(nullptr) < news_due + 30 && daemon.running()) {
+        (void)daemon.read_stderr(); // drained: a full pipe would block the daemon's io thread on its log line
+        if (query_integer(db, "SELECT count(*) FROM articles WHERE url = '" + article + "'") == 1) {
+            archived_at = std::time(nullptr);
+            break;
+        }
+        std::this_thread::sleep_for(50ms);
+    }
+    const std::int64_t backfill_pending = query_integer(db, "SELECT count(*) FROM jobs WHERE kind = 'backfill' AND state = 'pending'");
+    const std::int64_t backfill_archived = query_integer(db, "SELECT count(*) FROM entries WHERE discovered_by = 'backfill:sitemap' AND article_id IS NOT NULL");
+    if (archived_at == 0) {
+        std::string seen;
+        for (const RecordedRequest& request : server.requests())
+            if (request.host_address == "127.0.1.42")
+                seen += request.target + " ";
+        const std::string err = daemon.read_stderr();
+        ADD_FAILURE() << "requests to the other host: " << seen << "\nfeed 2: " << query_text(db, "SELECT last_fetch || ' ' || next_fetch || ' ' || health FROM feeds WHERE id = 2")
+                      << " due " << news_due << " now " << std::time(nullptr) << "\n" << [&] {
+                          std::string kept;
+                          std::istringstream lines(err);
+                          for (std::string line; std::getline(lines, line);)
+                              if (line.find("article.stored") == std::string::npos)
+                                  kept += line + "\n";
+                          return kept;
+                      }();
+    }
+    ASSERT_GT(archived_at, 0) << "the new article of the other host was not archived within 30 s of its feed's due time";
+    EXPECT_LE(archived_at - news_due, 4) << "poll due at " << news_due << ", article archived at " << archived_at;
+    EXPECT_GT(backfill_pending, 1000) << "the backfill was still running";
+    EXPECT_GT(backfill_archived, 100) << "and making progress";
+    std::fprintf(stderr, "[ figures  ] new article archived %lld s after its feed was due; backfill then: %lld archived, %lld pending\n",
+        static_cast<long long>(archived_at - news_due), static_cast<long long>(backfill_archived), static_cast<long long>(backfill_pending));
+
+    const ProcessResult status = run_process(argv({ "status", "--json" }));
+    ASSERT_EQ(status.exit_code, 0) << status.err;
+    const auto backfills = nlohmann::json::parse(status.out).at("backfills");
+    ASSERT_EQ(backfills.size(), 1u);
+    EXPECT_EQ(backfills[0].at("phase"), "fetching");
+    daemon.signal(SIGTERM);
+    EXPECT_EQ(daemon.wait(20s), 0);
 }
