@@ -124,6 +124,14 @@ TEST_P(BackfillSource, ArchivesEveryPostOnceWithItsDateAndCategory)
     ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
     const std::string source = GetParam() == "auto" ? "paged" : GetParam();
     expect_every_post_archived_once(source);
+    if (source == "wp-json") {
+        // The API's names and rendered content are the records' feed-provided fields.
+        EXPECT_EQ(count("SELECT count(*) FROM entries WHERE discovered_by = 'backfill:wp-json' AND author IN ('Ani Petrosyan', 'Giorgi Beridze', 'Leyla Aliyeva')"
+                        " AND categories IN ('[\"Politics\"]', '[\"Economy\"]', '[\"Culture\"]', '[\"Society\"]', '[\"Region\"]') AND body_source = 'feed'"
+                        " AND body LIKE 'Dispatch %'"),
+            490);
+        EXPECT_EQ(server->request_count("/wp-json/wp/v2/users?include=1,2,3&per_page=100"), 1u) << "authors resolved once, cached";
+    }
     EXPECT_LT(Clock::now() - began, 120s);
     // The export says how each record was found.
     const ProcessResult exported = feedkeeper({ "export", "--format", "jsonl" });
