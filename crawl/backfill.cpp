@@ -321,7 +321,7 @@ asio::awaitable<Result<BackfillWalk>> walk_backfill(Runtime& runtime, std::share
             std::string all;
             for (const std::string& line : result.lines)
                 all += (all.empty() ? "" : "; ") + line;
-            co_return Error(Errc::not_found, "no source of the site's past answered: " + all);
+            co_return Error(Errc::unsupported, "no source of the site's past answered: " + all);
         }
     }
     result.found = walk.run_found;

@@ -110,6 +110,8 @@ asio::awaitable<SourceEnd> walk_wp_json(Walk& walk)
             co_return SourceEnd { Kind::ended, fmt::format("ended after page {} of {}", page - 1, state["total"].get<std::int64_t>()) };
         const std::string url = wp_endpoint(root, "wp/v2/posts", fmt::format("per_page={}&page={}&orderby=date&order=desc", wp_per_page, page));
         auto response = co_await fetch_listing(walk, url, fetch::FetchPurpose::article);
+        if (!response && response.error().code == Errc::blocked)
+            co_return SourceEnd { page == 1 ? Kind::unavailable : Kind::ended, fmt::format("robots.txt disallows {}", url) };
         if (!response)
             co_return SourceEnd { Kind::stopped, fmt::format("page {} ({}): {}", page, url, response.error().message) };
         const long status = response->status;
@@ -223,6 +225,12 @@ asio::awaitable<SourceEnd> walk_sitemaps(Walk& walk)
             co_return SourceEnd { Kind::ended, summary(fmt::format("stopped at the limit of {} sitemaps", walk.options.limits.max_sitemaps)) };
         const std::string url = state["pending"][0].get<std::string>();
         auto response = co_await fetch_listing(walk, url, fetch::FetchPurpose::article);
+        if (!response && response.error().code == Errc::blocked) {
+            note(fmt::format("{} skipped: robots.txt disallows it", url));
+            state["pending"].erase(0);
+            state["done"].push_back(url);
+            continue;
+        }
         if (!response)
             co_return SourceEnd { Kind::stopped, fmt::format("{}: {}", url, response.error().message) };
         if (is_pause_status(response->status))

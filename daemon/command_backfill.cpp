@@ -156,10 +156,8 @@ int run_backfill(const GlobalOptions& global, const BackfillArguments& arguments
             const store::BackfillState state = done ? store::BackfillState::done : store::BackfillState::stopped;
             if (auto finished = co_await crawl::finish_backfill(runtime, run.walk->record.id, state, std::move(message)); !finished)
                 run.walk = finished.error();
-        } else if (run.walk.error().code != Errc::cancelled) {
-            // Nothing to resume from: no source answered, or the archive failed.
-            log_event(LogLevel::warning, "backfill.failed", { { "feed", subject.url }, { "error", run.walk.error().message } });
-        }
+        } // else: nothing to resume from (no source answered, the archive failed): the error is the one line below
+
     };
     boost::asio::co_spawn(runtime.io, work(), [&](std::exception_ptr error) {
         failure = error;

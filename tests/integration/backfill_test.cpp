@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <ctime>
@@ -264,6 +265,22 @@ TEST_F(Backfill, ASitemapIndexThatListsItselfIsReadOnce)
     EXPECT_EQ(server->request_count("/category-sitemap.xml"), 0u) << "a listing sitemap holds no articles";
     EXPECT_EQ(count("SELECT count(*) FROM entries"), 500);
     EXPECT_EQ(count("SELECT count(*) FROM entries WHERE url LIKE '%/category/%' OR url = '" + server->base_url() + "/'"), 0);
+}
+
+TEST_F(Backfill, AnApiThatRobotsTxtClosesIsNotAskedAndTheOtherSourcesStillWork)
+{
+    start(WordPressTrap::robots_closes_api);
+    const ProcessResult forced = feedkeeper({ "backfill", "1", "--source", "wp-json" });
+    EXPECT_EQ(forced.exit_code, 1);
+    EXPECT_EQ(forced.err.find("feedkeeper: error: no source of the site's past answered: wp-json: robots.txt disallows " + server->base_url() + "/wp-json/wp/v2/posts"), 0u)
+        << forced.err;
+    EXPECT_EQ(std::count(forced.err.begin(), forced.err.end(), '\n'), 1) << "one line";
+    const ProcessResult automatic = feedkeeper({ "backfill", "1" });
+    ASSERT_EQ(automatic.exit_code, 0) << automatic.out << automatic.err;
+    EXPECT_NE(automatic.out.find("wp-json: robots.txt disallows"), std::string::npos) << automatic.out;
+    for (const RecordedRequest& request : server->requests())
+        EXPECT_FALSE(request.target.starts_with("/wp-json/")) << request.target;
+    EXPECT_EQ(count("SELECT count(*) FROM entries"), 500);
 }
 
 TEST_F(Backfill, MaxStopsAfterThatManyNewRecords)

@@ -264,7 +264,8 @@ TestResponse WordPressSite::answer(const RecordedRequest& request, const std::st
     }
     if (path == "/robots.txt")
         return TestResponse { .headers = { { "Content-Type", "text/plain" } },
-            .body = fmt::format("User-agent: *\nDisallow: /wp-admin/\n\nSitemap: {}/sitemap_index.xml\n", base) };
+            .body = fmt::format("User-agent: *\nDisallow: /wp-admin/\n{}\nSitemap: {}/sitemap_index.xml\n",
+                m_trap == WordPressTrap::robots_closes_api ? "Disallow: /wp-json/\n" : "", base) };
     if (path == "/sitemap_index.xml") {
         std::string entries;
         auto entry = [&](const std::string& name) { entries += fmt::format("<sitemap><loc>{}/{}</loc></sitemap>", base, name); };
