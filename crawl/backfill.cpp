@@ -157,8 +157,8 @@ asio::awaitable<SourceEnd> walk_paged(Walk& walk)
         options.dates.zones = &system_zone_offsets();
         auto parsed = co_await run_on(walk.runtime.cpu, [&] { return parse::parse_feed(response->body, options); });
         if (!parsed)
-            co_return SourceEnd { page == 1 ? Kind::unavailable : Kind::ended,
-                fmt::format("{} page {} is not a feed ({})", page == 1 ? "the feed's first" : "ended:", page, parsed.error().message) };
+            co_return page == 1 ? SourceEnd { Kind::unavailable, fmt::format("{} is not a feed ({})", url, parsed.error().message) }
+                                : SourceEnd { Kind::ended, fmt::format("ended at page {}: {} is not a feed ({})", page, url, parsed.error().message) };
         const FeedPagingLinks links = feed_paging_links(response->body, options.url);
         std::vector<store::EntryInput> entries = co_await run_on(walk.runtime.cpu, [&] { return entry_inputs(*parsed); });
         if (entries.empty())
@@ -321,7 +321,11 @@ asio::awaitable<Result<BackfillWalk>> walk_backfill(Runtime& runtime, std::share
             std::string all;
             for (const std::string& line : result.lines)
                 all += (all.empty() ? "" : "; ") + line;
-            co_return Error(Errc::unsupported, "no source of the site's past answered: " + all);
+            std::string message = "no source of the site's past answered: " + all;
+            auto failed = co_await runtime.store([&](store::Archive&) { return walk.store->finish(walk.record.id, store::BackfillState::failed, message, now_utc()); });
+            if (!failed)
+                co_return failed.error();
+            co_return Error(Errc::unsupported, std::move(message));
         }
     }
     result.found = walk.run_found;

@@ -72,12 +72,12 @@ public:
         m_line.update(static_cast<std::size_t>(progress.queued), static_cast<std::size_t>(std::max(progress.found, progress.queued)),
             fmt::format("new of {} found ({} p.{})", progress.found, progress.source, progress.pages));
     }
+    void start_crawling() { m_started = std::chrono::steady_clock::now(); }
     void crawling(std::size_t done, std::size_t total)
     {
-        if (m_started == std::chrono::steady_clock::time_point {})
-            m_started = std::chrono::steady_clock::now();
         const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started).count();
-        const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0;
+        // A rate over less than a second says nothing yet.
+        const double rate = elapsed >= 1.0 ? static_cast<double>(done) / elapsed : 0.0;
         std::string eta = "-";
         if (rate > 0 && total > done) {
             const auto seconds = static_cast<long>(static_cast<double>(total - done) / rate);
@@ -147,6 +147,7 @@ int run_backfill(const GlobalOptions& global, const BackfillArguments& arguments
         if (run.walk && !interrupted) {
             crawl::CrawlScope scope;
             scope.job_feeds = { subject.id };
+            progress.start_crawling();
             run.report = co_await engine.crawl(std::move(scope));
         }
         co_await engine.close();

@@ -142,12 +142,12 @@ Result<std::string> render_status(store::Archive& archive, const std::string& db
         out += waiting.render() + "\n";
     }
     if (!backfills->empty()) {
-        Table history({ "BACKFILL", "FEED", "PHASE", "SOURCE", "PAGES", "FOUND", "QUEUED", "ARCHIVED", "PENDING", "UPDATED", "NOTE" });
+        Table history({ "BACKFILL", "FEED", "PHASE", "SOURCE", "PAGES", "FOUND", "QUEUED", "ARCHIVED", "PENDING", "FAILED", "UPDATED", "NOTE" });
         for (const store::BackfillRecord& backfill : *backfills)
             history.add({ std::to_string(backfill.id), std::to_string(backfill.feed_id), phase(backfill),
                 backfill.source.empty() ? backfill.requested_source : backfill.source, std::to_string(backfill.pages), std::to_string(backfill.found),
                 std::to_string(backfill.queued), std::to_string(std::max<std::int64_t>(0, backfill.queued - backfill.pending - backfill.failed)),
-                std::to_string(backfill.pending), format_rfc3339(backfill.updated_at), backfill.message });
+                std::to_string(backfill.pending), std::to_string(backfill.failed), format_rfc3339(backfill.updated_at), backfill.message });
         out += history.render() + "\n";
     }
     Table table({ "ID", "HEALTH", "ARTICLES", "LAST FETCH", "NEXT FETCH", "LAST ERROR", "URL" });

@@ -275,6 +275,7 @@ TEST_F(Backfill, AnApiThatRobotsTxtClosesIsNotAskedAndTheOtherSourcesStillWork)
     EXPECT_EQ(forced.err.find("feedkeeper: error: no source of the site's past answered: wp-json: robots.txt disallows " + server->base_url() + "/wp-json/wp/v2/posts"), 0u)
         << forced.err;
     EXPECT_EQ(std::count(forced.err.begin(), forced.err.end(), '\n'), 1) << "one line";
+    EXPECT_EQ(count("SELECT count(*) FROM backfills WHERE state = 'failed' AND message LIKE 'no source%'"), 1);
     const ProcessResult automatic = feedkeeper({ "backfill", "1" });
     ASSERT_EQ(automatic.exit_code, 0) << automatic.out << automatic.err;
     EXPECT_NE(automatic.out.find("wp-json: robots.txt disallows"), std::string::npos) << automatic.out;
