@@ -174,6 +174,21 @@ TEST_F(Backfill, SinceKeepsOnlyThePostsPublishedFromThatDate)
     EXPECT_EQ(count("SELECT count(*) FROM jobs"), 0);
 }
 
+TEST_F(Backfill, UntilFiltersASitemapByItsDates)
+{
+    start();
+    const std::int64_t until_seconds = 1640995200; // 2022-01-01
+    std::int64_t expected = 0;
+    for (const WordPressPost& post : site->posts())
+        expected += post.published < until_seconds;
+    ASSERT_GT(expected, 20);
+    const ProcessResult run = feedkeeper({ "backfill", "1", "--source", "sitemap", "--until", "2022-01-01" });
+    ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+    EXPECT_EQ(count("SELECT count(*) FROM entries WHERE discovered_by = 'backfill:sitemap'"), expected);
+    EXPECT_EQ(count(fmt::format("SELECT count(*) FROM entries WHERE discovered_by = 'backfill:sitemap' AND (published IS NULL OR published >= {})", until_seconds)), 0);
+    EXPECT_EQ(count("SELECT count(*) FROM articles"), expected + 10);
+}
+
 TEST_F(Backfill, ASecondBackfillAddsNothing)
 {
     start();
