@@ -81,6 +81,7 @@ asio::awaitable<CrawlReport> Engine::crawl(CrawlScope scope)
     ticket->all_jobs = scope.all_jobs;
     for (const store::FeedRecord& feed : scope.feeds)
         ticket->feeds.insert(feed.id);
+    ticket->feeds.insert(scope.job_feeds.begin(), scope.job_feeds.end());
     m_tickets.push_back(ticket);
     co_await load_scope(ticket, scope);
     ticket->loading = false;
@@ -109,6 +110,7 @@ asio::awaitable<CrawlReport> Engine::request(CrawlScope scope)
     ticket->all_jobs = scope.all_jobs;
     for (const store::FeedRecord& feed : scope.feeds)
         ticket->feeds.insert(feed.id);
+    ticket->feeds.insert(scope.job_feeds.begin(), scope.job_feeds.end());
     m_tickets.push_back(ticket);
     co_await load_scope(ticket, scope);
     ticket->loading = false;

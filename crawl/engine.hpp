@@ -35,6 +35,7 @@ struct CrawlScope {
     std::vector<store::FeedRecord> feeds; // polled now
     bool all_jobs = false;                // every due job, not only the feeds' own
     std::vector<std::string> urls;        // pages a user asked for (recrawl --url): fetched first
+    std::vector<std::int64_t> job_feeds;  // feeds whose queued jobs are crawled, without a poll (backfill)
     std::chrono::seconds max_wait { 60 }; // the longest wait for a host before its work is left queued
     // `crawl --all`: the Retry-After pauses recorded by earlier runs are not waited for (a pause
     // this run meets is).

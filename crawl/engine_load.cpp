@@ -146,6 +146,11 @@ asio::awaitable<void> Engine::load_scope(const std::shared_ptr<Ticket>& ticket, 
             claim.feed_id = feed.id;
             co_await claim_jobs(claim, tickets);
         }
+        for (std::int64_t feed_id : scope.job_feeds) {
+            store::WorkClaim claim = work_claim();
+            claim.feed_id = feed_id;
+            co_await claim_jobs(claim, tickets);
+        }
     }
 }
 
@@ -284,8 +289,16 @@ asio::awaitable<void> Engine::refill()
     std::chrono::seconds wait = std::chrono::duration_cast<std::chrono::seconds>(refill_ceiling);
     if (next && *next)
         wait = std::clamp(std::chrono::duration_cast<std::chrono::seconds>(**next - now_utc()), std::chrono::seconds(1), wait);
-    if (next && *next && **next <= now_utc())
+    if (next && *next && **next <= now_utc()) {
         wait = refill_floor; // due already, and being worked on (here or by another process)
+        // Jobs due already (a backfill's thousands of pages) must not hide a feed that falls due
+        // within the floor: its poll is looked at when it is due, not up to 15 s later.
+        const Timestamp soon = now_utc() + std::chrono::duration_cast<std::chrono::seconds>(refill_floor);
+        if (auto feeds = co_await m_runtime.store([&](store::Archive& archive) { return archive.due_feeds(soon); }))
+            for (const store::FeedRecord& feed : *feeds)
+                if (feed.next_fetch && *feed.next_fetch > now_utc() && !m_frontier.contains(WorkKind::poll, feed.id))
+                    wait = std::min(wait, std::max(std::chrono::seconds(1), std::chrono::duration_cast<std::chrono::seconds>(*feed.next_fetch - now_utc())));
+    }
     m_next_refill = SteadyClock::now() + wait;
 }
 

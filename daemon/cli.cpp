@@ -126,6 +126,22 @@ int run_cli(int argc, char** argv)
     recrawl_command->add_option("--max-wait", recrawl.max_wait, "the longest wait for a host before its work is left queued (default 60s)");
     command_for(recrawl_command, run_recrawl, recrawl);
 
+    BackfillArguments backfill;
+    auto* backfill_command = app.add_subcommand("backfill",
+        "archive the site's past: walk what the feed's site offers of its history (a paged feed, the WordPress REST API, XML sitemaps), "
+        "store every item not archived yet as a record of the feed and fetch its page politely, behind today's news. Resumable: run it "
+        "again after a kill or an interruption and it goes on where it was; a second run adds only what is new. Through the running "
+        "daemon when there is one");
+    backfill_command->add_option("FEED", backfill.feed, "the feed (id, URL or name)")->required();
+    backfill_command->add_option("--since", backfill.since, "only items published on or after this date (YYYY-MM-DD or RFC 3339)");
+    backfill_command->add_option("--until", backfill.until, "only items published before this date");
+    backfill_command->add_option("--max", backfill.max, "at most this many new records");
+    backfill_command->add_option("--source", backfill.source,
+        "auto (default: each source the site offers, in this order), paged (RFC 5005 next/prev-archive links, WordPress ?paged=N), "
+        "wp-json (the WordPress REST API), sitemap (robots.txt Sitemap: lines, /sitemap.xml; indexes, gzip, Google News), "
+        "archive (not supported yet)");
+    command_for(backfill_command, run_backfill, backfill);
+
     ReextractArguments reextract;
     auto* reextract_command = app.add_subcommand("reextract", "re-run extraction on stored raw captures, without fetching");
     reextract_command->add_flag("--all", reextract.all, "every archived article");

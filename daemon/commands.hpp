@@ -106,6 +106,15 @@ struct PruneArguments {
 };
 int run_prune(const GlobalOptions&, const PruneArguments&);
 
+struct BackfillArguments {
+    std::string feed;
+    std::string since;
+    std::string until;
+    std::int64_t max = 0; // 0: no limit but the built-in cap
+    std::string source = "auto";
+};
+int run_backfill(const GlobalOptions&, const BackfillArguments&);
+
 struct DaemonArguments { };
 int run_daemon(const GlobalOptions&, const DaemonArguments&);
 

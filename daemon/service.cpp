@@ -9,9 +9,11 @@
 #include "core/text.hpp"
 #include "core/url.hpp"
 #include "crawl/reextract.hpp"
+#include "daemon/backfill_arguments.hpp"
 #include "daemon/systemd.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <fmt/format.h>
@@ -197,6 +199,8 @@ asio::awaitable<void> Service::shutdown()
         m_metrics->close();
     // One protocol: every task is cancelled (transfers abort, waits end), then given the grace
     // time to unwind; what was cut short stays queued in the archive and resumes at the next start.
+    for (auto& [feed, walk] : m_backfills)
+        walk->emit(asio::cancellation_type::all); // the walk stops at its next step; its cursor is in the archive
     m_engine.stop();
     co_await m_engine.drain(m_runtime.config()->daemon.shutdown_grace);
     co_await m_engine.close();
@@ -228,6 +232,8 @@ asio::awaitable<std::vector<nlohmann::json>> Service::handle(const nlohmann::jso
     }
     if (command == "recrawl" || command == "crawl")
         co_return co_await crawl_request(command, arguments);
+    if (command == "backfill")
+        co_return co_await backfill_request(arguments);
     if (command == "reextract") {
         auto outcome = co_await crawl::reextract(m_runtime, ascii_lower(arguments.value("host", std::string())));
         std::vector<nlohmann::json> replies;
@@ -284,6 +290,54 @@ asio::awaitable<std::vector<nlohmann::json>> Service::crawl_request(const std::s
     for (const std::string& line : report.deferred_lines())
         text += line + "\n";
     replies.push_back(output_reply(text + report.summary() + "\n", report.exit_code()));
+    co_return replies;
+}
+
+asio::awaitable<std::vector<nlohmann::json>> Service::backfill_request(const nlohmann::json& json)
+{
+    const BackfillArguments arguments = backfill_arguments(json);
+    auto options = backfill_options(arguments);
+    if (!options)
+        co_return std::vector<nlohmann::json> { error_reply(options.error().message, "command line", exit_usage) };
+    auto feed = co_await m_runtime.store([&](store::Archive& archive) { return require_feed(archive, arguments.feed); });
+    if (!feed)
+        co_return std::vector<nlohmann::json> { error_reply(feed.error().message, "backfill", exit_code_for(feed.error())) };
+    if (m_backfills.contains(feed->id))
+        co_return std::vector<nlohmann::json> { error_reply("a backfill of this feed is being walked by the daemon already; `feedkeeper status` shows it", feed->url, 1) };
+    auto cancel = std::make_shared<asio::cancellation_signal>();
+    m_backfills[feed->id] = cancel;
+    // Each stored page may bring due jobs: the dispatcher looks at the archive again.
+    auto walk = co_await asio::co_spawn(m_runtime.io,
+        crawl::walk_backfill(m_runtime, m_runtime.config(), *feed, *options, [this](const crawl::BackfillProgress&) { m_engine.wake(); }),
+        asio::bind_cancellation_slot(cancel->slot(), asio::use_awaitable));
+    m_backfills.erase(feed->id);
+    if (!walk)
+        co_return std::vector<nlohmann::json> { error_reply(walk.error().message, feed->url, exit_code_for(walk.error())) };
+    const bool done = walk->complete && !m_stopping;
+    // Named, not a conditional's temporary inside co_await: g++ 12 destroys such a temporary twice.
+    std::string message = walk->stop_reason;
+    if (done)
+        message = "walked every source; the daemon fetches the pages";
+    else if (m_stopping)
+        message = "the daemon stopped; resumes where it was";
+    const store::BackfillState state = done ? store::BackfillState::done : store::BackfillState::stopped;
+    auto finished = co_await crawl::finish_backfill(m_runtime, walk->record.id, state, std::move(message));
+    std::vector<nlohmann::json> replies;
+    if (!finished)
+        replies.push_back(error_reply(finished.error().message, m_context.db_path));
+    std::string text;
+    for (const std::string& line : walk->lines)
+        text += line + "\n";
+    text += fmt::format("backfill {} of {}: {} items found, {} new records queued this run ({} found, {} queued in all){}; the daemon fetches their "
+                        "pages behind today's news (feedkeeper status shows how far it is)\n",
+        walk->record.id, feed->url, walk->found, walk->queued, walk->record.found, walk->record.queued, walk->reached_max ? " (--max reached)" : "");
+    int code = 0;
+    if (!walk->complete) {
+        replies.push_back(error_reply("backfill stopped: " + walk->stop_reason + "; run it again to resume", feed->url));
+        code = 1;
+    }
+    m_engine.wake();
+    replies.push_back(output_reply(text, finished ? code : 1));
     co_return replies;
 }
 

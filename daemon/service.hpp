@@ -13,6 +13,9 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <boost/asio/cancellation_signal.hpp>
+
+#include <map>
 #include <memory>
 
 namespace feedkeeper::daemon {
@@ -30,6 +33,9 @@ private:
     asio::awaitable<void> shutdown();
     asio::awaitable<std::vector<nlohmann::json>> handle(const nlohmann::json& request);
     asio::awaitable<std::vector<nlohmann::json>> crawl_request(const std::string& command, const nlohmann::json& arguments);
+    // Walks the feed's past here (one walk per feed at a time); the pages it queues are fetched by
+    // the engine at Priority::backfill, behind every poll and new article.
+    asio::awaitable<std::vector<nlohmann::json>> backfill_request(const nlohmann::json& arguments);
     Result<void> reload();
     void wait_for_signals();
     void update_status();
@@ -45,6 +51,7 @@ private:
     bool m_stopping = false;
     DaemonInfo m_info;
     std::chrono::steady_clock::time_point m_last_status {};
+    std::map<std::int64_t, std::shared_ptr<asio::cancellation_signal>> m_backfills; // walks running, by feed; cancelled at shutdown
 };
 
 } // namespace feedkeeper::daemon

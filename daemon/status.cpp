@@ -4,6 +4,7 @@
 
 #include "daemon/json_output.hpp"
 #include "daemon/table.hpp"
+#include "store/backfills.hpp"
 
 #include <fmt/format.h>
 
@@ -41,6 +42,39 @@ nlohmann::ordered_json hosts_json(const std::vector<store::HostBacklog>& hosts)
     return array;
 }
 
+// What a backfill is doing: walking its sources, fetching the pages it queued, or finished.
+std::string phase(const store::BackfillRecord& backfill)
+{
+    if (backfill.state == store::BackfillState::running)
+        return "walking";
+    if (backfill.state == store::BackfillState::done)
+        return backfill.pending > 0 ? "fetching" : "finished";
+    return std::string(to_string(backfill.state));
+}
+
+nlohmann::ordered_json backfills_json(const std::vector<store::BackfillRecord>& backfills)
+{
+    nlohmann::ordered_json array = nlohmann::ordered_json::array();
+    for (const store::BackfillRecord& backfill : backfills)
+        array.push_back({ { "id", backfill.id }, { "feed_id", backfill.feed_id }, { "feed_url", backfill.feed_url },
+            { "requested_source", backfill.requested_source }, { "source", backfill.source.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(backfill.source) },
+            { "state", std::string(to_string(backfill.state)) }, { "phase", phase(backfill) }, { "pages", backfill.pages }, { "found", backfill.found }, { "queued", backfill.queued },
+            { "pending", backfill.pending }, { "failed", backfill.failed }, { "archived", std::max<std::int64_t>(0, backfill.queued - backfill.pending - backfill.failed) },
+            { "since", json_time(backfill.since) }, { "until", json_time(backfill.until) }, { "max", backfill.max_items ? nlohmann::ordered_json(*backfill.max_items) : nlohmann::ordered_json(nullptr) },
+            { "message", backfill.message }, { "started", format_rfc3339(backfill.started_at) }, { "updated", format_rfc3339(backfill.updated_at) },
+            { "finished", json_time(backfill.finished_at) } });
+    return array;
+}
+
+// The backfills the archive holds: running ones first, then the latest finished ones.
+Result<std::vector<store::BackfillRecord>> recent_backfills(store::Archive& archive)
+{
+    auto backfills = store::BackfillStore::open(archive.path(), store::OpenMode::read_only);
+    if (!backfills)
+        return backfills.error();
+    return (*backfills)->list(20);
+}
+
 } // namespace
 
 Result<std::string> render_status(store::Archive& archive, const std::string& db_path, const std::optional<DaemonInfo>& daemon, bool json)
@@ -55,6 +89,9 @@ Result<std::string> render_status(store::Archive& archive, const std::string& db
     auto hosts = archive.hosts().backlog(now, 50);
     if (!hosts)
         return hosts.error();
+    auto backfills = recent_backfills(archive);
+    if (!backfills)
+        return backfills.error();
     if (json) {
         nlohmann::ordered_json feed_array = nlohmann::ordered_json::array();
         for (const auto& feed : *feeds) {
@@ -76,6 +113,7 @@ Result<std::string> render_status(store::Archive& archive, const std::string& db
             { "captures", stats->captures },
             { "queue", { { "pending", stats->pending_jobs }, { "failed", stats->failed_jobs } } },
             { "hosts", hosts_json(*hosts) },
+            { "backfills", backfills_json(*backfills) },
         };
         return dump_json(status, JsonStyle::pretty) + "\n";
     }
@@ -102,6 +140,15 @@ Result<std::string> render_status(store::Archive& archive, const std::string& db
                 format_rfc3339(paused ? host.paused_until : host.next_attempt), fmt::format("{} articles", host.deferred_jobs) });
         }
         out += waiting.render() + "\n";
+    }
+    if (!backfills->empty()) {
+        Table history({ "BACKFILL", "FEED", "PHASE", "SOURCE", "PAGES", "FOUND", "QUEUED", "ARCHIVED", "PENDING", "FAILED", "UPDATED", "NOTE" });
+        for (const store::BackfillRecord& backfill : *backfills)
+            history.add({ std::to_string(backfill.id), std::to_string(backfill.feed_id), phase(backfill),
+                backfill.source.empty() ? backfill.requested_source : backfill.source, std::to_string(backfill.pages), std::to_string(backfill.found),
+                std::to_string(backfill.queued), std::to_string(std::max<std::int64_t>(0, backfill.queued - backfill.pending - backfill.failed)),
+                std::to_string(backfill.pending), std::to_string(backfill.failed), format_rfc3339(backfill.updated_at), backfill.message });
+        out += history.render() + "\n";
     }
     Table table({ "ID", "HEALTH", "ARTICLES", "LAST FETCH", "NEXT FETCH", "LAST ERROR", "URL" });
     for (const auto& feed : *feeds)

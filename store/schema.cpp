@@ -393,8 +393,39 @@ CREATE TRIGGER records_entry_delete AFTER DELETE ON entries WHEN old.article_id 
 END;
 )sql";
 
+// 5: history backfills (crawl/backfill.hpp). One row per backfill of a feed: the source asked for
+// and the one being walked, the options, the cursor (JSON: the source's position — next page, page
+// number, sitemaps left — written in the transaction that stores the page's items, so a killed
+// backfill resumes after the last page it stored), counts, and a state ('running' also after a kill:
+// the next backfill of the feed with the same options resumes it). Items a backfill finds are
+// ordinary entries with discovered_by 'backfill:<source>', their pages 'backfill' jobs.
+constexpr std::string_view migration_5 = R"sql(
+CREATE TABLE backfills (
+    id INTEGER PRIMARY KEY,
+    feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+    requested_source TEXT NOT NULL CHECK (requested_source IN ('auto', 'paged', 'wp-json', 'sitemap', 'archive')),
+    source TEXT,
+    since INTEGER,
+    until INTEGER,
+    max_items INTEGER,
+    state TEXT NOT NULL DEFAULT 'running' CHECK (state IN ('running', 'done', 'failed', 'stopped')),
+    cursor TEXT NOT NULL DEFAULT '{}',
+    pages INTEGER NOT NULL DEFAULT 0,
+    found INTEGER NOT NULL DEFAULT 0,
+    queued INTEGER NOT NULL DEFAULT 0,
+    message TEXT,
+    started_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    finished_at INTEGER
+);
+CREATE INDEX backfills_feed ON backfills(feed_id, state);
+CREATE INDEX backfills_running ON backfills(id) WHERE state = 'running';
+-- A feed's backfill jobs, for the counts `status` shows (pending and failed pages of a backfill).
+CREATE INDEX jobs_feed_kind ON jobs(feed_id, kind, state);
+)sql";
+
 // Append new migrations here; never edit a released one.
-constexpr std::array<std::string_view, 4> migrations = { migration_1, migration_2, migration_3, migration_4 };
+constexpr std::array<std::string_view, 5> migrations = { migration_1, migration_2, migration_3, migration_4, migration_5 };
 
 // The host of a URL, as core/url.hpp reads it (register_functions).
 void url_host_function(sqlite3_context* context, int, sqlite3_value** values)
