@@ -90,8 +90,8 @@ asio::awaitable<Result<store::BackfillPageResult>> save_page(Walk& walk, const s
     const std::int64_t room = remaining_items(walk);
     const std::string cursor = walk.cursor.dump();
     const std::string discovered_by = "backfill:" + source;
-    auto saved = co_await walk.runtime.store([&](store::Archive&) {
-        return walk.store->save_page(walk.record, entries, discovered_by, found, source, cursor, now_utc(), room);
+    auto saved = co_await walk.runtime.store([&](store::Archive& archive) {
+        return archive.backfills().save_page(walk.record, entries, discovered_by, found, source, cursor, now_utc(), room);
     });
     if (!saved)
         co_return saved.error();
@@ -247,11 +247,7 @@ asio::awaitable<Result<BackfillWalk>> walk_backfill(Runtime& runtime, std::share
 {
     if (options.source == BackfillSource::archive)
         co_return Error(Errc::unsupported, "--source archive (date archive listings) is not supported yet; use auto, paged, wp-json or sitemap");
-    const store::Synchronous synchronous = config->store.synchronous;
-    auto opened = co_await runtime.store([&](store::Archive& archive) { return store::BackfillStore::open(archive.path(), store::OpenMode::read_write, synchronous); });
-    if (!opened)
-        co_return opened.error();
-    Walk walk { runtime, config, feed, options, std::move(on_progress), std::move(*opened), {}, {}, {}, {}, {}, 0, 0 };
+    Walk walk { runtime, config, feed, options, std::move(on_progress), {}, {}, {}, {}, {}, 0, 0 };
     store::BackfillRequest request;
     request.feed_id = feed.id;
     request.source = std::string(to_string(options.source));
@@ -259,7 +255,7 @@ asio::awaitable<Result<BackfillWalk>> walk_backfill(Runtime& runtime, std::share
     request.until = options.until;
     if (options.max_items)
         request.max_items = static_cast<std::int64_t>(*options.max_items);
-    auto started = co_await runtime.store([&](store::Archive&) { return walk.store->start_or_resume(request, now_utc()); });
+    auto started = co_await runtime.store([&](store::Archive& archive) { return archive.backfills().start_or_resume(request, now_utc()); });
     if (!started)
         co_return started.error();
     walk.record = *started;
@@ -295,7 +291,7 @@ asio::awaitable<Result<BackfillWalk>> walk_backfill(Runtime& runtime, std::share
         if (end.kind == SourceEnd::Kind::stopped) {
             result.stop_reason = line;
             result.lines.push_back(line);
-            auto noted = co_await runtime.store([&](store::Archive&) { return walk.store->set_cursor(walk.record.id, source, walk.cursor.dump(), line, now_utc()); });
+            auto noted = co_await runtime.store([&](store::Archive& archive) { return archive.backfills().set_cursor(walk.record.id, source, walk.cursor.dump(), line, now_utc()); });
             if (!noted)
                 co_return noted.error();
             break;
@@ -307,7 +303,7 @@ asio::awaitable<Result<BackfillWalk>> walk_backfill(Runtime& runtime, std::share
             result.reached_max = true;
             walk.cursor["at"] = sources.size();
         }
-        auto moved = co_await runtime.store([&](store::Archive&) { return walk.store->set_cursor(walk.record.id, source, walk.cursor.dump(), line, now_utc()); });
+        auto moved = co_await runtime.store([&](store::Archive& archive) { return archive.backfills().set_cursor(walk.record.id, source, walk.cursor.dump(), line, now_utc()); });
         if (!moved)
             co_return moved.error();
     }
@@ -322,7 +318,7 @@ asio::awaitable<Result<BackfillWalk>> walk_backfill(Runtime& runtime, std::share
             for (const std::string& line : result.lines)
                 all += (all.empty() ? "" : "; ") + line;
             std::string message = "no source of the site's past answered: " + all;
-            auto failed = co_await runtime.store([&](store::Archive&) { return walk.store->finish(walk.record.id, store::BackfillState::failed, message, now_utc()); });
+            auto failed = co_await runtime.store([&](store::Archive& archive) { return archive.backfills().finish(walk.record.id, store::BackfillState::failed, message, now_utc()); });
             if (!failed)
                 co_return failed.error();
             co_return Error(Errc::unsupported, std::move(message));
@@ -338,13 +334,7 @@ asio::awaitable<Result<BackfillWalk>> walk_backfill(Runtime& runtime, std::share
 
 asio::awaitable<Result<void>> finish_backfill(Runtime& runtime, std::int64_t backfill_id, store::BackfillState state, std::string message)
 {
-    const store::Synchronous synchronous = runtime.config()->store.synchronous;
-    co_return co_await runtime.store([&](store::Archive& archive) -> Result<void> {
-        auto opened = store::BackfillStore::open(archive.path(), store::OpenMode::read_write, synchronous);
-        if (!opened)
-            return opened.error();
-        return (*opened)->finish(backfill_id, state, message, now_utc());
-    });
+    co_return co_await runtime.store([&](store::Archive& archive) { return archive.backfills().finish(backfill_id, state, message, now_utc()); });
 }
 
 } // namespace feedkeeper::crawl

@@ -28,7 +28,6 @@ struct Walk {
     store::FeedRecord feed;
     BackfillOptions options;
     BackfillProgressCallback on_progress;
-    std::unique_ptr<store::BackfillStore> store; // used on the store thread only
     store::BackfillRecord record;
     nlohmann::json cursor;
     std::string site_url;    // the feed's site (its channel link), else its origin

@@ -294,7 +294,7 @@ asio::awaitable<void> Engine::refill()
         // Jobs due already (a backfill's thousands of pages) must not hide a feed that falls due
         // within the floor: its poll is looked at when it is due, not up to 15 s later.
         const Timestamp soon = now_utc() + std::chrono::duration_cast<std::chrono::seconds>(refill_floor);
-        if (auto feeds = co_await m_runtime.store([&](store::Archive& archive) { return archive.due_feeds(soon); }))
+        if (auto feeds = co_await m_runtime.store([&](store::Archive& archive) { return archive.feeds().due(soon); }))
             for (const store::FeedRecord& feed : *feeds)
                 if (feed.next_fetch && *feed.next_fetch > now_utc() && !m_frontier.contains(WorkKind::poll, feed.id))
                     wait = std::min(wait, std::max(std::chrono::seconds(1), std::chrono::duration_cast<std::chrono::seconds>(*feed.next_fetch - now_utc())));

@@ -69,10 +69,7 @@ nlohmann::ordered_json backfills_json(const std::vector<store::BackfillRecord>& 
 // The backfills the archive holds: running ones first, then the latest finished ones.
 Result<std::vector<store::BackfillRecord>> recent_backfills(store::Archive& archive)
 {
-    auto backfills = store::BackfillStore::open(archive.path(), store::OpenMode::read_only);
-    if (!backfills)
-        return backfills.error();
-    return (*backfills)->list(20);
+    return archive.backfills().list(20);
 }
 
 } // namespace

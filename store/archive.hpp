@@ -5,6 +5,7 @@
 #pragma once
 
 #include "core/error.hpp"
+#include "store/backfills.hpp"
 #include "store/import_records.hpp"
 #include "store/records.hpp"
 
@@ -44,7 +45,7 @@ struct ExportFilter {
 // The archive's tables fall in groups, each behind one accessor of the single connection (the one
 // writer): feeds(), entries(), captures(), articles() (with their revisions), jobs() (the queue and
 // the workers' leases), hosts() (their leases and pauses), sites(), reader() (export, search,
-// stats) and maintenance(). Work that spans tables (saving an article, importing a record) is one
+// stats), backfills() and maintenance(). Work that spans tables (saving an article, importing a record) is one
 // function with one transaction, in the group it is about.
 class Archive {
 public:
@@ -205,6 +206,28 @@ public:
         Result<ArchiveStats> stats();
     };
 
+    // --- history backfills (archive_backfills.cpp): each one's source, cursor, counts and state
+    class Backfills : public Group {
+    public:
+        using Group::Group;
+        // The feed's unfinished backfill with the same options (killed or stopped: it resumes), else
+        // a new one. An unfinished one with other options is marked stopped first.
+        Result<BackfillRecord> start_or_resume(const BackfillRequest&, Timestamp now);
+        // One transaction: the new items stored as the feed's entries (discovered_by `discovered_by`,
+        // a 'backfill' job queued for each page not archived yet; an item whose link the feed or
+        // the archive knows already is not added again), and the cursor and counts that follow
+        // them, so a backfill killed at any moment resumes exactly where its last page ended. At
+        // most `max_new` items are added (--max); the rest of the page is left.
+        Result<BackfillPageResult> save_page(const BackfillRecord&, const std::vector<EntryInput>&, const std::string& discovered_by,
+            std::int64_t found, const std::string& source, const std::string& cursor, Timestamp now, std::int64_t max_new);
+        // Moves the cursor without items (a source ended, the next begins).
+        Result<void> set_cursor(std::int64_t backfill_id, const std::string& source, const std::string& cursor, const std::string& message, Timestamp now);
+        Result<void> finish(std::int64_t backfill_id, BackfillState, const std::string& message, Timestamp now);
+        // The most recent backfills (running ones first), with their pending and failed page counts.
+        Result<std::vector<BackfillRecord>> list(std::size_t limit, std::optional<std::int64_t> feed_id = std::nullopt);
+        Result<std::optional<BackfillRecord>> find(std::int64_t backfill_id);
+    };
+
     // --- maintenance (integrity_check in archive.cpp, prune in archive_prune.cpp)
     class Maintenance : public Group {
     public:
@@ -226,6 +249,7 @@ public:
     Articles& articles() { return m_articles; }
     Sites& sites() { return m_sites; }
     Reader& reader() { return m_reader; }
+    Backfills& backfills() { return m_backfills; }
     Maintenance& maintenance() { return m_maintenance; }
 
     // --- import (archive_import.cpp): records of a JSONL export (feeds, entries, articles and
@@ -244,6 +268,7 @@ private:
     Articles m_articles { *m_impl };
     Sites m_sites { *m_impl };
     Reader m_reader { *m_impl };
+    Backfills m_backfills { *m_impl };
     Maintenance m_maintenance { *m_impl };
 };
 

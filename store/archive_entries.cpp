@@ -9,7 +9,6 @@
 #include <fmt/format.h>
 
 namespace feedkeeper::store {
-namespace {
 
 std::optional<std::int64_t> article_for_key(Archive::Impl& impl, const std::string& key)
 {
@@ -20,7 +19,49 @@ std::optional<std::int64_t> article_for_key(Archive::Impl& impl, const std::stri
     return std::nullopt;
 }
 
-} // namespace
+std::int64_t insert_entry(Archive::Impl& impl, std::int64_t feed_id, const EntryInput& input, const std::string& link_key, std::int64_t seen,
+    std::optional<std::int64_t> article_id, std::string_view discovered_by)
+{
+    const FeedEntry& entry = input.entry;
+    auto insert = impl.statement(
+        "INSERT INTO entries (feed_id, entry_key, guid, url, link_key, title, author, published, updated, summary, categories,"
+        " first_seen, last_seen, article_id, body, body_html, body_source, discovered_by)"
+        " VALUES (:feed, :key, :guid, :url, :link_key, :title, :author, :published, :updated, :summary, :categories, :seen, :seen, :article,"
+        " :body, :body_html, :body_source, :discovered_by)");
+    insert->bind(":feed", feed_id);
+    insert->bind(":key", input.key);
+    bind_text_or_null(insert, ":guid", entry.id);
+    bind_text_or_null(insert, ":url", entry.link);
+    bind_text_or_null(insert, ":link_key", link_key);
+    bind_text_or_null(insert, ":title", entry.title);
+    bind_text_or_null(insert, ":author", entry.author);
+    bind_time(insert, ":published", entry.published);
+    bind_time(insert, ":updated", entry.updated);
+    bind_text_or_null(insert, ":summary", entry.summary.empty() ? entry.content : entry.summary);
+    insert->bind(":categories", strings_to_json(entry.categories));
+    insert->bind(":seen", seen);
+    bind_int_or_null(insert, ":article", article_id);
+    bind_text_or_null(insert, ":body", input.body.body);
+    bind_text_or_null(insert, ":body_html", input.body.body_html);
+    insert->bind(":body_source", std::string(to_string(input.body.body.empty() ? BodySource::none : input.body.source)));
+    insert->bind(":discovered_by", std::string(discovered_by));
+    insert->exec();
+    return impl.db.getLastInsertRowid();
+}
+
+void enqueue_entry_page(Archive::Impl& impl, JobKind kind, const std::string& url, std::int64_t entry_id, std::int64_t feed_id, std::int64_t now)
+{
+    auto enqueue = impl.statement(
+        "INSERT INTO jobs (kind, url, host, entry_id, feed_id, created_at, updated_at)"
+        " VALUES (:kind, :url, :host, :entry, :feed, :now, :now) ON CONFLICT DO NOTHING");
+    enqueue->bind(":kind", std::string(to_string(kind)));
+    enqueue->bind(":url", url);
+    enqueue->bind(":host", url_host(url));
+    enqueue->bind(":entry", entry_id);
+    enqueue->bind(":feed", feed_id);
+    enqueue->bind(":now", now);
+    enqueue->exec();
+}
 
 Result<std::int64_t> Archive::Entries::save(std::int64_t feed_id, const std::vector<EntryInput>& entries, Timestamp seen_at)
 {
@@ -92,43 +133,13 @@ Result<std::int64_t> Archive::Entries::save(std::int64_t feed_id, const std::vec
             // A link some other feed (or entry) already brought in is linked, not fetched again.
             const std::string& link_key = link_keys[i];
             const std::optional<std::int64_t> article_id = link_key.empty() ? std::nullopt : article_for_key(impl, link_key);
-            auto insert = impl.statement(
-                "INSERT INTO entries (feed_id, entry_key, guid, url, link_key, title, author, published, updated, summary, categories,"
-                " first_seen, last_seen, article_id, body, body_html, body_source)"
-                " VALUES (:feed, :key, :guid, :url, :link_key, :title, :author, :published, :updated, :summary, :categories, :seen, :seen, :article,"
-                " :body, :body_html, :body_source)");
-            insert->bind(":feed", static_cast<std::int64_t>(feed_id));
-            insert->bind(":key", input.key);
-            bind_text_or_null(insert, ":guid", entry.id);
-            bind_text_or_null(insert, ":url", entry.link);
-            bind_text_or_null(insert, ":link_key", link_key);
-            bind_text_or_null(insert, ":title", entry.title);
-            bind_text_or_null(insert, ":author", entry.author);
-            bind_time(insert, ":published", entry.published);
-            bind_time(insert, ":updated", entry.updated);
-            bind_text_or_null(insert, ":summary", entry.summary.empty() ? entry.content : entry.summary);
-            insert->bind(":categories", strings_to_json(entry.categories));
-            insert->bind(":seen", seen);
-            bind_int_or_null(insert, ":article", article_id);
-            bind_text_or_null(insert, ":body", input.body.body);
-            bind_text_or_null(insert, ":body_html", input.body.body_html);
-            insert->bind(":body_source", std::string(to_string(input.body.body.empty() ? BodySource::none : input.body.source)));
-            insert->exec();
-            const std::int64_t entry_id = impl.db.getLastInsertRowid();
+            const std::int64_t entry_id = insert_entry(impl, feed_id, input, link_key, seen, article_id, "feed");
             ++new_entries;
             if (article_id || !fetchable[i])
                 continue;
             // Another feed may have queued the same link: that job will link this entry too
             // (articles().save links every unlinked entry with the article's addresses).
-            auto enqueue = impl.statement(
-                "INSERT INTO jobs (kind, url, host, entry_id, feed_id, created_at, updated_at)"
-                " VALUES ('article', :url, :host, :entry, :feed, :now, :now) ON CONFLICT DO NOTHING");
-            enqueue->bind(":url", entry.link);
-            enqueue->bind(":host", hosts[i]);
-            enqueue->bind(":entry", static_cast<std::int64_t>(entry_id));
-            enqueue->bind(":feed", static_cast<std::int64_t>(feed_id));
-            enqueue->bind(":now", seen);
-            enqueue->exec();
+            enqueue_entry_page(impl, JobKind::article, entry.link, entry_id, feed_id, seen);
         }
         if (new_entries > 0) {
             auto touch = impl.statement("UPDATE feeds SET last_new_entry = :seen WHERE id = :feed");

@@ -108,6 +108,15 @@ std::vector<std::string> strings_from_json(const std::string&);
 PreparedCapture prepare_capture(const HttpResponse&, std::string_view kind);
 std::int64_t insert_capture(Archive::Impl&, const HttpResponse&, const PreparedCapture&); // throws SQLite::Exception
 
+// A feed item's first record (archive_entries.cpp): the entry row, with the article it links to if
+// the archive holds that address already; returns the entry's id. Throws SQLite::Exception.
+std::int64_t insert_entry(Archive::Impl&, std::int64_t feed_id, const EntryInput&, const std::string& link_key, std::int64_t seen,
+    std::optional<std::int64_t> article_id, std::string_view discovered_by);
+// The article held under a normalised address, if any.
+std::optional<std::int64_t> article_for_key(Archive::Impl&, const std::string& key);
+// Queues the page of a new entry (idempotent: one pending job per URL). Throws SQLite::Exception.
+void enqueue_entry_page(Archive::Impl&, JobKind, const std::string& url, std::int64_t entry_id, std::int64_t feed_id, std::int64_t now);
+
 std::string compress(std::string_view);
 Result<std::string> decompress(std::string_view, std::size_t max_bytes);
 

@@ -25,7 +25,7 @@ EntryInput item(const std::string& url, const char* published)
 
 } // namespace
 
-TEST(BackfillStore, ASchemaFourArchiveMigratesToBackfillsKeepingItsRecords)
+TEST(Backfills, ASchemaFourArchiveMigratesToBackfillsKeepingItsRecords)
 {
     TemporaryDirectory directory;
     const std::string path = directory.file("archive.db");
@@ -36,40 +36,36 @@ TEST(BackfillStore, ASchemaFourArchiveMigratesToBackfillsKeepingItsRecords)
     Archive& archive = **opened;
     EXPECT_EQ(sql(path, "PRAGMA user_version"), std::to_string(schema_version()));
     EXPECT_EQ(schema_version(), 5);
-    EXPECT_EQ(*archive.integrity_check(), "ok");
+    EXPECT_EQ(*archive.maintenance().integrity_check(), "ok");
     EXPECT_EQ(sql(path, "PRAGMA foreign_key_check"), "");
     EXPECT_EQ(sql(path, "SELECT count(*) FROM backfills"), "0");
     EXPECT_EQ(sql(path, "SELECT count(*) FROM entries WHERE discovered_by = 'feed'"), "6") << "the release's records stay as they were";
     EXPECT_EQ(sql(path, "SELECT count(*) FROM articles"), "5") << "4 articles and the consent wall's page";
 
-    auto backfills = BackfillStore::open(path);
-    ASSERT_TRUE(backfills) << backfills.error().message;
-    auto started = (*backfills)->start_or_resume({ .feed_id = 3, .source = "sitemap" }, at("2026-12-07T03:00:00Z"));
+    auto started = archive.backfills().start_or_resume({ .feed_id = 3, .source = "sitemap" }, at("2026-12-07T03:00:00Z"));
     ASSERT_TRUE(started) << started.error().message;
     EXPECT_EQ(started->state, BackfillState::running);
     EXPECT_EQ(started->feed_url, "http://127.0.0.1:18933/feed/");
     EXPECT_EQ(started->cursor, "{}");
 }
 
-TEST(BackfillStore, APageIsStoredOnceWithItsCursorAndAResumeFindsThatCursor)
+TEST(Backfills, APageIsStoredOnceWithItsCursorAndAResumeFindsThatCursor)
 {
     TemporaryDirectory directory;
     const std::string path = directory.file("archive.db");
     auto opened = Archive::open(path);
     ASSERT_TRUE(opened);
     Archive& archive = **opened;
-    auto feed = archive.add_feed({ .url = "https://news.example/feed/" });
+    auto feed = archive.feeds().add({ .url = "https://news.example/feed/" });
     ASSERT_TRUE(feed);
     // A feed poll brought one item already.
-    ASSERT_TRUE(archive.save_entries(feed->id, { item("https://news.example/2024/01/a-b-c/", "2024-01-02T00:00:00Z") }, at("2026-12-01T00:00:00Z")));
+    ASSERT_TRUE(archive.entries().save(feed->id, { item("https://news.example/2024/01/a-b-c/", "2024-01-02T00:00:00Z") }, at("2026-12-01T00:00:00Z")));
 
-    auto store = BackfillStore::open(path);
-    ASSERT_TRUE(store);
-    auto backfill = (*store)->start_or_resume({ .feed_id = feed->id, .source = "paged" }, at("2026-12-07T03:00:00Z"));
+    auto backfill = archive.backfills().start_or_resume({ .feed_id = feed->id, .source = "paged" }, at("2026-12-07T03:00:00Z"));
     ASSERT_TRUE(backfill);
     const std::vector<EntryInput> page { item("https://news.example/2024/01/a-b-c/", "2024-01-02T00:00:00Z"),
         item("https://news.example/2023/12/d-e-f/", "2023-12-30T00:00:00Z"), item("https://news.example/2023/12/g-h-i/", "2023-12-29T00:00:00Z") };
-    auto saved = (*store)->save_page(*backfill, page, "backfill:paged", 3, "paged", R"({"paged":{"page":2}})", at("2026-12-07T03:00:01Z"), 1000);
+    auto saved = archive.backfills().save_page(*backfill, page, "backfill:paged", 3, "paged", R"({"paged":{"page":2}})", at("2026-12-07T03:00:01Z"), 1000);
     ASSERT_TRUE(saved) << saved.error().message;
     EXPECT_EQ(saved->new_items, 2);
     EXPECT_EQ(saved->known, 1);
@@ -77,19 +73,19 @@ TEST(BackfillStore, APageIsStoredOnceWithItsCursorAndAResumeFindsThatCursor)
     EXPECT_EQ(sql(path, "SELECT group_concat(discovered_by, ',') FROM (SELECT discovered_by FROM entries ORDER BY id)"), "feed,backfill:paged,backfill:paged");
 
     // The same page again (a walk that lost its cursor): nothing new.
-    auto again = (*store)->save_page(*backfill, page, "backfill:paged", 3, "paged", R"({"paged":{"page":2}})", at("2026-12-07T03:00:02Z"), 1000);
+    auto again = archive.backfills().save_page(*backfill, page, "backfill:paged", 3, "paged", R"({"paged":{"page":2}})", at("2026-12-07T03:00:02Z"), 1000);
     ASSERT_TRUE(again);
     EXPECT_EQ(again->new_items, 0);
     EXPECT_EQ(sql(path, "SELECT count(*) FROM entries"), "3");
 
     // A second start with the same options resumes it, cursor and counts included; other options supersede it.
-    auto resumed = (*store)->start_or_resume({ .feed_id = feed->id, .source = "paged" }, at("2026-12-07T04:00:00Z"));
+    auto resumed = archive.backfills().start_or_resume({ .feed_id = feed->id, .source = "paged" }, at("2026-12-07T04:00:00Z"));
     ASSERT_TRUE(resumed);
     EXPECT_EQ(resumed->id, backfill->id);
     EXPECT_EQ(resumed->cursor, R"({"paged":{"page":2}})");
     EXPECT_EQ(resumed->queued, 2);
     EXPECT_EQ(resumed->pending, 2);
-    auto other = (*store)->start_or_resume({ .feed_id = feed->id, .source = "sitemap" }, at("2026-12-07T04:00:00Z"));
+    auto other = archive.backfills().start_or_resume({ .feed_id = feed->id, .source = "sitemap" }, at("2026-12-07T04:00:00Z"));
     ASSERT_TRUE(other);
     EXPECT_NE(other->id, backfill->id);
     EXPECT_EQ(sql(path, "SELECT state FROM backfills WHERE id = " + std::to_string(backfill->id)), "stopped");

@@ -1,21 +1,14 @@
-// store/backfills.cpp — backfill rows and the page-and-cursor transaction (see backfills.hpp and
-// schema.cpp, migration 5). Invariant: an item is stored, its page queued and the cursor moved past
-// it in one IMMEDIATE transaction, so no kill can lose an item or store it twice.
-// Threading: as Archive (one thread at a time per BackfillStore).
-#include "store/backfills.hpp"
+// store/archive_backfills.cpp — backfill rows and the page-and-cursor transaction (see
+// backfills.hpp and schema.cpp, migration 5). Invariant: an item is stored, its page queued and the
+// cursor moved past it in one IMMEDIATE transaction, so no kill can lose an item or store it twice.
+// Threading: as Archive.
+#include "store/archive_impl.hpp"
 
 #include "core/url.hpp"
-#include "store/archive_impl.hpp"
-#include "store/schema.hpp"
 
 #include <fmt/format.h>
 
 namespace feedkeeper::store {
-
-struct BackfillStore::Connection {
-    explicit Connection(SQLite::Database database) : db(std::move(database)) { }
-    SQLite::Database db;
-};
 
 namespace {
 
@@ -77,31 +70,10 @@ std::string_view to_string(BackfillState state)
     return "failed";
 }
 
-BackfillStore::BackfillStore(std::unique_ptr<Connection> connection) : m_connection(std::move(connection)) { }
-BackfillStore::~BackfillStore() = default;
-
-Result<std::unique_ptr<BackfillStore>> BackfillStore::open(const std::filesystem::path& archive, OpenMode mode, Synchronous synchronous)
+Result<BackfillRecord> Archive::Backfills::start_or_resume(const BackfillRequest& request, Timestamp now)
 {
     try {
-        const int flags = mode == OpenMode::read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;
-        SQLite::Database db(archive.string(), flags, 10'000);
-        // Archive::open migrated the file already; an older one here means it was not opened through it.
-        if (db.execAndGet("PRAGMA user_version").getInt() < 5)
-            return Error(Errc::invalid_argument, fmt::format("{}: the archive predates backfills (schema 5); open it with this feedkeeper first", archive.string()));
-        register_functions(db);
-        db.exec("PRAGMA foreign_keys = ON");
-        if (mode == OpenMode::read_write)
-            db.exec(synchronous == Synchronous::full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
-        return std::unique_ptr<BackfillStore>(new BackfillStore(std::make_unique<Connection>(std::move(db))));
-    } catch (const SQLite::Exception& exception) {
-        return to_error(exception, fmt::format("opening the backfills of {}", archive.string()));
-    }
-}
-
-Result<BackfillRecord> BackfillStore::start_or_resume(const BackfillRequest& request, Timestamp now)
-{
-    try {
-        SQLite::Database& db = m_connection->db;
+        SQLite::Database& db = m_impl->db;
         SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
         std::optional<std::int64_t> resume;
         {
@@ -154,7 +126,7 @@ Result<BackfillRecord> BackfillStore::start_or_resume(const BackfillRequest& req
     }
 }
 
-Result<BackfillPageResult> BackfillStore::save_page(const BackfillRecord& backfill, const std::vector<EntryInput>& entries,
+Result<BackfillPageResult> Archive::Backfills::save_page(const BackfillRecord& backfill, const std::vector<EntryInput>& entries,
     const std::string& discovered_by, std::int64_t found, const std::string& source, const std::string& cursor, Timestamp now, std::int64_t max_new)
 {
     // Pure work before the write lock.
@@ -163,79 +135,35 @@ Result<BackfillPageResult> BackfillStore::save_page(const BackfillRecord& backfi
         link_keys.push_back(input.entry.link.empty() ? std::string() : normalize_url(input.entry.link));
     const std::int64_t seen = seconds(now);
     try {
-        SQLite::Database& db = m_connection->db;
+        Archive::Impl& impl = *m_impl;
+        SQLite::Database& db = impl.db;
         SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
         BackfillPageResult result;
-        SQLite::Statement known(db, "SELECT 1 FROM entries WHERE feed_id = :feed AND entry_key = :key"
-                                    " UNION ALL SELECT 1 FROM entries WHERE feed_id = :feed AND link_key = :link AND :link != '' LIMIT 1");
-        SQLite::Statement article(db, "SELECT article_id FROM article_keys WHERE key = :key");
-        SQLite::Statement insert(db,
-            "INSERT INTO entries (feed_id, entry_key, guid, url, link_key, title, author, published, updated, summary, categories,"
-            " first_seen, last_seen, article_id, body, body_html, body_source, discovered_by)"
-            " VALUES (:feed, :key, :guid, :url, :link_key, :title, :author, :published, :updated, :summary, :categories, :seen, :seen, :article,"
-            " :body, :body_html, :body_source, :discovered_by)");
-        SQLite::Statement queued(db, "SELECT 1 FROM jobs WHERE url = :url AND state = 'pending' LIMIT 1");
-        SQLite::Statement enqueue(db,
-            "INSERT INTO jobs (kind, url, host, entry_id, feed_id, created_at, updated_at)"
-            " VALUES ('backfill', :url, :host, :entry, :feed, :now, :now) ON CONFLICT DO NOTHING");
         for (std::size_t i = 0; i < entries.size() && result.new_items < max_new; ++i) {
             const EntryInput& input = entries[i];
             const FeedEntry& entry = input.entry;
-            known.reset();
-            known.bind(":feed", backfill.feed_id);
-            known.bind(":key", input.key);
-            known.bind(":link", link_keys[i]);
-            if (known.executeStep()) {
-                ++result.known;
-                continue;
+            {
+                auto known = impl.statement("SELECT 1 FROM entries WHERE feed_id = :feed AND entry_key = :key"
+                                            " UNION ALL SELECT 1 FROM entries WHERE feed_id = :feed AND link_key = :link AND :link != '' LIMIT 1");
+                known->bind(":feed", backfill.feed_id);
+                known->bind(":key", input.key);
+                known->bind(":link", link_keys[i]);
+                if (known->executeStep()) {
+                    ++result.known;
+                    continue;
+                }
             }
-            std::optional<std::int64_t> article_id;
-            if (!link_keys[i].empty()) {
-                article.reset();
-                article.bind(":key", link_keys[i]);
-                if (article.executeStep())
-                    article_id = article.getColumn(0).getInt64();
-            }
-            insert.reset();
-            insert.clearBindings();
-            insert.bind(":feed", backfill.feed_id);
-            insert.bind(":key", input.key);
-            bind_text_or_null(insert, ":guid", entry.id);
-            bind_text_or_null(insert, ":url", entry.link);
-            bind_text_or_null(insert, ":link_key", link_keys[i]);
-            bind_text_or_null(insert, ":title", entry.title);
-            bind_text_or_null(insert, ":author", entry.author);
-            bind_time(insert, ":published", entry.published);
-            bind_time(insert, ":updated", entry.updated);
-            bind_text_or_null(insert, ":summary", entry.summary.empty() ? entry.content : entry.summary);
-            insert.bind(":categories", strings_to_json(entry.categories));
-            insert.bind(":seen", seen);
-            bind_int_or_null(insert, ":article", article_id);
-            bind_text_or_null(insert, ":body", input.body.body);
-            bind_text_or_null(insert, ":body_html", input.body.body_html);
-            insert.bind(":body_source", std::string(to_string(input.body.body.empty() ? BodySource::none : input.body.source)));
-            insert.bind(":discovered_by", discovered_by);
-            insert.exec();
-            const std::int64_t entry_id = db.getLastInsertRowid();
+            const std::optional<std::int64_t> article_id = link_keys[i].empty() ? std::nullopt : article_for_key(impl, link_keys[i]);
+            const std::int64_t entry_id = insert_entry(impl, backfill.feed_id, input, link_keys[i], seen, article_id, discovered_by);
             ++result.new_items;
             if (article_id || !is_http_url(entry.link))
                 continue;
             // A page already queued (a feed poll found it meanwhile) links this entry when stored.
-            queued.reset();
-            queued.bind(":url", entry.link);
-            if (queued.executeStep())
-                continue;
-            enqueue.reset();
-            enqueue.bind(":url", entry.link);
-            enqueue.bind(":host", url_host(entry.link));
-            enqueue.bind(":entry", entry_id);
-            enqueue.bind(":feed", backfill.feed_id);
-            enqueue.bind(":now", seen);
-            enqueue.exec();
+            auto queued = impl.statement("SELECT 1 FROM jobs WHERE url = :url AND state = 'pending' LIMIT 1");
+            queued->bind(":url", entry.link);
+            if (!queued->executeStep())
+                enqueue_entry_page(impl, JobKind::backfill, entry.link, entry_id, backfill.feed_id, seen);
         }
-        known.reset();
-        article.reset();
-        queued.reset();
         SQLite::Statement advance(db, "UPDATE backfills SET source = :source, cursor = :cursor, pages = pages + 1, found = found + :found,"
                                       " queued = queued + :new, updated_at = :now WHERE id = :id");
         advance.bind(":source", source);
@@ -252,10 +180,10 @@ Result<BackfillPageResult> BackfillStore::save_page(const BackfillRecord& backfi
     }
 }
 
-Result<void> BackfillStore::set_cursor(std::int64_t backfill_id, const std::string& source, const std::string& cursor, const std::string& message, Timestamp now)
+Result<void> Archive::Backfills::set_cursor(std::int64_t backfill_id, const std::string& source, const std::string& cursor, const std::string& message, Timestamp now)
 {
     try {
-        SQLite::Statement update(m_connection->db, "UPDATE backfills SET source = :source, cursor = :cursor, message = :message, updated_at = :now WHERE id = :id");
+        SQLite::Statement update(m_impl->db, "UPDATE backfills SET source = :source, cursor = :cursor, message = :message, updated_at = :now WHERE id = :id");
         update.bind(":source", source);
         update.bind(":cursor", cursor);
         update.bind(":message", message);
@@ -268,10 +196,10 @@ Result<void> BackfillStore::set_cursor(std::int64_t backfill_id, const std::stri
     }
 }
 
-Result<void> BackfillStore::finish(std::int64_t backfill_id, BackfillState state, const std::string& message, Timestamp now)
+Result<void> Archive::Backfills::finish(std::int64_t backfill_id, BackfillState state, const std::string& message, Timestamp now)
 {
     try {
-        SQLite::Statement update(m_connection->db,
+        SQLite::Statement update(m_impl->db,
             "UPDATE backfills SET state = :state, message = :message, updated_at = :now,"
             " finished_at = CASE WHEN :state = 'running' THEN NULL ELSE :now END WHERE id = :id");
         update.bind(":state", std::string(to_string(state)));
@@ -285,10 +213,10 @@ Result<void> BackfillStore::finish(std::int64_t backfill_id, BackfillState state
     }
 }
 
-Result<std::vector<BackfillRecord>> BackfillStore::list(std::size_t limit, std::optional<std::int64_t> feed_id)
+Result<std::vector<BackfillRecord>> Archive::Backfills::list(std::size_t limit, std::optional<std::int64_t> feed_id)
 {
     try {
-        SQLite::Statement query(m_connection->db, std::string(select_columns) +
+        SQLite::Statement query(m_impl->db, std::string(select_columns) +
             " WHERE (:feed IS NULL OR b.feed_id = :feed) ORDER BY b.state = 'running' DESC, b.id DESC LIMIT :limit");
         bind_int_or_null(query, ":feed", feed_id);
         query.bind(":limit", static_cast<std::int64_t>(limit));
@@ -301,10 +229,10 @@ Result<std::vector<BackfillRecord>> BackfillStore::list(std::size_t limit, std::
     }
 }
 
-Result<std::optional<BackfillRecord>> BackfillStore::find(std::int64_t backfill_id)
+Result<std::optional<BackfillRecord>> Archive::Backfills::find(std::int64_t backfill_id)
 {
     try {
-        SQLite::Statement query(m_connection->db, std::string(select_columns) + " WHERE b.id = :id");
+        SQLite::Statement query(m_impl->db, std::string(select_columns) + " WHERE b.id = :id");
         query.bind(":id", backfill_id);
         if (!query.executeStep())
             return std::optional<BackfillRecord> {};
