@@ -161,6 +161,13 @@ Result<void> Archive::for_each_revision(const ExportFilter& filter, const Revisi
 
 Result<std::vector<SearchHit>> Archive::search(const std::string& query_text, std::size_t limit, std::size_t rank_window)
 {
+    return search(query_text, SearchOptions { .limit = limit, .rank_window = rank_window });
+}
+
+Result<std::vector<SearchHit>> Archive::search(const std::string& query_text, const SearchOptions& options)
+{
+    const std::size_t limit = options.limit;
+    const std::size_t rank_window = options.rank_window;
     const auto query_terms = to_fts_query(query_text);
     if (!query_terms)
         return query_terms.error();
@@ -175,8 +182,15 @@ Result<std::vector<SearchHit>> Archive::search(const std::string& query_text, st
         // millisecond). bm25's statistics stay those of the whole index.
         std::int64_t floor = 0;
         {
-            auto window = m_impl->statement("SELECT rowid FROM revisions_fts WHERE revisions_fts MATCH :query ORDER BY rowid DESC LIMIT 1 OFFSET :skip");
+            auto window = m_impl->statement("SELECT rowid FROM revisions_fts WHERE revisions_fts MATCH :query"
+                                            " AND (:feed IS NULL OR EXISTS (SELECT 1 FROM revisions x JOIN entries e ON e.article_id = x.article_id WHERE x.id = revisions_fts.rowid AND e.feed_id = :feed))"
+                                            " AND (:since IS NULL OR (SELECT coalesce(x.published, x.fetched_at) FROM revisions x WHERE x.id = revisions_fts.rowid) >= :since)"
+                                            " AND (:until IS NULL OR (SELECT coalesce(x.published, x.fetched_at) FROM revisions x WHERE x.id = revisions_fts.rowid) < :until)"
+                                            " ORDER BY rowid DESC LIMIT 1 OFFSET :skip");
             window->bind(":query", fts);
+            bind_int_or_null(window, ":feed", options.feed_id);
+            bind_time(window, ":since", options.since);
+            bind_time(window, ":until", options.until);
             window->bind(":skip", static_cast<std::int64_t>(std::max<std::size_t>(rank_window, 1) - 1));
             if (window->executeStep())
                 floor = window->getColumn(0).getInt64();
@@ -187,10 +201,19 @@ Result<std::vector<SearchHit>> Archive::search(const std::string& query_text, st
         // query, costly for prefixes); then two row lookups per hit.
         auto query = m_impl->statement(
             "SELECT r.article_id, r.revision, a.url, r.title, top.snippet, r.published, top.rank"
-            " FROM (SELECT rowid AS id, rank, snippet(revisions_fts, 1, '[', ']', '…', 16) AS snippet FROM revisions_fts"
-            "       WHERE revisions_fts MATCH :query AND rowid >= :floor ORDER BY rank LIMIT :limit) AS top"
+            " FROM (SELECT rowid AS id, rank, snippet(revisions_fts, 1, :open, :close, '…', 16) AS snippet FROM revisions_fts"
+            "       WHERE revisions_fts MATCH :query AND rowid >= :floor"
+            "       AND (:feed IS NULL OR EXISTS (SELECT 1 FROM revisions x JOIN entries e ON e.article_id = x.article_id WHERE x.id = revisions_fts.rowid AND e.feed_id = :feed))"
+            "       AND (:since IS NULL OR (SELECT coalesce(x.published, x.fetched_at) FROM revisions x WHERE x.id = revisions_fts.rowid) >= :since)"
+            "       AND (:until IS NULL OR (SELECT coalesce(x.published, x.fetched_at) FROM revisions x WHERE x.id = revisions_fts.rowid) < :until)"
+            "       ORDER BY rank LIMIT :limit) AS top"
             " JOIN revisions r ON r.id = top.id JOIN articles a ON a.id = r.article_id ORDER BY top.rank");
         query->bind(":query", fts);
+        query->bind(":open", options.highlight_open);
+        query->bind(":close", options.highlight_close);
+        bind_int_or_null(query, ":feed", options.feed_id);
+        bind_time(query, ":since", options.since);
+        bind_time(query, ":until", options.until);
         query->bind(":floor", floor);
         query->bind(":limit", static_cast<std::int64_t>(limit));
         std::vector<SearchHit> hits;
