@@ -41,8 +41,8 @@ int run_serve(const GlobalOptions& global, const ServeArguments& arguments)
     options.listen = !arguments.listen.empty() ? arguments.listen : !config.web.listen.empty() ? config.web.listen : "127.0.0.1:8080";
     options.token = web_token(arguments.token, config);
     const std::string where = !arguments.listen.empty() ? "--listen" : !config.web.listen.empty() ? "[web] listen" : "serve";
-    if (auto address = web::parse_listen_address(options.listen, where); !address)
-        return report(address.error(), "");
+    if (auto address = web::parse_listen_address(options.listen); !address)
+        return report(address.error(), where);
     asio::io_context io(1);
     const web::ViewOptions view { .db_path = opened->context.db_path };
     auto server = web::WebServer::listen(io, options, opened->context.db_path,

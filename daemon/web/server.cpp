@@ -17,7 +17,6 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
-#include <boost/beast/core/detail/base64.hpp>
 #include <boost/beast/http.hpp>
 #include <fmt/format.h>
 
@@ -91,11 +90,32 @@ std::optional<std::string> presented_token(std::string_view authorization)
         const std::string encoded = trim(authorization.substr(6));
         if (encoded.size() > 1024)
             return std::nullopt;
-        std::string decoded(beast::detail::base64::decoded_size(encoded.size()), '\0');
-        const auto [written, read] = beast::detail::base64::decode(decoded.data(), encoded.data(), encoded.size());
-        if (read != encoded.size())
+        // RFC 4648 base64, padding optional; any other character refuses the header.
+        std::string decoded;
+        std::uint32_t bits = 0;
+        int count = 0;
+        for (char c : encoded) {
+            int value = c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ? c - 'a' + 26 : c >= '0' && c <= '9' ? c - '0' + 52 : c == '+' ? 62 : c == '/' ? 63 : -1;
+            if (c == '=')
+                break;
+            if (value < 0)
+                return std::nullopt;
+            bits = (bits << 6) | static_cast<std::uint32_t>(value);
+            if (++count == 4) {
+                decoded.push_back(static_cast<char>(bits >> 16));
+                decoded.push_back(static_cast<char>(bits >> 8));
+                decoded.push_back(static_cast<char>(bits));
+                bits = 0;
+                count = 0;
+            }
+        }
+        if (count == 2)
+            decoded.push_back(static_cast<char>(bits >> 4));
+        else if (count == 3) {
+            decoded.push_back(static_cast<char>(bits >> 10));
+            decoded.push_back(static_cast<char>(bits >> 2));
+        } else if (count == 1)
             return std::nullopt;
-        decoded.resize(written);
         const auto colon = decoded.find(':');
         return colon == std::string::npos ? decoded : decoded.substr(colon + 1);
     }
@@ -332,10 +352,10 @@ asio::awaitable<void> accept_loop(std::shared_ptr<Shared> shared)
 
 } // namespace
 
-Result<tcp::endpoint> parse_listen_address(const std::string& listen, std::string_view where)
+Result<tcp::endpoint> parse_listen_address(const std::string& listen)
 {
     const auto colon = listen.rfind(':');
-    const auto invalid = [&] { return Error(Errc::invalid_argument, fmt::format("'{}' is not ADDR:PORT (e.g. 127.0.0.1:8080 or [::1]:8080) ({})", listen, where)); };
+    const auto invalid = [&] { return Error(Errc::invalid_argument, fmt::format("'{}' is not ADDR:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)", listen)); };
     if (colon == std::string::npos || colon == 0)
         return invalid();
     std::string host = listen.substr(0, colon);
@@ -361,7 +381,7 @@ WebServer::~WebServer()
 
 Result<std::unique_ptr<WebServer>> WebServer::listen(asio::io_context& io, WebServerOptions options, std::filesystem::path archive, Handler handler, DaemonSnapshot snapshot)
 {
-    auto endpoint = parse_listen_address(options.listen, "web listen address");
+    auto endpoint = parse_listen_address(options.listen);
     if (!endpoint)
         return endpoint.error();
     if (!endpoint->address().is_loopback() && options.token.empty())

@@ -55,8 +55,8 @@ struct WebServerOptions {
     std::size_t max_queued = 256;             // requests waiting for a reader (503 beyond)
 };
 
-// The "ADDR:PORT" of [web] listen / --listen; invalid_argument naming `where` when it is not one.
-Result<asio::ip::tcp::endpoint> parse_listen_address(const std::string& listen, std::string_view where);
+// The "ADDR:PORT" of [web] listen / --listen; invalid_argument when it is not one.
+Result<asio::ip::tcp::endpoint> parse_listen_address(const std::string& listen);
 
 class WebServer {
 public:
