@@ -51,6 +51,8 @@ struct RevisionView : RevisionRecord {
 struct SearchOptions {
     std::size_t limit = 20;
     std::size_t rank_window = 5000;
+    // The filters apply within the query's most recent rank_window matches (as the ranking does):
+    // a feed's or a period's older matches of a very common word may be left out.
     std::optional<std::int64_t> feed_id; // only articles one of whose items this feed listed
     std::optional<Timestamp> since;      // by publication date, else fetch time
     std::optional<Timestamp> until;

@@ -172,6 +172,9 @@ TEST_F(Web, EveryRouteAnswersWithTheStrictPolicy)
         EXPECT_FALSE(reply.header("etag").empty()) << path;
     }
     EXPECT_EQ(get("/static/style.css").header("content-type"), "text/css; charset=utf-8");
+    const std::string feeds = get("/").body;
+    EXPECT_TRUE(contains(feeds, "aria-label=\"6 items in the last 30 days\"")) << "today's bar: five pages and the missing one";
+    EXPECT_TRUE(contains(feeds, "<rect x=\"116\"")) << "today is the last bar";
 }
 
 TEST_F(Web, UnknownThingsAre404)
