@@ -13,6 +13,9 @@
 #include <atomic>
 #include <regex>
 #include <set>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
 
@@ -242,6 +245,33 @@ TEST_F(Web, OversizedAndMalformedRequestsAreRefused)
     const std::string long_target = "GET /search?q=" + std::string(3000, 'a') + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
     EXPECT_TRUE(raw_exchange(server->port, long_target).starts_with("HTTP/1.1 414"));
     EXPECT_EQ(get("/status").status, 200) << "the view still answers";
+}
+
+TEST_F(Web, ConnectionsBeyondTheCapAreClosedAndTheViewRecovers)
+{
+    // 64 clients that connect and say nothing hold every slot (until their 15 s read timeout).
+    std::vector<int> idle;
+    for (int i = 0; i < 64; ++i) {
+        const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in address {};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(server->port);
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+        idle.push_back(fd);
+    }
+    std::this_thread::sleep_for(200ms); // accepted
+    const WebReply refused = get("/status");
+    EXPECT_EQ(refused.status, 0) << "the 65th connection is closed at once";
+    for (int fd : idle)
+        ::close(fd);
+    bool answered = false;
+    for (int attempt = 0; attempt < 50 && !answered; ++attempt) {
+        answered = get("/status").status == 200;
+        if (!answered)
+            std::this_thread::sleep_for(20ms);
+    }
+    EXPECT_TRUE(answered) << "slots are given back when clients leave";
 }
 
 TEST_F(Web, PathTraversalReachesNothing)
