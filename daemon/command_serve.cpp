@@ -30,6 +30,9 @@ int run_serve(const GlobalOptions& global, const ServeArguments& arguments)
 {
     if (auto checked = check_header_text(arguments.token, "--token"); !checked)
         return report(checked.error(), "serve");
+    if (!arguments.listen.empty()) // a usage error is reported before the archive is looked at
+        if (auto address = web::parse_listen_address(arguments.listen); !address)
+            return report(address.error(), "--listen");
     // The archive is opened once here only to fail early with a clear message (no such file, not
     // an archive); the readers open their own read-only connections.
     auto opened = open_for_command(global, store::OpenMode::read_only, LogLevel::notice);
