@@ -183,7 +183,7 @@ fetch::HostPolicy read_host_policy(const Reader& reader, const toml::table& tabl
 
 void read_config(const Reader& reader, const toml::table& root, Config& config)
 {
-    reader.check_keys(root, "", { "store", "fetch", "politeness", "schedule", "daemon", "feed", "parse" });
+    reader.check_keys(root, "", { "store", "fetch", "politeness", "schedule", "daemon", "web", "feed", "parse" });
     if (const auto* store = reader.table(root, "store")) {
         reader.check_keys(*store, "store.", { "path", "synchronous", "busy_timeout", "keep_captures", "max_bytes" });
         config.store_path = reader.text(*store, "store.", "path", config.store_path);
@@ -286,6 +286,13 @@ void read_config(const Reader& reader, const toml::table& root, Config& config)
         config.daemon.control_timeout = reader.duration(*daemon, "daemon.", "control_timeout", config.daemon.control_timeout);
         if (config.daemon.control_timeout < 2 * keepalive_seconds)
             reader.fail(*daemon->get("control_timeout"), "daemon.control_timeout", fmt::format("must be at least {}s (the daemon sends a line every {}s)", 2 * keepalive_seconds.count(), keepalive_seconds.count()));
+    }
+    if (const auto* web = reader.table(root, "web")) {
+        reader.check_keys(*web, "web.", { "listen", "token" });
+        config.web.listen = reader.text(*web, "web.", "listen", config.web.listen);
+        config.web.token = reader.text(*web, "web.", "token", config.web.token);
+        if (has_line_break_or_nul(config.web.token))
+            reader.fail(*web->get("token"), "web.token", "must be one line (no CR, LF or NUL)");
     }
     if (const auto* parse = reader.table(root, "parse")) {
         reader.check_keys(*parse, "parse.", { "threads" });

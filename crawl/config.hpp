@@ -54,6 +54,12 @@ struct DaemonConfig {
     std::chrono::seconds control_timeout { 60 };
 };
 
+// The read-only web view (daemon/web/): off unless `listen` is set.
+struct WebConfig {
+    std::string listen;                             // "127.0.0.1:8080"; empty: the daemon serves no view
+    std::string token;                              // required by every request when set; needed off loopback
+};
+
 struct Config {
     std::string source;                             // file it came from; "" for built-in defaults
     std::string store_path;
@@ -65,6 +71,7 @@ struct Config {
     fetch::PolitenessOptions politeness;
     ScheduleConfig schedule;
     DaemonConfig daemon;
+    WebConfig web;
     std::vector<FeedConfig> feeds;
     // Threads for feed parsing and extraction; 0 in the file (the default): one per core.
     std::size_t parse_threads = default_parse_threads();

@@ -183,6 +183,16 @@ int run_cli(int argc, char** argv)
     prune_command->add_flag("--dry-run", prune.dry_run, "only say what would be dropped");
     command_for(prune_command, run_prune, prune);
 
+    ServeArguments serve;
+    auto* serve_command = app.add_subcommand("serve",
+        "serve the read-only web view and JSON API (/api/v1/) of the archive; the daemon serves it too when [web] listen is set");
+    serve_command->add_option("--listen", serve.listen,
+        "ADDR:PORT to listen on (default: [web] listen, else 127.0.0.1:8080); an address other than loopback needs a token");
+    serve_command->add_option("--token", serve.token,
+        "require this token of every request (Authorization: Bearer TOKEN, or as the browser login's password); "
+        "default: $FEEDKEEPER_WEB_TOKEN, else [web] token. Prefer the variable: arguments are visible to other users");
+    command_for(serve_command, run_serve, serve);
+
     DaemonArguments daemon_arguments;
     auto* daemon_command = app.add_subcommand("daemon", "run the scheduler in the foreground (as the systemd service does)");
     command_for(daemon_command, run_daemon, daemon_arguments);

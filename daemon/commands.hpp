@@ -2,6 +2,7 @@
 // Threading: each runs on the main thread and may start the I/O and worker threads it needs.
 #pragma once
 
+#include "crawl/config.hpp"
 #include "daemon/cli.hpp"
 
 #include <string>
@@ -114,6 +115,13 @@ struct BackfillArguments {
     std::string source = "auto";
 };
 int run_backfill(const GlobalOptions&, const BackfillArguments&);
+struct ServeArguments {
+    std::string listen; // ADDR:PORT; default: [web] listen, else 127.0.0.1:8080
+    std::string token;  // default: $FEEDKEEPER_WEB_TOKEN, else [web] token
+};
+int run_serve(const GlobalOptions&, const ServeArguments&);
+// The web view's token: --token, else $FEEDKEEPER_WEB_TOKEN, else [web] token ("" for none).
+std::string web_token(const std::string& option, const crawl::Config&);
 
 struct DaemonArguments { };
 int run_daemon(const GlobalOptions&, const DaemonArguments&);

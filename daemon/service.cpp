@@ -10,7 +10,9 @@
 #include "core/url.hpp"
 #include "crawl/reextract.hpp"
 #include "daemon/backfill_arguments.hpp"
+#include "daemon/commands.hpp"
 #include "daemon/systemd.hpp"
+#include "daemon/web/view.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -68,6 +70,23 @@ int Service::run()
             return report(metrics.error(), "[daemon] metrics_listen");
         m_metrics = std::move(*metrics);
     }
+    if (const crawl::Config& config = *m_runtime.config(); !config.web.listen.empty()) {
+        // The view on this io_context; its queries on its own reader threads and read-only
+        // connections, so a page never waits for the crawler's writer nor holds up the io thread.
+        web::WebServerOptions options;
+        options.listen = config.web.listen;
+        options.token = web_token("", config);
+        const web::ViewOptions view { .db_path = m_context.db_path };
+        auto server = web::WebServer::listen(m_runtime.io, options, m_context.db_path,
+            [view](const web::WebRequest& request, store::Archive& archive) { return web::handle_request(request, archive, view); },
+            [this] { return std::optional<DaemonInfo>(daemon_info()); });
+        if (!server) {
+            log_event(LogLevel::error, "daemon.failed", { { "error", server.error().message } });
+            return report(server.error(), "[web] listen");
+        }
+        m_web = std::move(*server);
+        log_event(LogLevel::notice, "web.listening", { { "address", config.web.listen } });
+    }
     wait_for_signals();
     asio::co_spawn(m_runtime.io, engine_task(), [this](std::exception_ptr error) {
         if (!error)
@@ -120,6 +139,17 @@ void Service::wait_for_signals()
         log_event(LogLevel::notice, "daemon.stopping", { { "signal", signal == SIGTERM ? "SIGTERM" : "SIGINT" } });
         asio::co_spawn(m_runtime.io, shutdown(), asio::detached);
     });
+}
+
+DaemonInfo Service::daemon_info()
+{
+    DaemonInfo info = m_info;
+    info.in_flight = m_runtime.multi.in_flight();
+    const crawl::EngineStatus engine = m_engine.status();
+    info.queued = engine.queued;
+    info.running = engine.running;
+    info.hosts = engine.hosts;
+    return info;
 }
 
 void Service::update_status()
@@ -197,6 +227,8 @@ asio::awaitable<void> Service::shutdown()
     m_control->close();
     if (m_metrics)
         m_metrics->close();
+    if (m_web)
+        m_web->close();
     // One protocol: every task is cancelled (transfers abort, waits end), then given the grace
     // time to unwind; what was cut short stays queued in the archive and resumes at the next start.
     for (auto& [feed, walk] : m_backfills)
@@ -219,12 +251,7 @@ asio::awaitable<std::vector<nlohmann::json>> Service::handle(const nlohmann::jso
     }
     if (command == "status") {
         const bool json = arguments.value("json", false);
-        DaemonInfo info = m_info;
-        info.in_flight = m_runtime.multi.in_flight();
-        const crawl::EngineStatus engine = m_engine.status();
-        info.queued = engine.queued;
-        info.running = engine.running;
-        info.hosts = engine.hosts;
+        const DaemonInfo info = daemon_info();
         auto text = co_await m_runtime.store([&](store::Archive& archive) { return render_status(archive, m_context.db_path, info, json); });
         if (!text)
             co_return std::vector<nlohmann::json> { error_reply(text.error().message, m_context.db_path, 1) };

@@ -9,6 +9,7 @@
 #include "crawl/engine.hpp"
 #include "daemon/metrics.hpp"
 #include "daemon/status.hpp"
+#include "daemon/web/server.hpp"
 
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -40,6 +41,7 @@ private:
     void wait_for_signals();
     void update_status();
     void count(const crawl::CrawlReport&);
+    DaemonInfo daemon_info();
 
     CommandContext m_context;
     crawl::Runtime m_runtime;
@@ -47,6 +49,7 @@ private:
     asio::signal_set m_signals;
     std::unique_ptr<ControlServer> m_control;
     std::unique_ptr<MetricsServer> m_metrics; // only with [daemon] metrics_listen
+    std::unique_ptr<web::WebServer> m_web;    // only with [web] listen; its readers have their own connections
     int m_exit_code = 0;
     bool m_stopping = false;
     DaemonInfo m_info;

@@ -8,6 +8,7 @@
 #include "store/backfills.hpp"
 #include "store/import_records.hpp"
 #include "store/records.hpp"
+#include "store/view_records.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -189,7 +190,7 @@ public:
         Result<SiteProfile> profile(const std::string& host);
     };
 
-    // --- reading (archive_read.cpp; stats in archive.cpp)
+    // --- reading (archive_read.cpp, archive_view.cpp; stats in archive.cpp)
     class Reader : public Group {
     public:
         using Group::Group;
@@ -203,7 +204,19 @@ public:
         // search_rank_window matches, which bounds its cost (see archive_read.cpp).
         static constexpr std::size_t search_rank_window = 5000;
         Result<std::vector<SearchHit>> search(const std::string& query, std::size_t limit, std::size_t rank_window = search_rank_window);
+        // The same with filters (feed, dates) and the snippet's highlight markers of the caller's choice.
+        Result<std::vector<SearchHit>> search(const std::string& query, const SearchOptions&);
         Result<ArchiveStats> stats();
+
+        // The web view's reads (archive_view.cpp): small indexed queries, one page at a time.
+        Result<std::optional<ArticleRecord>> article(std::int64_t article_id);
+        // An article's revisions, oldest first (at most `limit`, the newest kept), with body_html.
+        Result<std::vector<RevisionView>> article_revisions(std::int64_t article_id, std::size_t limit);
+        Result<std::vector<FeedItemRow>> feed_items(const FeedItemsQuery&);
+        // Items first seen on or after `since`, per feed and UTC day.
+        Result<std::vector<FeedDayCount>> items_per_day(Timestamp since);
+        // A capture's exchange and digest without its body (response.body stays empty).
+        Result<std::optional<CaptureRecord>> capture_info(std::int64_t capture_id);
     };
 
     // --- history backfills (archive_backfills.cpp): each one's source, cursor, counts and state

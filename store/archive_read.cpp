@@ -161,6 +161,13 @@ Result<void> Archive::Reader::for_each_revision(const ExportFilter& filter, cons
 
 Result<std::vector<SearchHit>> Archive::Reader::search(const std::string& query_text, std::size_t limit, std::size_t rank_window)
 {
+    return search(query_text, SearchOptions { .limit = limit, .rank_window = rank_window });
+}
+
+Result<std::vector<SearchHit>> Archive::Reader::search(const std::string& query_text, const SearchOptions& options)
+{
+    const std::size_t limit = options.limit;
+    const std::size_t rank_window = options.rank_window;
     const auto query_terms = to_fts_query(query_text);
     if (!query_terms)
         return query_terms.error();
@@ -175,6 +182,9 @@ Result<std::vector<SearchHit>> Archive::Reader::search(const std::string& query_
         // millisecond). bm25's statistics stay those of the whole index.
         std::int64_t floor = 0;
         {
+            // The window is that of the query's matches, whatever the filters: filtering here
+            // would walk every match to find rank_window that pass (a feed's share of a common
+            // word: 100,000 rows). The filters then apply within the window.
             auto window = m_impl->statement("SELECT rowid FROM revisions_fts WHERE revisions_fts MATCH :query ORDER BY rowid DESC LIMIT 1 OFFSET :skip");
             window->bind(":query", fts);
             window->bind(":skip", static_cast<std::int64_t>(std::max<std::size_t>(rank_window, 1) - 1));
@@ -187,10 +197,19 @@ Result<std::vector<SearchHit>> Archive::Reader::search(const std::string& query_
         // query, costly for prefixes); then two row lookups per hit.
         auto query = m_impl->statement(
             "SELECT r.article_id, r.revision, a.url, r.title, top.snippet, r.published, top.rank"
-            " FROM (SELECT rowid AS id, rank, snippet(revisions_fts, 1, '[', ']', '…', 16) AS snippet FROM revisions_fts"
-            "       WHERE revisions_fts MATCH :query AND rowid >= :floor ORDER BY rank LIMIT :limit) AS top"
+            " FROM (SELECT rowid AS id, rank, snippet(revisions_fts, 1, :open, :close, '…', 16) AS snippet FROM revisions_fts"
+            "       WHERE revisions_fts MATCH :query AND rowid >= :floor"
+            "       AND (:feed IS NULL OR EXISTS (SELECT 1 FROM revisions x JOIN entries e ON e.article_id = x.article_id WHERE x.id = revisions_fts.rowid AND e.feed_id = :feed))"
+            "       AND (:since IS NULL OR (SELECT coalesce(x.published, x.fetched_at) FROM revisions x WHERE x.id = revisions_fts.rowid) >= :since)"
+            "       AND (:until IS NULL OR (SELECT coalesce(x.published, x.fetched_at) FROM revisions x WHERE x.id = revisions_fts.rowid) < :until)"
+            "       ORDER BY rank LIMIT :limit) AS top"
             " JOIN revisions r ON r.id = top.id JOIN articles a ON a.id = r.article_id ORDER BY top.rank");
         query->bind(":query", fts);
+        query->bind(":open", options.highlight_open);
+        query->bind(":close", options.highlight_close);
+        bind_int_or_null(query, ":feed", options.feed_id);
+        bind_time(query, ":since", options.since);
+        bind_time(query, ":until", options.until);
         query->bind(":floor", floor);
         query->bind(":limit", static_cast<std::int64_t>(limit));
         std::vector<SearchHit> hits;
