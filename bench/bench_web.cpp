@@ -3,6 +3,7 @@
 // kept-alive connection, as a browser asks. The bar: p95 under 50 ms for every page and
 // API call. Threading: main thread; the server is a child process.
 #include "store_bench_data.hpp"
+#include "tests/support/web_client.hpp"
 
 #include <benchmark/benchmark.h>
 #include <curl/curl.h>
@@ -27,19 +28,6 @@ namespace feedkeeper::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-unsigned short free_port()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address {};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-    ::close(fd);
-    return ntohs(address.sin_port);
-}
 
 struct CurlDeleter {
     void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
@@ -87,7 +75,7 @@ private:
     Server()
     {
         const auto archive = api_archive(100'000, 2);
-        m_port = free_port();
+        m_port = testing::free_loopback_port();
         const std::string listen = fmt::format("127.0.0.1:{}", m_port);
         std::vector<std::string> arguments { FEEDKEEPER_BINARY_PATH, "--db", archive.string(), "-q", "serve", "--listen", listen };
         std::vector<char*> argv;

@@ -40,20 +40,6 @@ long cpu_ticks(int pid)
     return ticks;
 }
 
-// A port free now (bound, read, released): the daemon's [web] listen needs a number.
-unsigned short free_port()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address {};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-    ::close(fd);
-    return ntohs(address.sin_port);
-}
-
 class WebDaemon : public ::testing::Test {
 protected:
     void SetUp() override
@@ -66,7 +52,7 @@ protected:
                 return TestResponse { .headers = { { "Content-Type", "text/html; charset=utf-8" } }, .body = news_article_page(1, std::stoi(request.target.substr(3))) };
             return TestResponse { .status = 404 };
         });
-        port = free_port();
+        port = free_loopback_port();
     }
 
     void configure(const std::string& listen, int count)

@@ -31,4 +31,8 @@ WebReply web_request(const std::string& url, const std::vector<std::string>& hea
 // closes the connection or `timeout` passes.
 std::string raw_exchange(unsigned short port, const std::string& request, std::chrono::milliseconds timeout = std::chrono::milliseconds(5'000));
 
+// A loopback TCP port free now (bound, read, released), for a server that must be given a number
+// ([web] listen); 0 if the system gave none.
+unsigned short free_loopback_port();
+
 } // namespace feedkeeper::testing
