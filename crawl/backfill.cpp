@@ -1,5 +1,6 @@
 // crawl/backfill.cpp — the backfill's walk over its sources, the steps they share, and the paged
-// feed source (RFC 5005 rel="next"/"prev-archive", else WordPress `?paged=N`).
+// feed sources (RFC 5005 rel="next"/"prev-archive", else WordPress `?paged=N`; an archived feed's
+// prev-archive chain).
 // Threading: coroutines on Runtime::io; feed parsing on cpu; the archive on store.
 #include "crawl/backfill_walk.hpp"
 
@@ -127,10 +128,12 @@ bool listed(const nlohmann::json& array, const std::string& value)
 
 } // namespace
 
-asio::awaitable<SourceEnd> walk_paged(Walk& walk)
+asio::awaitable<SourceEnd> walk_paged(Walk& walk, FeedPaging paging)
 {
     using Kind = SourceEnd::Kind;
-    nlohmann::json& state = walk.cursor["paged"];
+    const bool archived = paging == FeedPaging::archived;
+    const char* source = archived ? "archive" : "paged";
+    nlohmann::json& state = walk.cursor[source];
     if (!state.is_object())
         state = { { "next", walk.feed.url }, { "page", 1 }, { "mode", "" }, { "seen", nlohmann::json::array() }, { "urls", nlohmann::json::array() } };
     const auto max_pages = static_cast<std::int64_t>(walk.options.limits.max_pages);
@@ -169,10 +172,16 @@ asio::awaitable<SourceEnd> walk_paged(Walk& walk)
         const std::string fingerprint = page_fingerprint(keys);
         if (listed(state["seen"], fingerprint))
             co_return SourceEnd { Kind::ended, fmt::format("stopped at page {}: it repeats an earlier page's items ({}: the site ignores the paging)", page, url) };
-        // The next page: the feed's own link (RFC 5005), else WordPress paging of the feed's URL.
+        // The next page: the feed's own link (RFC 5005), else WordPress paging of the feed's URL;
+        // an archived feed (RFC 5005 section 4) is walked by its prev-archive links alone.
         std::string next;
         std::string mode = state["mode"].get<std::string>();
-        if (!links.next.empty() || !links.prev_archive.empty()) {
+        if (archived) {
+            if (page == 1 && links.prev_archive.empty())
+                co_return SourceEnd { Kind::unavailable, fmt::format("{} has no prev-archive link (RFC 5005 archived feed)", url) };
+            next = links.prev_archive;
+            mode = "rfc5005";
+        } else if (!links.next.empty() || !links.prev_archive.empty()) {
             next = !links.next.empty() ? links.next : links.prev_archive;
             mode = "rfc5005";
         } else if (mode != "rfc5005") {
@@ -198,7 +207,7 @@ asio::awaitable<SourceEnd> walk_paged(Walk& walk)
         state["page"] = page + 1;
         state["mode"] = mode;
         const auto found = static_cast<std::int64_t>(entries.size());
-        auto saved = co_await save_page(walk, "paged", std::move(entries), found);
+        auto saved = co_await save_page(walk, source, std::move(entries), found);
         if (!saved)
             co_return SourceEnd { Kind::stopped, saved.error().message };
         (void)listed_count;
@@ -226,7 +235,7 @@ std::vector<std::string> plan(BackfillSource source)
     case BackfillSource::paged: return { "paged" };
     case BackfillSource::wp_json: return { "wp-json" };
     case BackfillSource::sitemap: return { "sitemap" };
-    case BackfillSource::archive: return {};
+    case BackfillSource::archive: return { "archive" };
     }
     return {};
 }
@@ -245,8 +254,6 @@ std::string origin_of(const std::string& url)
 asio::awaitable<Result<BackfillWalk>> walk_backfill(Runtime& runtime, std::shared_ptr<const Config> config, store::FeedRecord feed,
     BackfillOptions options, BackfillProgressCallback on_progress)
 {
-    if (options.source == BackfillSource::archive)
-        co_return Error(Errc::unsupported, "--source archive (date archive listings) is not supported yet; use auto, paged, wp-json or sitemap");
     Walk walk { runtime, config, feed, options, std::move(on_progress), {}, {}, {}, {}, {}, 0, 0 };
     store::BackfillRequest request;
     request.feed_id = feed.id;
@@ -281,7 +288,9 @@ asio::awaitable<Result<BackfillWalk>> walk_backfill(Runtime& runtime, std::share
         const std::string source = sources[walk.cursor["at"].get<std::size_t>()].get<std::string>();
         SourceEnd end;
         if (source == "paged")
-            end = co_await walk_paged(walk);
+            end = co_await walk_paged(walk, FeedPaging::paged);
+        else if (source == "archive")
+            end = co_await walk_paged(walk, FeedPaging::archived);
         else if (source == "wp-json")
             end = co_await walk_wp_json(walk);
         else

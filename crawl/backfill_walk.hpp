@@ -50,7 +50,10 @@ std::int64_t remaining_items(const Walk&); // before --max (or the hard cap) is 
 std::string page_fingerprint(const std::vector<std::string>& keys);
 bool is_pause_status(long status); // 429, 503: the host asked us to wait
 
-asio::awaitable<SourceEnd> walk_paged(Walk&);
+// paged: the feed's next links (RFC 5005 paged feed; prev-archive when there is no next), else
+// WordPress `?paged=N`. archived: an RFC 5005 archived feed, its prev-archive links alone.
+enum class FeedPaging { paged, archived };
+asio::awaitable<SourceEnd> walk_paged(Walk&, FeedPaging);
 asio::awaitable<SourceEnd> walk_wp_json(Walk&);
 asio::awaitable<SourceEnd> walk_sitemaps(Walk&);
 

@@ -139,7 +139,7 @@ int run_cli(int argc, char** argv)
     backfill_command->add_option("--source", backfill.source,
         "auto (default: each source the site offers, in this order), paged (RFC 5005 next/prev-archive links, WordPress ?paged=N), "
         "wp-json (the WordPress REST API), sitemap (robots.txt Sitemap: lines, /sitemap.xml; indexes, gzip, Google News), "
-        "archive (not supported yet)");
+        "archive (an RFC 5005 archived feed: its prev-archive links alone)");
     command_for(backfill_command, run_backfill, backfill);
 
     ReextractArguments reextract;

@@ -41,8 +41,6 @@ Result<crawl::BackfillOptions> backfill_options(const BackfillArguments& argumen
     auto source = crawl::backfill_source_from_string(arguments.source);
     if (!source)
         return Error(Errc::invalid_argument, fmt::format("--source '{}' is not one of auto, paged, wp-json, sitemap, archive", arguments.source));
-    if (*source == crawl::BackfillSource::archive)
-        return Error(Errc::invalid_argument, "--source archive (date archive listings) is not supported yet; use auto, paged, wp-json or sitemap");
     options.source = *source;
     for (auto [text, option, target] : { std::tuple { &arguments.since, "--since", &options.since }, std::tuple { &arguments.until, "--until", &options.until } }) {
         if (text->empty())

@@ -309,12 +309,34 @@ TEST_F(Backfill, MaxStopsAfterThatManyNewRecords)
     EXPECT_EQ(count("SELECT count(*) FROM articles"), 35);
 }
 
+TEST_F(Backfill, AnArchivedFeedIsWalkedByItsPrevArchiveLinks)
+{
+    start(WordPressTrap::archived_feed);
+    const ProcessResult run = feedkeeper({ "backfill", "1", "--source", "archive" });
+    ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+    EXPECT_NE(run.out.find("archive: ended after page 50: no further page"), std::string::npos) << run.out;
+    expect_every_post_archived_once("archive");
+    for (const RecordedRequest& request : server->requests())
+        EXPECT_EQ(request.target.find("paged="), std::string::npos) << "only the archive links are followed: " << request.target;
+}
+
+TEST_F(Backfill, AFeedWithoutArchiveLinksIsNoArchivedFeed)
+{
+    start();
+    const ProcessResult run = feedkeeper({ "backfill", "1", "--source", "archive" });
+    EXPECT_EQ(run.exit_code, 1);
+    EXPECT_EQ(run.err, "feedkeeper: error: no source of the site's past answered: archive: " + feed_url()
+            + " has no prev-archive link (RFC 5005 archived feed) (" + feed_url() + ")\n")
+        << run.err;
+    EXPECT_EQ(count("SELECT count(*) FROM entries"), 10) << "nothing added";
+}
+
 TEST_F(Backfill, UsageErrorsExitTwoWithOneLine)
 {
     start();
-    const ProcessResult archive = feedkeeper({ "backfill", "1", "--source", "archive" });
-    EXPECT_EQ(archive.exit_code, 2);
-    EXPECT_EQ(archive.err, "feedkeeper: error: --source archive (date archive listings) is not supported yet; use auto, paged, wp-json or sitemap (command line)\n");
+    const ProcessResult source = feedkeeper({ "backfill", "1", "--source", "everything" });
+    EXPECT_EQ(source.exit_code, 2);
+    EXPECT_EQ(source.err, "feedkeeper: error: --source 'everything' is not one of auto, paged, wp-json, sitemap, archive (command line)\n");
     const ProcessResult date = feedkeeper({ "backfill", "1", "--since", "last tuesday" });
     EXPECT_EQ(date.exit_code, 2);
     EXPECT_NE(date.err.find("--since 'last tuesday' is not a date"), std::string::npos) << date.err;

@@ -159,6 +159,8 @@ std::string WordPressSite::feed_page(const std::string& base, int page) const
         const int next = page >= 3 ? 2 : page + 1; // page 3 leads back to page 2
         links += fmt::format("<atom:link href=\"{}/feed/?pg={}\" rel=\"next\"/>", base, next);
     }
+    if (m_trap == WordPressTrap::archived_feed && page * feed_items < count)
+        links += fmt::format("<atom:link href=\"{}/feed/?archive={}\" rel=\"prev-archive\"/>", base, page + 1);
     std::string items;
     for (int i = count - 1 - (page - 1) * feed_items; i >= 0 && i > count - 1 - page * feed_items; --i) {
         const WordPressPost& post = m_posts[static_cast<std::size_t>(i)];
@@ -232,7 +234,9 @@ TestResponse WordPressSite::answer(const RecordedRequest& request, const std::st
                                 "<link rel=\"alternate\" type=\"application/rss+xml\" href=\"{0}/feed/\"></head><body><h1>Test Watch</h1></body></html>",
                 base) };
     if (path == "/feed/") {
-        int page = m_trap == WordPressTrap::next_cycle ? number_or(query, "pg", 1) : number_or(query, "paged", 1);
+        int page = m_trap == WordPressTrap::next_cycle ? number_or(query, "pg", 1)
+            : m_trap == WordPressTrap::archived_feed && query.contains("archive") ? number_or(query, "archive", 1)
+                                                                                 : number_or(query, "paged", 1);
         if (m_trap == WordPressTrap::paged_repeats)
             page = 1;
         if (page < 1 || (page - 1) * feed_items >= count)

@@ -30,7 +30,8 @@ enum class WordPressTrap {
     paged_repeats,     // ?paged=N answers page 1 again, for every N
     next_cycle,        // the feed is RFC 5005-paged and page 3's next link leads back to page 2
     sitemap_self_index, // the sitemap index lists itself (and one of its sitemaps twice)
-    robots_closes_api   // robots.txt disallows /wp-json/
+    robots_closes_api,  // robots.txt disallows /wp-json/
+    archived_feed       // not a trap: the feed is also an RFC 5005 archived feed (prev-archive links)
 };
 
 class WordPressSite {
