@@ -49,8 +49,28 @@ std::int64_t insert_entry(Archive::Impl& impl, std::int64_t feed_id, const Entry
     return impl.db.getLastInsertRowid();
 }
 
+namespace {
+
+// A page a backfill queued that a feed now announces is today's news: its one job takes the
+// article kind (and priority), so the page is fetched once and not behind the site's past.
+// `url` as the feed gives it, and the one the entry was stored with (a backfill's, when the entry
+// is the backfill's record of the item) if it differs.
+bool promote_backfill_page(Archive::Impl& impl, const std::string& url, std::int64_t entry_id, std::int64_t now)
+{
+    auto promote = impl.statement("UPDATE jobs SET kind = 'article', updated_at = :now WHERE state = 'pending' AND kind = 'backfill'"
+                                  " AND url IN (:url, (SELECT url FROM entries WHERE id = :entry))");
+    promote->bind(":now", now);
+    promote->bind(":url", url);
+    promote->bind(":entry", entry_id);
+    return promote->exec() > 0;
+}
+
+} // namespace
+
 void enqueue_entry_page(Archive::Impl& impl, JobKind kind, const std::string& url, std::int64_t entry_id, std::int64_t feed_id, std::int64_t now)
 {
+    if (kind == JobKind::article && promote_backfill_page(impl, url, entry_id, now))
+        return;
     auto enqueue = impl.statement(
         "INSERT INTO jobs (kind, url, host, entry_id, feed_id, created_at, updated_at)"
         " VALUES (:kind, :url, :host, :entry, :feed, :now, :now) ON CONFLICT DO NOTHING");
@@ -128,6 +148,7 @@ Result<std::int64_t> Archive::Entries::save(std::int64_t feed_id, const std::vec
                 retry->bind(":host", hosts[i]);
                 retry->bind(":id", static_cast<std::int64_t>(*known_id));
                 retry->exec();
+                promote_backfill_page(impl, entry.link, *known_id, seen);
                 continue;
             }
             // A link some other feed (or entry) already brought in is linked, not fetched again.

@@ -91,4 +91,38 @@ TEST(Backfills, APageIsStoredOnceWithItsCursorAndAResumeFindsThatCursor)
     EXPECT_EQ(sql(path, "SELECT state FROM backfills WHERE id = " + std::to_string(backfill->id)), "stopped");
 }
 
+TEST(Backfills, AFeedItemWhosePageABackfillQueuedTakesThatJobAsTodays)
+{
+    TemporaryDirectory directory;
+    const std::string path = directory.file("archive.db");
+    auto opened = Archive::open(path);
+    ASSERT_TRUE(opened);
+    Archive& archive = **opened;
+    auto feed = archive.feeds().add({ .url = "https://news.example/feed/" });
+    ASSERT_TRUE(feed);
+    auto backfill = archive.backfills().start_or_resume({ .feed_id = feed->id, .source = "sitemap" }, at("2026-12-07T03:00:00Z"));
+    ASSERT_TRUE(backfill);
+    const EntryInput page = item("https://news.example/2026/12/today/", "2026-12-07T02:00:00Z");
+    ASSERT_TRUE(archive.backfills().save_page(*backfill, { page }, "backfill:sitemap", 1, "sitemap", "{}", at("2026-12-07T03:00:01Z"), 1000));
+    ASSERT_EQ(sql(path, "SELECT group_concat(kind) FROM jobs WHERE state = 'pending'"), "backfill");
+
+    // The feed announces the same page (under its own guid, with a tracking parameter): one job,
+    // now at today's priority, and still one record.
+    EntryInput announced = item("https://news.example/2026/12/today/?utm_source=rss", "2026-12-07T02:00:00Z");
+    announced.key = "guid:today";
+    ASSERT_TRUE(archive.entries().save(feed->id, { announced }, at("2026-12-07T03:00:02Z")));
+    EXPECT_EQ(sql(path, "SELECT group_concat(kind) FROM jobs WHERE state = 'pending'"), "article") << "fetched once, not behind the past";
+    EXPECT_EQ(sql(path, "SELECT count(*) FROM entries"), "1");
+
+    // Another feed's item with that page (a new record of its own) takes the same job too.
+    auto other = archive.feeds().add({ .url = "https://other.example/feed/" });
+    ASSERT_TRUE(other);
+    auto second = archive.backfills().start_or_resume({ .feed_id = other->id, .source = "sitemap" }, at("2026-12-07T03:00:03Z"));
+    ASSERT_TRUE(second);
+    const EntryInput older = item("https://news.example/2026/11/older/", "2026-11-07T02:00:00Z");
+    ASSERT_TRUE(archive.backfills().save_page(*second, { older }, "backfill:sitemap", 1, "sitemap", "{}", at("2026-12-07T03:00:04Z"), 1000));
+    ASSERT_TRUE(archive.entries().save(feed->id, { item("https://news.example/2026/11/older/", "2026-11-07T02:00:00Z") }, at("2026-12-07T03:00:05Z")));
+    EXPECT_EQ(sql(path, "SELECT group_concat(kind, ',') FROM (SELECT kind FROM jobs WHERE state = 'pending' ORDER BY id)"), "article,article");
+}
+
 } // namespace feedkeeper::store::testing
