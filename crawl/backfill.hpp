@@ -4,6 +4,7 @@
 // fetches those pages like any other, politely, behind today's news (Priority::backfill).
 //
 //   sources (auto: in this order)   paged feed ─► WordPress REST API ─► XML sitemaps
+//   (archive, only when asked: an RFC 5005 archived feed's prev-archive chain)
 //   each page read ─► items within --since/--until ─► one transaction: new items + cursor
 //
 // Resumable: the cursor (source, page, next link, sitemaps left) moves in the transaction that
