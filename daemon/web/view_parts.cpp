@@ -64,7 +64,8 @@ Result<std::size_t> query_limit(const WebRequest& request, std::size_t fallback,
 Result<std::vector<RecordStatus>> query_statuses(const WebRequest& request)
 {
     std::vector<RecordStatus> statuses;
-    for (std::string_view word : split(query_text(request, "status"), ',')) {
+    const std::string list = query_text(request, "status"); // split() returns views into it
+    for (std::string_view word : split(list, ',')) {
         const std::string name = trim(word);
         if (name.empty())
             continue;
