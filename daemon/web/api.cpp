@@ -46,27 +46,17 @@ WebResponse api_feed_records(const WebRequest& request, store::Archive& archive,
         return json_error(500, feed.error().message);
     if (!*feed)
         return json_error(404, fmt::format("no feed {}", feed_id));
-    auto before = query_id(request, "before");
-    auto since = query_date(request, "since");
-    auto until = query_date(request, "until");
-    auto statuses = query_statuses(request);
-    auto limit = query_limit(request, 50, 500);
-    if (auto error = first_error(before, since, until, statuses, limit))
-        return json_error(400, error->message);
-    store::FeedItemsQuery query { .feed_id = feed_id, .before = *before, .limit = *limit + 1, .statuses = *statuses, .since = *since, .until = *until };
-    auto items = archive.reader().feed_items(query);
-    if (!items)
-        return json_error(500, items.error().message);
-    const bool more = items->size() > *limit;
-    if (more)
-        items->pop_back();
+    auto page = read_feed_records(request, archive, feed_id, 500);
+    if (!page)
+        return json_error(page.error().code == Errc::invalid_argument ? 400 : 500, page.error().message);
+    const std::vector<store::FeedItemRow>& items = page->items;
     nlohmann::ordered_json records = nlohmann::ordered_json::array();
-    for (const auto& item : *items)
+    for (const auto& item : items)
         records.push_back({ { "entry_id", item.entry_id }, { "id", item.article_id ? nlohmann::ordered_json(*item.article_id) : nlohmann::ordered_json(nullptr) },
             { "url", item.url }, { "title", json_text(item.title) }, { "published", json_time(item.published) }, { "first_seen", json_time(item.first_seen) },
             { "fetched_at", json_time(item.fetched_at) }, { "revision", item.revision }, { "status", to_string(item.status) } });
     return json({ { "feed", feed_json(**feed) }, { "records", records },
-        { "next_before", more && !items->empty() ? nlohmann::ordered_json(items->back().entry_id) : nlohmann::ordered_json(nullptr) } });
+        { "next_before", page->more && !items.empty() ? nlohmann::ordered_json(items.back().entry_id) : nlohmann::ordered_json(nullptr) } });
 }
 
 WebResponse api_article(const WebRequest&, store::Archive& archive, std::int64_t article_id)

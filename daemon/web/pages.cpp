@@ -91,28 +91,12 @@ WebResponse feed_page(const WebRequest& request, store::Archive& archive, std::i
         return error_page(500, feed.error().message);
     if (!*feed)
         return error_page(404, fmt::format("no feed {}", feed_id));
-    store::FeedItemsQuery query;
-    query.feed_id = feed_id;
-    auto before = query_id(request, "before");
-    auto since = query_date(request, "since");
-    auto until = query_date(request, "until");
-    auto statuses = query_statuses(request);
-    auto limit = query_limit(request, 50, 200);
-    if (auto error = first_error(before, since, until, statuses, limit))
-        return error_page(400, error->message);
-    query.before = *before;
-    query.since = *since;
-    query.until = *until;
-    query.statuses = *statuses;
-    query.limit = *limit + 1; // one more tells whether an older page exists
-    auto items = archive.reader().feed_items(query);
-    if (!items)
-        return error_page(500, items.error().message);
-    const bool more = items->size() > *limit;
-    if (more)
-        items->pop_back();
+    auto page = read_feed_records(request, archive, feed_id, 200);
+    if (!page)
+        return error_page(page.error().code == Errc::invalid_argument ? 400 : 500, page.error().message);
+    const std::vector<store::FeedItemRow>& items = page->items;
     std::string rows;
-    for (const auto& item : *items) {
+    for (const auto& item : items) {
         const std::string title = item.title.empty() ? item.url : item.title;
         const std::string link = item.article_id ? render("<a href=\"/articles/{id}\">{title}</a>", { { "id", std::to_string(*item.article_id) }, { "title", title } })
                                                  : escape_html(title);
@@ -128,8 +112,8 @@ WebResponse feed_page(const WebRequest& request, store::Archive& archive, std::i
         status_options += render("<option value=\"{name}\"{selected}>{name}</option>",
             { { "name", std::string(name) }, { "selected", Trusted { chosen == name ? " selected" : "" } } });
     std::string pager;
-    if (more && !items->empty()) {
-        std::string next = fmt::format("/feeds/{}?before={}", feed_id, items->back().entry_id);
+    if (page->more && !items.empty()) {
+        std::string next = fmt::format("/feeds/{}?before={}", feed_id, items.back().entry_id);
         for (const char* name : { "status", "since", "until", "limit" })
             if (const std::string value = query_text(request, name); !value.empty())
                 next += fmt::format("&{}={}", name, url_encode(value));
@@ -156,7 +140,7 @@ WebResponse feed_page(const WebRequest& request, store::Archive& archive, std::i
             { "error", Trusted { f.health == store::FeedHealth::ok || f.last_error.empty() ? std::string() : render("<p class=\"error\">{e}</p>\n", { { "e", f.last_error } }) } },
             { "id", std::to_string(feed_id) }, { "options", Trusted { status_options } }, { "since", query_text(request, "since").substr(0, 10) },
             { "until", query_text(request, "until").substr(0, 10) }, { "rows", Trusted { rows } },
-            { "empty", Trusted { items->empty() ? "<p class=\"muted\">No records match.</p>\n" : "" } }, { "pager", Trusted { pager } } });
+            { "empty", Trusted { items.empty() ? "<p class=\"muted\">No records match.</p>\n" : "" } }, { "pager", Trusted { pager } } });
     return html_page(feed_name(f), content);
 }
 

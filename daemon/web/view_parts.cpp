@@ -78,6 +78,28 @@ Result<std::vector<RecordStatus>> query_statuses(const WebRequest& request)
     return statuses;
 }
 
+Result<FeedRecordsPage> read_feed_records(const WebRequest& request, store::Archive& archive, std::int64_t feed_id, std::size_t max_limit)
+{
+    auto before = query_id(request, "before");
+    auto since = query_date(request, "since");
+    auto until = query_date(request, "until");
+    auto statuses = query_statuses(request);
+    auto limit = query_limit(request, 50, max_limit);
+    if (auto error = first_error(before, since, until, statuses, limit))
+        return *error;
+    // One more than the page tells whether an older page exists.
+    const store::FeedItemsQuery query { .feed_id = feed_id, .before = *before, .limit = *limit + 1, .statuses = *statuses, .since = *since, .until = *until };
+    auto items = archive.reader().feed_items(query);
+    if (!items)
+        return items.error();
+    FeedRecordsPage page;
+    page.more = items->size() > *limit;
+    if (page.more)
+        items->pop_back();
+    page.items = std::move(*items);
+    return page;
+}
+
 WebResponse html_page(std::string_view title, const std::string& content, unsigned status)
 {
     WebResponse response;

@@ -8,6 +8,7 @@
 #include "core/time.hpp"
 #include "daemon/web/html.hpp"
 #include "daemon/web/server.hpp"
+#include "store/archive.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -15,11 +16,6 @@
 #include <vector>
 
 namespace feedkeeper::daemon::web {
-
-// A parameter the client got wrong: answered 400 with this message.
-struct BadParameter {
-    std::string message;
-};
 
 std::optional<std::int64_t> parse_id(std::string_view text); // a positive decimal id, else nullopt
 // `name` from the query: absent or empty is nullopt; anything but what it should be is a 400.
@@ -36,6 +32,15 @@ std::optional<Error> first_error(const Results&... results)
     ((found || results ? void() : void(found = results.error())), ...);
     return found;
 }
+
+// One page of a feed's records, newest first, as ?before (the cursor), ?since, ?until, ?status
+// and ?limit (at most `max_limit`) ask: `more` when an older page exists. A bad parameter is an
+// Errc::invalid_argument error (a 400), any other error the archive's.
+struct FeedRecordsPage {
+    std::vector<store::FeedItemRow> items;
+    bool more = false;
+};
+Result<FeedRecordsPage> read_feed_records(const WebRequest&, store::Archive&, std::int64_t feed_id, std::size_t max_limit);
 
 WebResponse html_page(std::string_view title, const std::string& content, unsigned status = 200);
 WebResponse error_page(unsigned status, std::string_view message);
