@@ -10,6 +10,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <functional>
 #include <unordered_map>
 
 namespace feedkeeper::crawl {
@@ -53,7 +54,9 @@ asio::awaitable<Result<ExtractedPage>> extract_response(Runtime&, SiteProfileCac
 void apply_entry_hints(ExtractedPage&, const store::EntryHints&);
 
 // `feed`: the feed that brought the job (its headers, cookies and address policy), if any.
+// `transfer_ended` is called once, on the io thread, when the page's transfer is over (whatever
+// came of it), before the page is extracted and stored.
 asio::awaitable<JobResult> run_article_job(Runtime&, const Config&, SiteProfileCache&, ArticleSaver&, store::Job, const store::FeedRecord* feed,
-    std::chrono::milliseconds max_host_wait);
+    std::chrono::milliseconds max_host_wait, const std::function<void()>& transfer_ended);
 
 } // namespace feedkeeper::crawl

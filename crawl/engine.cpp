@@ -128,8 +128,13 @@ asio::awaitable<void> Engine::dispatch()
             co_await maintain();
         if (m_mode == Mode::continuous && !m_stopping && (m_refill_now || SteadyClock::now() >= m_next_refill))
             co_await refill();
+        // Up to max_in_flight transfers. Items past their transfer (extracting, storing) hold no
+        // transfer slot and no host, but each holds its page (compressed once prepared): up to
+        // three times as many again may be in those stages, so that the cores keep extracting
+        // while the one writer commits a batch (bench_crawl: with one times as many, they stalled).
         const std::size_t limit = std::max<std::size_t>(m_runtime.config()->fetch.max_in_flight, 1);
-        while (!m_stopping && m_frontier.running() < limit) {
+        auto may_start = [&] { return m_frontier.transferring() < limit && m_frontier.running() < 4 * limit; };
+        while (!m_stopping && may_start()) {
             auto item = m_frontier.pop(SteadyClock::now(), *m_gate);
             if (!item)
                 break;
@@ -142,7 +147,7 @@ asio::awaitable<void> Engine::dispatch()
         SteadyTime wake_at = m_next_maintenance;
         if (m_mode == Mode::continuous)
             wake_at = std::min(wake_at, m_next_refill);
-        if (m_frontier.running() < limit)
+        if (may_start())
             if (auto next = m_frontier.next_time())
                 wake_at = std::min(wake_at, *next);
         // Nothing is lost between here and the wait: completions run only while this coroutine is
@@ -251,7 +256,13 @@ asio::awaitable<bool> Engine::run_job(const WorkItem& item, const Config& config
     }
     const store::Job job = found->second;
     const store::FeedRecord* feed = job.feed_id ? co_await feed_record(*job.feed_id) : nullptr;
-    const JobResult result = co_await run_article_job(m_runtime, config, m_profiles, m_saver, job, feed, 0ms);
+    // Once the page is in (or the transfer failed), the host may take its next request while this
+    // page is extracted and stored.
+    auto transfer_ended = [this, &item] {
+        m_frontier.transfer_ended(item, *m_gate);
+        m_wakeup.cancel();
+    };
+    const JobResult result = co_await run_article_job(m_runtime, config, m_profiles, m_saver, job, feed, 0ms, transfer_ended);
     CrawlReport outcome;
     std::optional<CrawlReport::Deferred> deferred;
     switch (result.kind) {

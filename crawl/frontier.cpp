@@ -91,8 +91,8 @@ void Frontier::schedule(HostId id, Host& host, const HostGate& gate)
         drop_if_empty(id, host);
         return;
     }
-    if (host.running >= std::max<std::size_t>(gate.connections(host.name), 1))
-        return; // finish() schedules it again
+    if (host.transferring >= std::max<std::size_t>(gate.connections(host.name), 1))
+        return; // release_slot() schedules it again
     const SteadyTime gate_time = gate.ready_at(host.name);
     if (gate_time == SteadyTime::max()) {
         host.parked = true;
@@ -129,8 +129,11 @@ std::optional<WorkItem> Frontier::pop(SteadyTime now, const HostGate& gate)
         const DueOrder first = host->due.pop();
         Stored& stored = m_items.at(first.key);
         stored.running = true;
+        stored.holds_slot = true;
         ++host->running;
+        ++host->transferring;
         ++m_running;
+        ++m_transferring;
         --m_queued;
         host->last_turn = ++m_turn;
         schedule(top.host, *host, gate); // another connection may be free
@@ -139,17 +142,15 @@ std::optional<WorkItem> Frontier::pop(SteadyTime now, const HostGate& gate)
     return std::nullopt;
 }
 
-void Frontier::finish(const WorkItem& item, const HostGate& gate)
+void Frontier::release_slot(Stored& stored, const HostGate& gate)
 {
-    auto stored = m_items.find(ItemKey { item.kind, item.id });
-    if (stored == m_items.end() || !stored->second.running)
+    if (!stored.holds_slot)
         return;
-    const HostId id = stored->second.host;
-    m_items.erase(stored);
-    --m_running;
-    if (Host* host = find_host(id)) {
-        --host->running;
-        schedule(id, *host, gate);
+    stored.holds_slot = false;
+    --m_transferring;
+    if (Host* host = find_host(stored.host)) {
+        --host->transferring;
+        schedule(stored.host, *host, gate);
     }
     // A slot freed: hosts waiting for one (on this host's domain, or queued behind its transfer)
     // may go now. Parked hosts are few: only those whose domain budget is spent.
@@ -158,6 +159,28 @@ void Frontier::finish(const WorkItem& item, const HostGate& gate)
         for (HostId parked_id : parked)
             if (Host* host = find_host(parked_id))
                 schedule(parked_id, *host, gate);
+    }
+}
+
+void Frontier::transfer_ended(const WorkItem& item, const HostGate& gate)
+{
+    auto stored = m_items.find(ItemKey { item.kind, item.id });
+    if (stored != m_items.end() && stored->second.running)
+        release_slot(stored->second, gate);
+}
+
+void Frontier::finish(const WorkItem& item, const HostGate& gate)
+{
+    auto stored = m_items.find(ItemKey { item.kind, item.id });
+    if (stored == m_items.end() || !stored->second.running)
+        return;
+    release_slot(stored->second, gate);
+    const HostId id = stored->second.host;
+    m_items.erase(stored);
+    --m_running;
+    if (Host* host = find_host(id)) {
+        --host->running;
+        schedule(id, *host, gate); // forgets the host when nothing of it is left
     }
 }
 

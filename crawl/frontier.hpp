@@ -72,6 +72,10 @@ public:
     // The next item to start: the best due item of the host that has been ready longest (by its
     // gate and its items' times), or nullopt when no host may be asked at `now`.
     std::optional<WorkItem> pop(SteadyTime now, const HostGate&);
+    // A popped item's transfer ended while its work goes on (extraction, storing): its host's
+    // connection slot is free for the next request, and hosts parked on busy slots are looked at
+    // again. The item stays running until finish(). Once per item; finish() implies it.
+    void transfer_ended(const WorkItem&, const HostGate&);
     // A popped item ended (done, failed or handed back: push it again to retry). Its host may go
     // again, and hosts parked on busy slots are looked at again.
     void finish(const WorkItem&, const HostGate&);
@@ -91,7 +95,8 @@ public:
     std::vector<WorkItem> take_all();
 
     std::size_t queued() const { return m_queued; }
-    std::size_t running() const { return m_running; }
+    std::size_t running() const { return m_running; }               // popped, not finished
+    std::size_t transferring() const { return m_transferring; }     // popped, transfer not ended
     std::size_t hosts() const { return m_hosts.size(); }
     std::size_t queued_on(const std::string& host) const;
     std::size_t running_on(const std::string& host) const;
@@ -167,7 +172,8 @@ private:
         std::string name;
         MinHeap<DueOrder> due;
         MinHeap<Waiting> waiting;
-        std::size_t running = 0;
+        std::size_t running = 0;      // items popped and not finished
+        std::size_t transferring = 0; // of those, the ones holding a connection slot
         std::uint64_t version = 0;   // heap entries of older versions are stale
         std::uint64_t last_turn = 0; // when it was last given a turn: ties go to the one waiting longest
         bool parked = false;
@@ -185,12 +191,14 @@ private:
         DueOrder order;
         HostId host = 0;
         bool running = false;
+        bool holds_slot = false; // running and its transfer has not ended
     };
 
     Host* find_host(HostId);
     void promote_due(Host&, SteadyTime now);
     // Puts the host on the heap at its current time, parks it, or forgets it when it is empty.
     void schedule(HostId, Host&, const HostGate&);
+    void release_slot(Stored&, const HostGate&);
     // After an item due at `item_time` was added: the host's entry moves only if the item makes
     // it earlier (not when the host had due items already: then its gate decides its time).
     void schedule_if_earlier(HostId, Host&, bool had_due, SteadyTime item_time, const HostGate&);
@@ -207,6 +215,7 @@ private:
     std::uint64_t m_turn = 0;
     std::size_t m_queued = 0;
     std::size_t m_running = 0;
+    std::size_t m_transferring = 0;
 };
 
 } // namespace feedkeeper::crawl

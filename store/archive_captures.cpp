@@ -93,6 +93,7 @@ PreparedCapture prepare_capture(const HttpResponse& response, std::string_view k
     capture.request_headers = headers_to_json(response.request_headers);
     capture.response_headers = headers_to_json(response.headers);
     capture.sha256 = sha256_hex(response.body);
+    capture.body_size = response.body.size();
     capture.body_zstd = compress(response.body);
     return capture;
 }
@@ -112,7 +113,7 @@ std::int64_t insert_capture(Archive::Impl& impl, const HttpResponse& response, c
     insert->bindNoCopy(":response", capture.response_headers);
     bind_text_or_null(insert, ":ip", response.remote_ip);
     insert->bind(":fetched", static_cast<std::int64_t>(seconds(response.fetched_at == Timestamp {} ? now_utc() : response.fetched_at)));
-    insert->bind(":size", static_cast<std::int64_t>(response.body.size()));
+    insert->bind(":size", static_cast<std::int64_t>(capture.body_size));
     insert->bindNoCopy(":sha", capture.sha256);
     insert->bindNoCopy(":body", capture.body_zstd.data(), static_cast<int>(capture.body_zstd.size()));
     insert->exec();

@@ -222,8 +222,12 @@ PreparedArticle Archive::Articles::prepare(ArticleInput input)
     PreparedArticle prepared;
     prepared.fetched_url = input.response.final_url.empty() ? input.requested_url : input.response.final_url;
     prepared.fetched_at = input.response.fetched_at == Timestamp {} ? now_utc() : input.response.fetched_at;
-    if (!input.capture_id)
+    if (!input.capture_id) {
         prepared.capture = prepare_capture(input.response, "article");
+        // Compressed now: the decoded page need not wait for the writer (a crawl keeps many
+        // prepared articles queued for it).
+        std::string().swap(input.response.body);
+    }
     prepared.keys = identity_keys(input, prepared.fetched_url);
     prepared.is_article = input.page.status == PageStatus::article && !input.page.body.empty();
     if (!input.page.body.empty())

@@ -184,6 +184,7 @@ struct PreparedCapture {
     std::string request_headers;
     std::string response_headers;
     std::string sha256;
+    std::size_t body_size = 0; // of the decoded body, which the writer no longer needs
     std::string body_zstd;
 };
 

@@ -274,3 +274,37 @@ TEST(Frontier, TakeAllLeavesRunningItemsAndForgetsEmptyHosts)
     EXPECT_EQ(frontier.hosts(), 0u);
     EXPECT_FALSE(frontier.pop(t0 + 2h, gate));
 }
+
+TEST(Frontier, AnItemWhoseTransferEndedNoLongerHoldsItsHostsSlot)
+{
+    // The page is in and being extracted and stored: the host takes its next request meanwhile,
+    // and the item stays running (not queued again, counted until it finishes).
+    Frontier frontier;
+    FakeGate gate;
+    frontier.push(article(1, "a.example"), gate);
+    frontier.push(article(2, "a.example"), gate);
+    auto first = frontier.pop(t0, gate);
+    ASSERT_TRUE(first);
+    EXPECT_FALSE(frontier.pop(t0, gate)) << "one connection: the second waits for the first transfer";
+    EXPECT_EQ(frontier.transferring(), 1u);
+
+    frontier.transfer_ended(*first, gate);
+    EXPECT_EQ(frontier.transferring(), 0u);
+    EXPECT_EQ(frontier.running(), 1u);
+    EXPECT_FALSE(frontier.push(article(1, "a.example"), gate)) << "still running: not queued twice";
+    auto second = frontier.pop(t0, gate);
+    ASSERT_TRUE(second);
+    EXPECT_EQ(second->id, 2);
+    EXPECT_EQ(frontier.running(), 2u);
+    EXPECT_EQ(frontier.transferring(), 1u);
+
+    frontier.transfer_ended(*first, gate); // a second call changes nothing
+    EXPECT_EQ(frontier.transferring(), 1u);
+    frontier.finish(*first, gate);
+    EXPECT_EQ(frontier.running(), 1u);
+    EXPECT_EQ(frontier.transferring(), 1u) << "finishing an item that gave its slot back frees no other";
+    frontier.finish(*second, gate); // finish() without transfer_ended() frees the slot too
+    EXPECT_EQ(frontier.running(), 0u);
+    EXPECT_EQ(frontier.transferring(), 0u);
+    EXPECT_EQ(frontier.hosts(), 0u);
+}
