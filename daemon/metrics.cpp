@@ -2,6 +2,8 @@
 // 8 KiB and served one response per connection. Threading: the io_context's one thread.
 #include "daemon/metrics.hpp"
 
+#include "daemon/web/server.hpp" // parse_listen_address
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -16,26 +18,14 @@ MetricsServer::MetricsServer(asio::io_context& io, Render render) : m_acceptor(i
 
 Result<std::unique_ptr<MetricsServer>> MetricsServer::listen(asio::io_context& io, const std::string& listen, Render render)
 {
-    const auto colon = listen.rfind(':');
-    if (colon == std::string::npos)
+    auto parsed = web::parse_listen_address(listen);
+    if (!parsed || parsed->port() == 0)
         return Error(Errc::invalid_argument, fmt::format("metrics_listen '{}' is not address:port", listen));
-    std::string host = listen.substr(0, colon);
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-        host = host.substr(1, host.size() - 2);
-    boost::system::error_code error;
-    const auto address = asio::ip::make_address(host, error);
-    int port = 0;
-    try {
-        port = std::stoi(listen.substr(colon + 1));
-    } catch (const std::exception&) {
-        port = -1;
-    }
-    if (error || port <= 0 || port > 65535)
-        return Error(Errc::invalid_argument, fmt::format("metrics_listen '{}' is not address:port", listen));
-    if (!address.is_loopback())
+    if (!parsed->address().is_loopback())
         return Error(Errc::invalid_argument, fmt::format("metrics_listen '{}' must be a loopback address", listen));
     std::unique_ptr<MetricsServer> server(new MetricsServer(io, std::move(render)));
-    const asio::ip::tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
+    const asio::ip::tcp::endpoint endpoint = *parsed;
+    boost::system::error_code error;
     server->m_acceptor.open(endpoint.protocol(), error);
     if (!error)
         server->m_acceptor.set_option(asio::socket_base::reuse_address(true), error);
