@@ -78,7 +78,7 @@ asio::awaitable<Result<ExtractedPage>> extract_response(Runtime& runtime, SitePr
 }
 
 asio::awaitable<JobResult> run_article_job(Runtime& runtime, const Config& config, SiteProfileCache& profiles, ArticleSaver& saver, store::Job job,
-    const store::FeedRecord* feed, std::chrono::milliseconds max_host_wait, const std::function<void()>& transfer_ended)
+    const store::FeedRecord* feed, std::chrono::milliseconds max_host_wait, const std::function<void(std::size_t body_bytes)>& transfer_ended)
 {
     fetch::FetchRequest request = request_for(config, job.url, feed);
     if (job.kind == store::JobKind::manual && request.address_policy != fetch::AddressPolicy::allow_private) {
@@ -90,7 +90,7 @@ asio::awaitable<JobResult> run_article_job(Runtime& runtime, const Config& confi
     request.accepted_content_types = { "text/*", "application/xhtml+xml", "" };
     request.max_host_wait = max_host_wait;
     auto response = co_await runtime.fetcher.fetch(std::move(request), fetch::FetchPurpose::article);
-    transfer_ended();
+    transfer_ended(response ? response->body.size() : 0);
     if (!response)
         co_return co_await carry_out(runtime, job, judge_fetch_error(job, response.error(), now_utc(), config.schedule), response.error().message);
     const long status = response->status;

@@ -55,8 +55,8 @@ void apply_entry_hints(ExtractedPage&, const store::EntryHints&);
 
 // `feed`: the feed that brought the job (its headers, cookies and address policy), if any.
 // `transfer_ended` is called once, on the io thread, when the page's transfer is over (whatever
-// came of it), before the page is extracted and stored.
+// came of it), before the page is extracted and stored, with the size of the body it holds.
 asio::awaitable<JobResult> run_article_job(Runtime&, const Config&, SiteProfileCache&, ArticleSaver&, store::Job, const store::FeedRecord* feed,
-    std::chrono::milliseconds max_host_wait, const std::function<void()>& transfer_ended);
+    std::chrono::milliseconds max_host_wait, const std::function<void(std::size_t body_bytes)>& transfer_ended);
 
 } // namespace feedkeeper::crawl

@@ -131,9 +131,12 @@ asio::awaitable<void> Engine::dispatch()
         // Up to max_in_flight transfers. Items past their transfer (extracting, storing) hold no
         // transfer slot and no host, but each holds its page (compressed once prepared): up to
         // three times as many again may be in those stages, so that the cores keep extracting
-        // while the one writer commits a batch (bench_crawl: with one times as many, they stalled).
+        // while the one writer commits a batch (bench_crawl: with one times as many, they stalled),
+        // as long as their pages stay under max_page_backlog_bytes.
         const std::size_t limit = std::max<std::size_t>(m_runtime.config()->fetch.max_in_flight, 1);
-        auto may_start = [&] { return m_frontier.transferring() < limit && m_frontier.running() < 4 * limit; };
+        auto may_start = [&] {
+            return m_frontier.transferring() < limit && m_frontier.running() < 4 * limit && m_page_backlog_bytes < max_page_backlog_bytes;
+        };
         while (!m_stopping && may_start()) {
             auto item = m_frontier.pop(SteadyClock::now(), *m_gate);
             if (!item)
@@ -258,11 +261,17 @@ asio::awaitable<bool> Engine::run_job(const WorkItem& item, const Config& config
     const store::FeedRecord* feed = job.feed_id ? co_await feed_record(*job.feed_id) : nullptr;
     // Once the page is in (or the transfer failed), the host may take its next request while this
     // page is extracted and stored.
-    auto transfer_ended = [this, &item] {
+    // (Like finish() in run_item, the share is given back when the job returns: a job ends by
+    // returning, also when cancelled; only shutdown destroys a suspended one, with the engine.)
+    std::size_t page_bytes = 0;
+    auto transfer_ended = [this, &item, &page_bytes](std::size_t body_bytes) {
+        page_bytes = body_bytes;
+        m_page_backlog_bytes += body_bytes;
         m_frontier.transfer_ended(item, *m_gate);
         m_wakeup.cancel();
     };
     const JobResult result = co_await run_article_job(m_runtime, config, m_profiles, m_saver, job, feed, 0ms, transfer_ended);
+    m_page_backlog_bytes -= page_bytes;
     CrawlReport outcome;
     std::optional<CrawlReport::Deferred> deferred;
     switch (result.kind) {

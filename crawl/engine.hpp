@@ -145,6 +145,10 @@ private:
     SteadyTime m_next_refill {};
     SteadyTime m_next_maintenance {};
     SteadyTime m_next_renewal {};
+    // Bytes of fetched pages whose items are past their transfer and not finished: new transfers
+    // wait while they exceed max_page_backlog_bytes (a few huge pages cannot pile up unbounded).
+    std::size_t m_page_backlog_bytes = 0;
+    static constexpr std::size_t max_page_backlog_bytes = 64 * 1024 * 1024;
     std::size_t m_done = 0;
     std::size_t m_seen = 0;
 };
