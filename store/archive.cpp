@@ -1,7 +1,9 @@
 // store/archive.cpp — opening the archive (pragmas, migrations), shared helpers, statistics.
-// Threading: as Archive.
+// Opening is SQLite's (SQLiteCpp, then handed to a db::SqliteConnection); the rest goes through
+// the db::Connection. Threading: as Archive.
 #include "store/archive_impl.hpp"
 
+#include "store/db/sqlite.hpp"
 #include "store/schema.hpp"
 
 #include <fmt/format.h>
@@ -14,18 +16,16 @@
 
 namespace feedkeeper::store {
 
-Error to_error(const SQLite::Exception& exception, std::string_view doing)
+Error to_error(const db::Error& exception, std::string_view doing)
 {
-    Errc code = Errc::io;
-    switch (exception.getErrorCode() & 0xff) {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED: code = Errc::busy; break;
-    case SQLITE_FULL: code = Errc::disk_full; break;
-    case SQLITE_READONLY: code = Errc::read_only; break;
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB: code = Errc::corrupt; break;
-    case SQLITE_CONSTRAINT: code = Errc::constraint; break;
-    case SQLITE_CANTOPEN: code = Errc::not_found; break;
+    Errc code = Errc::io; // also for other, io and syntax
+    switch (exception.kind()) {
+    case db::Error::Kind::busy: code = Errc::busy; break;
+    case db::Error::Kind::full: code = Errc::disk_full; break;
+    case db::Error::Kind::read_only: code = Errc::read_only; break;
+    case db::Error::Kind::corrupt: code = Errc::corrupt; break;
+    case db::Error::Kind::constraint: code = Errc::constraint; break;
+    case db::Error::Kind::connection: code = Errc::not_found; break; // SQLite: the file could not be opened
     default: break;
     }
     switch (code) {
@@ -41,49 +41,49 @@ Error to_error(const SQLite::Exception& exception, std::string_view doing)
     }
 }
 
-std::optional<Timestamp> column_time(const SQLite::Column& column)
+std::optional<Timestamp> column_time(const db::Column& column)
 {
     if (column.isNull())
         return std::nullopt;
     return Timestamp(std::chrono::seconds(column.getInt64()));
 }
 
-std::optional<std::int64_t> column_int(const SQLite::Column& column)
+std::optional<std::int64_t> column_int(const db::Column& column)
 {
     if (column.isNull())
         return std::nullopt;
     return column.getInt64();
 }
 
-std::string column_text(const SQLite::Column& column) { return column.isNull() ? std::string() : column.getString(); }
+std::string column_text(const db::Column& column) { return column.isNull() ? std::string() : column.getString(); }
 
 std::int64_t seconds(Timestamp time) { return time.time_since_epoch().count(); }
 
-void bind_time(SQLite::Statement& statement, const char* name, const std::optional<Timestamp>& time)
+void bind_time(db::Statement& statement, const char* name, const std::optional<Timestamp>& time)
 {
     if (time)
         statement.bind(name, static_cast<std::int64_t>(seconds(*time)));
     else
-        statement.bind(name);
+        statement.bind_null(name);
 }
 
-void bind_text_or_null(SQLite::Statement& statement, const char* name, const std::string& text)
+void bind_text_or_null(db::Statement& statement, const char* name, const std::string& text)
 {
     if (text.empty())
-        statement.bind(name);
+        statement.bind_null(name);
     else
         statement.bind(name, text);
 }
 
-void bind_int_or_null(SQLite::Statement& statement, const char* name, const std::optional<std::int64_t>& value)
+void bind_int_or_null(db::Statement& statement, const char* name, const std::optional<std::int64_t>& value)
 {
     if (value)
         statement.bind(name, static_cast<std::int64_t>(*value));
     else
-        statement.bind(name);
+        statement.bind_null(name);
 }
 
-void bind_metadata(SQLite::Statement& statement, const ArticleMetadata& metadata)
+void bind_metadata(db::Statement& statement, const ArticleMetadata& metadata)
 {
     bind_text_or_null(statement, ":title", metadata.title);
     bind_text_or_null(statement, ":author", metadata.author);
@@ -96,7 +96,7 @@ void bind_metadata(SQLite::Statement& statement, const ArticleMetadata& metadata
     bind_text_or_null(statement, ":lead_image", metadata.lead_image);
 }
 
-int read_metadata(SQLite::Statement& statement, int first, ArticleMetadata& metadata)
+int read_metadata(db::Statement& statement, int first, ArticleMetadata& metadata)
 {
     int i = first;
     metadata.title = column_text(statement.getColumn(i++));
@@ -106,7 +106,7 @@ int read_metadata(SQLite::Statement& statement, int first, ArticleMetadata& meta
     metadata.language = column_text(statement.getColumn(i++));
     metadata.site_name = column_text(statement.getColumn(i++));
     metadata.canonical_url = column_text(statement.getColumn(i++));
-    const SQLite::Column categories = statement.getColumn(i++);
+    const db::Column categories = statement.getColumn(i++);
     metadata.categories = categories.isNull() ? std::vector<std::string>() : strings_from_json(categories.getString());
     metadata.lead_image = column_text(statement.getColumn(i++));
     return i;
@@ -246,7 +246,7 @@ enum class Connection {
     immutable // read-only and nobody may write (may_open_immutable): no locks, no -shm
 };
 
-Result<SQLite::Database> open_connection(const std::filesystem::path& path, OpenMode mode, const ArchiveOptions& options, Connection connection)
+Result<std::unique_ptr<db::Connection>> open_connection(const std::filesystem::path& path, OpenMode mode, const ArchiveOptions& options, Connection connection)
 {
     const std::string where = path.string();
     try {
@@ -277,9 +277,9 @@ Result<SQLite::Database> open_connection(const std::filesystem::path& path, Open
         }
         configure(db, mode, options);
         register_functions(db);
-        return Result<SQLite::Database>(std::move(db));
+        return std::unique_ptr<db::Connection>(std::make_unique<db::SqliteConnection>(std::move(db)));
     } catch (const SQLite::Exception& exception) {
-        return to_error(exception, "opening the archive " + where);
+        return to_error(db::sqlite_error(exception), "opening the archive " + where);
     }
 }
 
@@ -331,16 +331,20 @@ Result<ArchiveStats> Archive::Reader::stats()
         std::error_code ec;
         stats.database_bytes = static_cast<std::int64_t>(std::filesystem::file_size(m_impl->path, ec));
         return stats;
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, "reading archive statistics");
     }
 }
 
 Result<std::string> Archive::Maintenance::integrity_check()
 {
+    if (m_impl->db.backend() != db::Backend::sqlite)
+        return Error(Errc::unsupported, "the integrity check is SQLite's; check the database with its own tools");
     try {
-        return m_impl->db.execAndGet("PRAGMA integrity_check").getString();
-    } catch (const SQLite::Exception& exception) {
+        const db::Value result = m_impl->db.execAndGet("PRAGMA integrity_check");
+        const auto* text = std::get_if<std::string>(&result);
+        return text ? *text : std::string();
+    } catch (const db::Error& exception) {
         return to_error(exception, "checking the archive's integrity");
     }
 }

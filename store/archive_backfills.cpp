@@ -27,7 +27,7 @@ BackfillState state_from_string(std::string_view text)
     return BackfillState::failed;
 }
 
-BackfillRecord read_record(SQLite::Statement& query)
+BackfillRecord read_record(db::Statement& query)
 {
     BackfillRecord record;
     record.id = query.getColumn(0).getInt64();
@@ -73,45 +73,45 @@ std::string_view to_string(BackfillState state)
 Result<BackfillRecord> Archive::Backfills::start_or_resume(const BackfillRequest& request, Timestamp now)
 {
     try {
-        SQLite::Database& db = m_impl->db;
-        SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+        db::Connection& db = m_impl->db;
+        db::Transaction transaction(db);
         std::optional<std::int64_t> resume;
         {
-            SQLite::Statement open(db, std::string(select_columns) + " WHERE b.feed_id = :feed AND b.state IN ('running', 'stopped') ORDER BY b.id DESC");
-            open.bind(":feed", request.feed_id);
+            auto open = db.prepare(std::string(select_columns) + " WHERE b.feed_id = :feed AND b.state IN ('running', 'stopped') ORDER BY b.id DESC");
+            open->bind(":feed", request.feed_id);
             std::vector<std::int64_t> superseded;
-            while (open.executeStep()) {
-                const BackfillRecord record = read_record(open);
+            while (open->executeStep()) {
+                const BackfillRecord record = read_record(*open);
                 if (!resume && record.requested_source == request.source && same_time(record.since, request.since)
                     && same_time(record.until, request.until) && record.max_items == request.max_items)
                     resume = record.id;
                 else
                     superseded.push_back(record.id);
             }
-            open.reset();
+            open->reset();
             for (std::int64_t id : superseded) {
-                SQLite::Statement stop(db, "UPDATE backfills SET state = 'stopped', message = 'superseded by a backfill with other options',"
-                                           " finished_at = :now, updated_at = :now WHERE id = :id");
-                stop.bind(":now", seconds(now));
-                stop.bind(":id", id);
-                stop.exec();
+                auto stop = db.prepare("UPDATE backfills SET state = 'stopped', message = 'superseded by a backfill with other options',"
+                                       " finished_at = :now, updated_at = :now WHERE id = :id");
+                stop->bind(":now", seconds(now));
+                stop->bind(":id", id);
+                stop->exec();
             }
         }
         if (resume) {
-            SQLite::Statement wake(db, "UPDATE backfills SET state = 'running', updated_at = :now, finished_at = NULL WHERE id = :id");
-            wake.bind(":now", seconds(now));
-            wake.bind(":id", *resume);
-            wake.exec();
+            auto wake = db.prepare("UPDATE backfills SET state = 'running', updated_at = :now, finished_at = NULL WHERE id = :id");
+            wake->bind(":now", seconds(now));
+            wake->bind(":id", *resume);
+            wake->exec();
         } else {
-            SQLite::Statement insert(db, "INSERT INTO backfills (feed_id, requested_source, since, until, max_items, started_at, updated_at)"
-                                         " VALUES (:feed, :source, :since, :until, :max, :now, :now)");
-            insert.bind(":feed", request.feed_id);
-            insert.bind(":source", request.source);
-            bind_time(insert, ":since", request.since);
-            bind_time(insert, ":until", request.until);
-            bind_int_or_null(insert, ":max", request.max_items);
-            insert.bind(":now", seconds(now));
-            insert.exec();
+            auto insert = db.prepare("INSERT INTO backfills (feed_id, requested_source, since, until, max_items, started_at, updated_at)"
+                                     " VALUES (:feed, :source, :since, :until, :max, :now, :now)");
+            insert->bind(":feed", request.feed_id);
+            insert->bind(":source", request.source);
+            bind_time(*insert, ":since", request.since);
+            bind_time(*insert, ":until", request.until);
+            bind_int_or_null(*insert, ":max", request.max_items);
+            insert->bind(":now", seconds(now));
+            insert->exec();
             resume = db.getLastInsertRowid();
         }
         transaction.commit();
@@ -121,7 +121,7 @@ Result<BackfillRecord> Archive::Backfills::start_or_resume(const BackfillRequest
         if (!*record)
             return Error(Errc::not_found, fmt::format("backfill {} vanished", *resume));
         return std::move(**record);
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, fmt::format("starting a backfill of feed {}", request.feed_id));
     }
 }
@@ -136,8 +136,8 @@ Result<BackfillPageResult> Archive::Backfills::save_page(const BackfillRecord& b
     const std::int64_t seen = seconds(now);
     try {
         Archive::Impl& impl = *m_impl;
-        SQLite::Database& db = impl.db;
-        SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+        db::Connection& db = impl.db;
+        db::Transaction transaction(db);
         BackfillPageResult result;
         for (std::size_t i = 0; i < entries.size() && result.new_items < max_new; ++i) {
             const EntryInput& input = entries[i];
@@ -164,18 +164,18 @@ Result<BackfillPageResult> Archive::Backfills::save_page(const BackfillRecord& b
             if (!queued->executeStep())
                 enqueue_entry_page(impl, JobKind::backfill, entry.link, entry_id, backfill.feed_id, seen);
         }
-        SQLite::Statement advance(db, "UPDATE backfills SET source = :source, cursor = :cursor, pages = pages + 1, found = found + :found,"
-                                      " queued = queued + :new, updated_at = :now WHERE id = :id");
-        advance.bind(":source", source);
-        advance.bind(":cursor", cursor);
-        advance.bind(":found", found);
-        advance.bind(":new", result.new_items);
-        advance.bind(":now", seen);
-        advance.bind(":id", backfill.id);
-        advance.exec();
+        auto advance = db.prepare("UPDATE backfills SET source = :source, cursor = :cursor, pages = pages + 1, found = found + :found,"
+                                  " queued = queued + :new, updated_at = :now WHERE id = :id");
+        advance->bind(":source", source);
+        advance->bind(":cursor", cursor);
+        advance->bind(":found", found);
+        advance->bind(":new", result.new_items);
+        advance->bind(":now", seen);
+        advance->bind(":id", backfill.id);
+        advance->exec();
         transaction.commit();
         return result;
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, fmt::format("storing a page of backfill {} (feed {})", backfill.id, backfill.feed_id));
     }
 }
@@ -183,15 +183,15 @@ Result<BackfillPageResult> Archive::Backfills::save_page(const BackfillRecord& b
 Result<void> Archive::Backfills::set_cursor(std::int64_t backfill_id, const std::string& source, const std::string& cursor, const std::string& message, Timestamp now)
 {
     try {
-        SQLite::Statement update(m_impl->db, "UPDATE backfills SET source = :source, cursor = :cursor, message = :message, updated_at = :now WHERE id = :id");
-        update.bind(":source", source);
-        update.bind(":cursor", cursor);
-        update.bind(":message", message);
-        update.bind(":now", seconds(now));
-        update.bind(":id", backfill_id);
-        update.exec();
+        auto update = m_impl->db.prepare("UPDATE backfills SET source = :source, cursor = :cursor, message = :message, updated_at = :now WHERE id = :id");
+        update->bind(":source", source);
+        update->bind(":cursor", cursor);
+        update->bind(":message", message);
+        update->bind(":now", seconds(now));
+        update->bind(":id", backfill_id);
+        update->exec();
         return {};
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, fmt::format("moving the cursor of backfill {}", backfill_id));
     }
 }
@@ -199,16 +199,16 @@ Result<void> Archive::Backfills::set_cursor(std::int64_t backfill_id, const std:
 Result<void> Archive::Backfills::finish(std::int64_t backfill_id, BackfillState state, const std::string& message, Timestamp now)
 {
     try {
-        SQLite::Statement update(m_impl->db,
+        auto update = m_impl->db.prepare(
             "UPDATE backfills SET state = :state, message = :message, updated_at = :now,"
             " finished_at = CASE WHEN :state = 'running' THEN NULL ELSE :now END WHERE id = :id");
-        update.bind(":state", std::string(to_string(state)));
-        update.bind(":message", message);
-        update.bind(":now", seconds(now));
-        update.bind(":id", backfill_id);
-        update.exec();
+        update->bind(":state", std::string(to_string(state)));
+        update->bind(":message", message);
+        update->bind(":now", seconds(now));
+        update->bind(":id", backfill_id);
+        update->exec();
         return {};
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, fmt::format("ending backfill {}", backfill_id));
     }
 }
@@ -216,15 +216,15 @@ Result<void> Archive::Backfills::finish(std::int64_t backfill_id, BackfillState 
 Result<std::vector<BackfillRecord>> Archive::Backfills::list(std::size_t limit, std::optional<std::int64_t> feed_id)
 {
     try {
-        SQLite::Statement query(m_impl->db, std::string(select_columns) +
+        auto query = m_impl->db.prepare(std::string(select_columns) +
             " WHERE (:feed IS NULL OR b.feed_id = :feed) ORDER BY b.state = 'running' DESC, b.id DESC LIMIT :limit");
-        bind_int_or_null(query, ":feed", feed_id);
-        query.bind(":limit", static_cast<std::int64_t>(limit));
+        bind_int_or_null(*query, ":feed", feed_id);
+        query->bind(":limit", static_cast<std::int64_t>(limit));
         std::vector<BackfillRecord> records;
-        while (query.executeStep())
-            records.push_back(read_record(query));
+        while (query->executeStep())
+            records.push_back(read_record(*query));
         return records;
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, "listing backfills");
     }
 }
@@ -232,12 +232,12 @@ Result<std::vector<BackfillRecord>> Archive::Backfills::list(std::size_t limit, 
 Result<std::optional<BackfillRecord>> Archive::Backfills::find(std::int64_t backfill_id)
 {
     try {
-        SQLite::Statement query(m_impl->db, std::string(select_columns) + " WHERE b.id = :id");
-        query.bind(":id", backfill_id);
-        if (!query.executeStep())
+        auto query = m_impl->db.prepare(std::string(select_columns) + " WHERE b.id = :id");
+        query->bind(":id", backfill_id);
+        if (!query->executeStep())
             return std::optional<BackfillRecord> {};
-        return std::optional<BackfillRecord>(read_record(query));
-    } catch (const SQLite::Exception& exception) {
+        return std::optional<BackfillRecord>(read_record(*query));
+    } catch (const db::Error& exception) {
         return to_error(exception, fmt::format("reading backfill {}", backfill_id));
     }
 }

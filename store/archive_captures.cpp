@@ -8,7 +8,6 @@
 #include "core/url.hpp"
 
 #include <fmt/format.h>
-#include <sqlite3.h>
 
 namespace feedkeeper::store {
 namespace {
@@ -72,11 +71,11 @@ Result<void> read_capture(Archive::Impl& impl, std::int64_t id, CaptureRecord& r
     response.fetched_at = column_time(query->getColumn(i++)).value_or(Timestamp {});
     record.body_size = query->getColumn(i++).getInt64();
     record.body_sha256 = column_text(query->getColumn(i++));
-    const SQLite::Column blob = query->getColumn(i++);
+    const db::Column blob = query->getColumn(i++);
     record.body_dropped = column_time(query->getColumn(i++)).has_value();
     response.body.clear();
     if (!record.body_dropped) {
-        auto body = decompress(std::string_view(static_cast<const char*>(blob.getBlob()), static_cast<std::size_t>(blob.getBytes())), max_capture_bytes);
+        auto body = decompress(blob.getString(), max_capture_bytes);
         if (!body)
             return Error(body.error().code, fmt::format("capture {}: {}", id, body.error().message));
         response.body = std::move(*body);
@@ -115,7 +114,7 @@ std::int64_t insert_capture(Archive::Impl& impl, const HttpResponse& response, c
     insert->bind(":fetched", static_cast<std::int64_t>(seconds(response.fetched_at == Timestamp {} ? now_utc() : response.fetched_at)));
     insert->bind(":size", static_cast<std::int64_t>(capture.body_size));
     insert->bindNoCopy(":sha", capture.sha256);
-    insert->bindNoCopy(":body", capture.body_zstd.data(), static_cast<int>(capture.body_zstd.size()));
+    insert->bind_blob_no_copy(":body", capture.body_zstd);
     insert->exec();
     return impl.db.getLastInsertRowid();
 }
@@ -125,7 +124,7 @@ Result<std::int64_t> Archive::Captures::save(const HttpResponse& response, std::
     const PreparedCapture capture = prepare_capture(response, kind);
     try {
         return insert_capture(*m_impl, response, capture);
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, "storing the capture of " + response.url);
     }
 }
@@ -150,13 +149,13 @@ Result<HttpResponse> Archive::Captures::load(std::int64_t capture_id)
         response.headers = headers_from_json(column_text(query->getColumn(5)));
         response.remote_ip = column_text(query->getColumn(6));
         response.fetched_at = column_time(query->getColumn(7)).value_or(Timestamp {});
-        const SQLite::Column blob = query->getColumn(8);
-        auto body = decompress(std::string_view(static_cast<const char*>(blob.getBlob()), static_cast<std::size_t>(blob.getBytes())), max_capture_bytes);
+        const db::Column blob = query->getColumn(8);
+        auto body = decompress(blob.getString(), max_capture_bytes);
         if (!body)
             return Error(body.error().code, fmt::format("capture {}: {}", capture_id, body.error().message));
         response.body = std::move(*body);
         return response;
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, fmt::format("loading capture {}", capture_id));
     }
 }
@@ -176,7 +175,7 @@ Result<std::optional<std::int64_t>> Archive::Captures::find(const std::string& u
         if (query->executeStep())
             return std::optional<std::int64_t>(query->getColumn(0).getInt64());
         return std::optional<std::int64_t>();
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, "looking up the capture of " + url);
     }
 }
@@ -200,7 +199,7 @@ Result<std::vector<StoredCapture>> Archive::Captures::latest(const std::string& 
         while (query->executeStep())
             captures.push_back({ query->getColumn(0).getInt64(), column_text(query->getColumn(1)), query->getColumn(2).getInt64() });
         return captures;
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, "listing stored captures");
     }
 }
@@ -210,20 +209,20 @@ Result<void> Archive::Captures::for_each(const ExportFilter& filter, const Visit
     try {
         // A statement of its own (not the cache): each row's capture is read by a cached one
         // meanwhile, on the same connection and so in the same read snapshot.
-        SQLite::Statement ids(m_impl->db, captures_sql);
+        auto ids = m_impl->db.prepare(captures_sql);
         const bool filtered = filter.feed_id || filter.since || filter.until || !filter.statuses.empty();
-        ids.bind(":filtered", filtered ? 1 : 0);
-        bind_export_filter(ids, filter);
+        ids->bind(":filtered", filtered ? 1 : 0);
+        bind_export_filter(*ids, filter);
         CaptureRecord record; // reused: its strings keep their capacity from row to row
-        while (ids.executeStep()) {
-            auto read = read_capture(*m_impl, ids.getColumn(0).getInt64(), record);
+        while (ids->executeStep()) {
+            auto read = read_capture(*m_impl, ids->getColumn(0).getInt64(), record);
             if (!read)
                 return read.error();
             if (!visit(record))
                 break;
         }
         return {};
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, "reading captures for export");
     }
 }

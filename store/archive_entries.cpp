@@ -100,7 +100,7 @@ Result<std::int64_t> Archive::Entries::save(std::int64_t feed_id, const std::vec
     const auto seen = static_cast<std::int64_t>(seconds(seen_at));
     try {
         Archive::Impl& impl = *m_impl;
-        SQLite::Transaction transaction(impl.db, SQLite::TransactionBehavior::IMMEDIATE);
+        db::Transaction transaction(impl.db);
         std::int64_t new_entries = 0;
         for (std::size_t i = 0; i < entries.size(); ++i) {
             const EntryInput& input = entries[i];
@@ -170,7 +170,7 @@ Result<std::int64_t> Archive::Entries::save(std::int64_t feed_id, const std::vec
         }
         transaction.commit();
         return new_entries;
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, fmt::format("storing the entries of feed {}", feed_id));
     }
 }
@@ -187,7 +187,7 @@ Result<EntryHints> Archive::Entries::hints(std::int64_t entry_id)
             read_metadata(query, 1, hints);
         }
         return hints;
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, fmt::format("reading entry {}", entry_id));
     }
 }

@@ -4,7 +4,6 @@
 
 #include "core/text.hpp"
 
-#include <sqlite3.h>
 
 #include <charconv>
 #include <fmt/format.h>
@@ -26,7 +25,7 @@ FeedSource source_from_string(std::string_view text)
     return FeedSource::cli;
 }
 
-FeedRecord read_feed(SQLite::Statement& row)
+FeedRecord read_feed(db::Statement& row)
 {
     FeedRecord feed;
     int i = 0;
@@ -109,7 +108,7 @@ Result<FeedRecord> Archive::Feeds::add(const NewFeed& feed)
         if (feed.interval_seconds)
             insert->bind(":interval", static_cast<std::int64_t>(*feed.interval_seconds));
         else
-            insert->bind(":interval");
+            insert->bind_null(":interval");
         insert->bind(":now", static_cast<std::int64_t>(seconds(now_utc())));
         insert->exec();
         const std::int64_t id = m_impl->db.getLastInsertRowid();
@@ -117,8 +116,8 @@ Result<FeedRecord> Archive::Feeds::add(const NewFeed& feed)
         if (!found)
             return found.error();
         return std::move(**found);
-    } catch (const SQLite::Exception& exception) {
-        if ((exception.getErrorCode() & 0xff) == SQLITE_CONSTRAINT)
+    } catch (const db::Error& exception) {
+        if (exception.kind() == db::Error::Kind::constraint)
             return Error(Errc::constraint, fmt::format("feed {} is already in the archive", feed.url));
         return to_error(exception, "adding feed " + feed.url);
     }
@@ -141,7 +140,7 @@ Result<std::optional<FeedRecord>> Archive::Feeds::find(std::string_view selector
         if (query->executeStep())
             feed = read_feed(*query);
         return feed;
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, fmt::format("looking up feed {}", selector));
     }
 }
@@ -156,7 +155,7 @@ Result<std::vector<FeedRecord>> Archive::Feeds::list()
         while (query->executeStep())
             feeds.push_back(read_feed(*query));
         return feeds;
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, "listing feeds");
     }
 }
@@ -165,14 +164,14 @@ Result<void> Archive::Feeds::remove(std::int64_t feed_id)
 {
     try {
         // Articles stay: they may belong to other feeds, and removing a subscription is not a purge.
-        SQLite::Transaction transaction(m_impl->db, SQLite::TransactionBehavior::IMMEDIATE);
+        db::Transaction transaction(m_impl->db);
         // Its entries and jobs go with it (ON DELETE CASCADE); articles stay.
         auto remove = m_impl->statement("DELETE FROM feeds WHERE id = :id");
         remove->bind(":id", static_cast<std::int64_t>(feed_id));
         remove->exec();
         transaction.commit();
         return {};
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, fmt::format("removing feed {}", feed_id));
     }
 }
@@ -188,7 +187,7 @@ Result<std::vector<FeedRecord>> Archive::Feeds::due(Timestamp now)
         while (query->executeStep())
             feeds.push_back(read_feed(*query));
         return feeds;
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, "selecting due feeds");
     }
 }
@@ -196,7 +195,7 @@ Result<std::vector<FeedRecord>> Archive::Feeds::due(Timestamp now)
 Result<void> Archive::Feeds::record_poll(const FeedPollOutcome& outcome)
 {
     try {
-        SQLite::Transaction transaction(m_impl->db, SQLite::TransactionBehavior::IMMEDIATE);
+        db::Transaction transaction(m_impl->db);
         if (!outcome.new_url.empty()) {
             auto move = m_impl->statement("UPDATE feeds SET url = :url WHERE id = :id AND NOT EXISTS (SELECT 1 FROM feeds WHERE url = :url)");
             move->bind(":url", outcome.new_url);
@@ -230,7 +229,7 @@ Result<void> Archive::Feeds::record_poll(const FeedPollOutcome& outcome)
         if (outcome.publisher_interval)
             update->bind(":publisher_interval", static_cast<std::int64_t>(*outcome.publisher_interval));
         else
-            update->bind(":publisher_interval");
+            update->bind_null(":publisher_interval");
         bind_time(update, ":cache_until", outcome.cache_until);
         bind_text_or_null(update, ":remote_ip", outcome.remote_ip);
         bind_int_or_null(update, ":publishing_gap", outcome.publishing_gap);
@@ -238,7 +237,7 @@ Result<void> Archive::Feeds::record_poll(const FeedPollOutcome& outcome)
         update->exec();
         transaction.commit();
         return {};
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, fmt::format("recording the poll of feed {}", outcome.feed_id));
     }
 }
@@ -252,11 +251,11 @@ Result<void> Archive::Feeds::set_options(std::int64_t feed_id, const HttpHeaders
         if (interval_seconds)
             update->bind(":interval", static_cast<std::int64_t>(*interval_seconds));
         else
-            update->bind(":interval");
+            update->bind_null(":interval");
         update->bind(":id", static_cast<std::int64_t>(feed_id));
         update->exec();
         return {};
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, fmt::format("setting options of feed {}", feed_id));
     }
 }
@@ -269,7 +268,7 @@ Result<void> Archive::Feeds::schedule(std::int64_t feed_id, std::optional<Timest
         update->bind(":id", static_cast<std::int64_t>(feed_id));
         update->exec();
         return {};
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, fmt::format("scheduling feed {}", feed_id));
     }
 }

@@ -11,7 +11,6 @@
 #include "store/simhash.hpp"
 
 #include <fmt/format.h>
-#include <sqlite3.h>
 
 namespace feedkeeper::store {
 namespace {
@@ -182,13 +181,13 @@ ImportChange write_entry_record(Archive::Impl& impl, const ImportRecord& record,
     return ImportChange::imported;
 }
 
-// Writes one record inside the caller's transaction. Throws SQLite::Exception.
+// Writes one record inside the caller's transaction. Throws db::Error.
 ImportChange write_record(Archive::Impl& impl, const ImportRecord& record)
 {
     if (record.revision == 0) {
         const std::optional<std::int64_t> feed_id = import_feed(impl, record.feed_url);
         if (!feed_id)
-            throw SQLite::Exception(fmt::format("line {}: a record without a stored page names no feed", record.line), SQLITE_CONSTRAINT);
+            throw db::Error(db::Error::Kind::constraint, "", fmt::format("line {}: a record without a stored page names no feed", record.line));
         return write_entry_record(impl, record, *feed_id);
     }
     const std::vector<std::string> keys = record_keys(record);
@@ -225,7 +224,7 @@ ImportChange write_record(Archive::Impl& impl, const ImportRecord& record)
     if (article_text)
         update->bind(":sha", record.content_sha256);
     else
-        update->bind(":sha");
+        update->bind_null(":sha");
     update->bind(":simhash", static_cast<std::int64_t>(article_text ? simhash(record.body) : 0));
     update->bind(":status", record.status);
     update->bind(":fetched", static_cast<std::int64_t>(seconds(record.fetched_at)));
@@ -245,7 +244,7 @@ Result<std::vector<Result<ImportChange>>> Archive::import_records(const std::vec
     results.reserve(records.size());
     try {
         Archive::Impl& impl = *m_impl;
-        SQLite::Transaction transaction(impl.db, SQLite::TransactionBehavior::IMMEDIATE);
+        db::Transaction transaction(impl.db);
         for (const ImportRecord& record : records) {
             results.push_back(write_in_savepoint(
                 impl.db, [&] { return write_record(impl, record); },
@@ -253,7 +252,7 @@ Result<std::vector<Result<ImportChange>>> Archive::import_records(const std::vec
         }
         transaction.commit();
         return results;
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, fmt::format("importing {} records", records.size()));
     }
 }
@@ -278,7 +277,7 @@ Result<ReplayTarget> Archive::Entries::replay_target(const std::string& url)
                 target.entry_id = column_int(job->getColumn(1));
         }
         return target;
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, "looking up the job of " + url);
     }
 }

@@ -30,7 +30,7 @@ Result<PruneSummary> Archive::Maintenance::prune_captures(Timestamp cutoff, Prun
     try {
         for (;;) {
             std::vector<std::int64_t> ids;
-            SQLite::Transaction transaction(m_impl->db, SQLite::TransactionBehavior::IMMEDIATE);
+            db::Transaction transaction(m_impl->db);
             {
                 auto select = m_impl->statement(candidates_sql);
                 select->bind(":after", static_cast<std::int64_t>(after));
@@ -55,10 +55,11 @@ Result<PruneSummary> Archive::Maintenance::prune_captures(Timestamp cutoff, Prun
             }
             transaction.commit();
         }
-        if (mode == PruneMode::apply && summary.captures > 0)
-            m_impl->db.exec("PRAGMA incremental_vacuum"); // free pages back to the file system (auto_vacuum = INCREMENTAL)
+        // SQLite: free pages back to the file system (auto_vacuum = INCREMENTAL).
+        if (mode == PruneMode::apply && summary.captures > 0 && m_impl->db.backend() == db::Backend::sqlite)
+            m_impl->db.exec("PRAGMA incremental_vacuum");
         return summary;
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, fmt::format("dropping capture bodies fetched before {}", format_rfc3339(cutoff)));
     }
 }

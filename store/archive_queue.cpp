@@ -21,7 +21,7 @@ namespace {
 
 std::int64_t at(Timestamp time) { return seconds(time); }
 
-Job read_job(SQLite::Statement& query)
+Job read_job(db::Statement& query)
 {
     // Columns: id, kind, url, host, entry_id, feed_id, attempts, not_before
     Job job;
@@ -108,7 +108,7 @@ void bind_claim(CachedStatement& statement, const WorkClaim& claim)
     if (claim.host)
         statement->bind(":host", *claim.host);
     else
-        statement->bind(":host");
+        statement->bind_null(":host");
     bind_int_or_null(statement, ":job", claim.job_id);
 }
 
@@ -147,7 +147,7 @@ Result<std::vector<Job>> Archive::Jobs::due(Timestamp now, std::size_t limit, st
         while (query->executeStep())
             jobs.push_back(read_job(*query));
         return jobs;
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, "reading the job queue");
     }
 }
@@ -156,7 +156,7 @@ Result<std::int64_t> Archive::Jobs::enqueue(JobKind kind, const std::string& url
 {
     try {
         const std::int64_t now = at(now_utc());
-        SQLite::Transaction transaction(m_impl->db, SQLite::TransactionBehavior::IMMEDIATE);
+        db::Transaction transaction(m_impl->db);
         std::optional<std::int64_t> entry_id;
         if (!feed_id) {
             // A URL of a known item (a user's recrawl --url) is fetched as its feed fetches it (the
@@ -188,10 +188,10 @@ Result<std::int64_t> Archive::Jobs::enqueue(JobKind kind, const std::string& url
         if (!find->executeStep())
             return Error(Errc::invalid_argument, fmt::format("cannot queue a {} job for {}", to_string(kind), url));
         const std::int64_t id = find->getColumn(0).getInt64();
-        find->tryReset();
+        find->reset();
         transaction.commit();
         return id;
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, "queueing " + url);
     }
 }
@@ -202,7 +202,7 @@ namespace {
 // items waiting for the job's page take `outcome` as their record's status.
 void record_attempt(Archive::Impl& impl, std::int64_t job_id, const std::string& error, std::optional<Timestamp> retry_at, RecordStatus outcome)
 {
-    SQLite::Transaction transaction(impl.db, SQLite::TransactionBehavior::IMMEDIATE);
+    db::Transaction transaction(impl.db);
     std::string url;
     std::optional<std::int64_t> entry_id;
     {
@@ -241,7 +241,7 @@ Result<void> Archive::Jobs::defer(std::int64_t job_id, const std::string& error,
     try {
         record_attempt(*m_impl, job_id, error, retry_at, outcome);
         return {};
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, fmt::format("deferring job {}", job_id));
     }
 }
@@ -251,7 +251,7 @@ Result<void> Archive::Jobs::fail(std::int64_t job_id, const std::string& error, 
     try {
         record_attempt(*m_impl, job_id, error, std::nullopt, outcome);
         return {};
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, fmt::format("failing job {}", job_id));
     }
 }
@@ -261,7 +261,7 @@ Result<void> Archive::Jobs::release(std::int64_t job_id, std::optional<Timestamp
 Result<void> Archive::Jobs::release_many(const std::vector<std::pair<std::int64_t, std::optional<Timestamp>>>& jobs)
 {
     try {
-        SQLite::Transaction transaction(m_impl->db, SQLite::TransactionBehavior::IMMEDIATE);
+        db::Transaction transaction(m_impl->db);
         for (const auto& [id, not_before] : jobs) {
             auto update = m_impl->statement(
                 "UPDATE jobs SET not_before = max(not_before, coalesce(:not_before, 0)), claimed_by = NULL, lease_until = NULL WHERE id = :id");
@@ -271,7 +271,7 @@ Result<void> Archive::Jobs::release_many(const std::vector<std::pair<std::int64_
         }
         transaction.commit();
         return {};
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, fmt::format("handing {} jobs back to the queue", jobs.size()));
     }
 }
@@ -279,7 +279,7 @@ Result<void> Archive::Jobs::release_many(const std::vector<std::pair<std::int64_
 Result<void> Archive::Jobs::register_worker(const std::string& worker, std::string_view role, Timestamp now)
 {
     try {
-        SQLite::Transaction transaction(m_impl->db, SQLite::TransactionBehavior::IMMEDIATE);
+        db::Transaction transaction(m_impl->db);
         reap_dead_workers(*m_impl, now, stale_heartbeat);
         auto insert = m_impl->statement(
             "INSERT INTO workers (token, role, started_at, heartbeat_at) VALUES (:token, :role, :now, :now)"
@@ -290,7 +290,7 @@ Result<void> Archive::Jobs::register_worker(const std::string& worker, std::stri
         insert->exec();
         transaction.commit();
         return {};
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, "registering this process with the archive");
     }
 }
@@ -298,7 +298,7 @@ Result<void> Archive::Jobs::register_worker(const std::string& worker, std::stri
 Result<void> Archive::Jobs::unregister_worker(const std::string& worker)
 {
     try {
-        SQLite::Transaction transaction(m_impl->db, SQLite::TransactionBehavior::IMMEDIATE);
+        db::Transaction transaction(m_impl->db);
         for (const char* sql : { "UPDATE jobs SET claimed_by = NULL, lease_until = NULL WHERE claimed_by = :token",
                  "UPDATE hosts SET owner = NULL, lease_until = NULL WHERE owner = :token", "DELETE FROM workers WHERE token = :token" }) {
             auto statement = m_impl->statement(sql);
@@ -307,7 +307,7 @@ Result<void> Archive::Jobs::unregister_worker(const std::string& worker)
         }
         transaction.commit();
         return {};
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, "handing this process's work back to the queue");
     }
 }
@@ -315,7 +315,7 @@ Result<void> Archive::Jobs::unregister_worker(const std::string& worker)
 Result<void> Archive::Jobs::renew_leases(const std::string& worker, Timestamp now, Timestamp lease_until)
 {
     try {
-        SQLite::Transaction transaction(m_impl->db, SQLite::TransactionBehavior::IMMEDIATE);
+        db::Transaction transaction(m_impl->db);
         auto beat = m_impl->statement("UPDATE workers SET heartbeat_at = :now WHERE token = :token");
         beat->bind(":now", at(now));
         beat->bind(":token", worker);
@@ -329,7 +329,7 @@ Result<void> Archive::Jobs::renew_leases(const std::string& worker, Timestamp no
         }
         transaction.commit();
         return {};
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, "renewing this process's leases");
     }
 }
@@ -338,7 +338,7 @@ Result<ClaimedWork> Archive::Jobs::claim(const WorkClaim& claim)
 {
     try {
         Archive::Impl& impl = *m_impl;
-        SQLite::Transaction transaction(impl.db, SQLite::TransactionBehavior::IMMEDIATE);
+        db::Transaction transaction(impl.db);
         reap_dead_workers(impl, claim.now, stale_heartbeat);
         // Per host, its most urgent jobs (a user's first, then new items, rechecks, the past), of
         // hosts no other live process holds; the window keeps one big host from taking the batch.
@@ -367,7 +367,7 @@ Result<ClaimedWork> Archive::Jobs::claim(const WorkClaim& claim)
             hosts.insert(job.host);
             work.jobs.push_back(std::move(job));
         }
-        query->tryReset();
+        query->reset();
         if (work.jobs.size() >= claim.total) // the batch was cut: every host of it may have more
             more.insert(hosts.begin(), hosts.end());
         std::set<std::string> taken;
@@ -399,7 +399,7 @@ Result<ClaimedWork> Archive::Jobs::claim(const WorkClaim& claim)
         }
         transaction.commit();
         return work;
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, "taking work from the queue");
     }
 }
@@ -407,7 +407,7 @@ Result<ClaimedWork> Archive::Jobs::claim(const WorkClaim& claim)
 Result<std::vector<HostLease>> Archive::Hosts::claim(const std::string& worker, const std::vector<std::string>& hosts, Timestamp now, Timestamp lease_until)
 {
     try {
-        SQLite::Transaction transaction(m_impl->db, SQLite::TransactionBehavior::IMMEDIATE);
+        db::Transaction transaction(m_impl->db);
         reap_dead_workers(*m_impl, now, stale_heartbeat);
         std::vector<HostLease> taken;
         for (const std::string& host : std::set<std::string>(hosts.begin(), hosts.end()))
@@ -415,7 +415,7 @@ Result<std::vector<HostLease>> Archive::Hosts::claim(const std::string& worker, 
                 taken.push_back(read_host(*m_impl, host, now));
         transaction.commit();
         return taken;
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, "taking hosts for feed polls");
     }
 }
@@ -423,7 +423,7 @@ Result<std::vector<HostLease>> Archive::Hosts::claim(const std::string& worker, 
 Result<void> Archive::Hosts::release(const std::string& worker, const std::vector<std::pair<std::string, Timestamp>>& hosts)
 {
     try {
-        SQLite::Transaction transaction(m_impl->db, SQLite::TransactionBehavior::IMMEDIATE);
+        db::Transaction transaction(m_impl->db);
         for (const auto& [host, free_at] : hosts) {
             auto release = m_impl->statement(
                 "UPDATE hosts SET owner = NULL, lease_until = NULL, free_at = :free WHERE host = :host AND owner = :worker");
@@ -434,7 +434,7 @@ Result<void> Archive::Hosts::release(const std::string& worker, const std::vecto
         }
         transaction.commit();
         return {};
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, "handing hosts back");
     }
 }
@@ -450,7 +450,7 @@ Result<void> Archive::Hosts::pause(const std::string& host, Timestamp until, con
         pause->bind(":reason", reason);
         pause->exec();
         return {};
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, "recording the pause of " + host);
     }
 }
@@ -467,7 +467,7 @@ Result<std::vector<HostHolder>> Archive::Hosts::holders(const std::vector<std::s
                 holders.push_back({ host, column_text(query->getColumn(0)) });
         }
         return holders;
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, "reading who holds which host");
     }
 }
@@ -505,7 +505,7 @@ Result<std::vector<HostBacklog>> Archive::Hosts::backlog(Timestamp now, std::siz
         if (hosts.size() > limit)
             hosts.resize(limit);
         return hosts;
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, "reading paused and backing-off hosts");
     }
 }

@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <set>
-#include <sqlite3.h>
 
 namespace feedkeeper::store {
 namespace {
@@ -59,7 +58,7 @@ Result<std::string> to_fts_query(const std::string& query)
 
 } // namespace
 
-void bind_export_filter(SQLite::Statement& statement, const ExportFilter& filter)
+void bind_export_filter(db::Statement& statement, const ExportFilter& filter)
 {
     bind_int_or_null(statement, ":feed", filter.feed_id);
     bind_time(statement, ":since", filter.since);
@@ -82,7 +81,7 @@ Result<void> Archive::Reader::for_each_revision(const ExportFilter& filter, cons
         // consistent. Rows stream in revision order straight from the table (no sorter, constant
         // memory); per row, a few index lookups (first entry, its feed, the capture flag).
         // The date filter applies to the publication date, else the fetch date.
-        SQLite::Statement query(m_impl->db,
+        auto query = m_impl->db.prepare(
             "SELECT r.id, r.article_id, f.url, a.url, e.guid, a.first_seen, r.fetched_at, r.revision,"
             " r.body, r.content_sha256, r.capture_id, r.status, r.body_source, coalesce(e.discovered_by, 'feed'),"
             " r.title, r.author, r.published, r.modified, r.language, r.site_name, coalesce(r.canonical_url, a.canonical_url), r.categories, r.lead_image"
@@ -94,36 +93,36 @@ Result<void> Archive::Reader::for_each_revision(const ExportFilter& filter, cons
             " AND (:until IS NULL OR coalesce(r.published, r.fetched_at) < :until)"
             " AND (:statuses IS NULL OR instr(:statuses, ',' || r.status || ',') > 0)"
             " ORDER BY r.id");
-        bind_export_filter(query, filter);
-        while (query.executeStep()) {
+        bind_export_filter(*query, filter);
+        while (query->executeStep()) {
             int i = 0;
-            record.id = query.getColumn(i++).getInt64();
-            record.article_id = query.getColumn(i++).getInt64();
-            record.feed_url = column_text(query.getColumn(i++));
-            record.url = column_text(query.getColumn(i++));
-            record.guid = column_text(query.getColumn(i++));
-            record.first_seen = column_time(query.getColumn(i++)).value_or(Timestamp {});
-            record.fetched_at = column_time(query.getColumn(i++)).value_or(Timestamp {});
-            record.revision = query.getColumn(i++).getInt64();
-            const SQLite::Column body = query.getColumn(i++);
-            record.body.assign(static_cast<const char*>(body.getBlob()), static_cast<std::size_t>(body.getBytes()));
-            record.content_sha256 = column_text(query.getColumn(i++));
-            record.capture_id = column_int(query.getColumn(i++));
-            record.status = record_status_from_string(column_text(query.getColumn(i++))).value_or(RecordStatus::article);
-            record.body_source = body_source_from_string(column_text(query.getColumn(i++))).value_or(BodySource::page);
-            record.discovered_by = column_text(query.getColumn(i++));
-            read_metadata(query, i, record);
+            record.id = query->getColumn(i++).getInt64();
+            record.article_id = query->getColumn(i++).getInt64();
+            record.feed_url = column_text(query->getColumn(i++));
+            record.url = column_text(query->getColumn(i++));
+            record.guid = column_text(query->getColumn(i++));
+            record.first_seen = column_time(query->getColumn(i++)).value_or(Timestamp {});
+            record.fetched_at = column_time(query->getColumn(i++)).value_or(Timestamp {});
+            record.revision = query->getColumn(i++).getInt64();
+            const db::Column body = query->getColumn(i++);
+            record.body = body.getString();
+            record.content_sha256 = column_text(query->getColumn(i++));
+            record.capture_id = column_int(query->getColumn(i++));
+            record.status = record_status_from_string(column_text(query->getColumn(i++))).value_or(RecordStatus::article);
+            record.body_source = body_source_from_string(column_text(query->getColumn(i++))).value_or(BodySource::page);
+            record.discovered_by = column_text(query->getColumn(i++));
+            read_metadata(*query, i, record);
             if (!visit(record))
                 return {};
         }
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, "reading revisions for export");
     }
     try {
         // Items whose page was never stored: the entry is the record (pending, failed, gone), with
         // the feed's text. Read in its own snapshot, after the revisions: an item stored meanwhile
         // appears in neither or (rarely, once) in both, never lost.
-        SQLite::Statement query(m_impl->db,
+        auto query = m_impl->db.prepare(
             "SELECT e.id, f.url, e.url, e.guid, e.first_seen, coalesce(e.body, ''), coalesce(e.fetch_status, 'pending'), e.body_source, e.discovered_by,"
             " e.title, e.author, e.published, e.updated, NULL, NULL, NULL, e.categories, NULL"
             " FROM entries e JOIN feeds f ON f.id = e.feed_id"
@@ -132,29 +131,29 @@ Result<void> Archive::Reader::for_each_revision(const ExportFilter& filter, cons
             " AND (:until IS NULL OR coalesce(e.published, e.first_seen) < :until)"
             " AND (:statuses IS NULL OR instr(:statuses, ',' || coalesce(e.fetch_status, 'pending') || ',') > 0)"
             " ORDER BY e.id");
-        bind_export_filter(query, filter);
+        bind_export_filter(*query, filter);
         record = RevisionRecord {};
         record.revision = 0;
-        while (query.executeStep()) {
+        while (query->executeStep()) {
             int i = 0;
             record.id = 0;
             record.article_id = 0;
-            query.getColumn(i++); // the entry's id: the order
-            record.feed_url = column_text(query.getColumn(i++));
-            record.url = column_text(query.getColumn(i++));
-            record.guid = column_text(query.getColumn(i++));
-            record.first_seen = column_time(query.getColumn(i++)).value_or(Timestamp {});
-            record.body = column_text(query.getColumn(i++));
+            query->getColumn(i++); // the entry's id: the order
+            record.feed_url = column_text(query->getColumn(i++));
+            record.url = column_text(query->getColumn(i++));
+            record.guid = column_text(query->getColumn(i++));
+            record.first_seen = column_time(query->getColumn(i++)).value_or(Timestamp {});
+            record.body = column_text(query->getColumn(i++));
             record.content_sha256 = sha256_hex(record.body);
-            record.status = record_status_from_string(column_text(query.getColumn(i++))).value_or(RecordStatus::pending);
-            record.body_source = body_source_from_string(column_text(query.getColumn(i++))).value_or(BodySource::none);
-            record.discovered_by = column_text(query.getColumn(i++));
-            read_metadata(query, i, record);
+            record.status = record_status_from_string(column_text(query->getColumn(i++))).value_or(RecordStatus::pending);
+            record.body_source = body_source_from_string(column_text(query->getColumn(i++))).value_or(BodySource::none);
+            record.discovered_by = column_text(query->getColumn(i++));
+            read_metadata(*query, i, record);
             if (!visit(record))
                 return {};
         }
         return {};
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, "reading feed items for export");
     }
 }
@@ -225,8 +224,8 @@ Result<std::vector<SearchHit>> Archive::Reader::search(const std::string& query_
             hits.push_back(std::move(hit));
         }
         return hits;
-    } catch (const SQLite::Exception& exception) {
-        if ((exception.getErrorCode() & 0xff) == SQLITE_ERROR)
+    } catch (const db::Error& exception) {
+        if (exception.kind() == db::Error::Kind::syntax) // e.g. "fts5: syntax error near ..."
             return Error(Errc::invalid_argument, fmt::format("cannot search for '{}': {}", query_text, exception.what()));
         return to_error(exception, fmt::format("searching for '{}'", query_text));
     }

@@ -241,7 +241,7 @@ PreparedArticle Archive::Articles::prepare(ArticleInput input)
 
 namespace {
 
-// Writes one prepared article inside the caller's transaction. Throws SQLite::Exception.
+// Writes one prepared article inside the caller's transaction. Throws db::Error.
 ArticleSaveResult write_article(Archive::Impl& impl, const PreparedArticle& prepared)
 {
     const ArticleInput& input = prepared.input;
@@ -367,7 +367,7 @@ Result<std::vector<Result<ArticleSaveResult>>> Archive::Articles::save_many(cons
     results.reserve(articles.size());
     try {
         Archive::Impl& impl = *m_impl;
-        SQLite::Transaction transaction(impl.db, SQLite::TransactionBehavior::IMMEDIATE);
+        db::Transaction transaction(impl.db);
         for (const PreparedArticle* prepared : articles) {
             // Each article in a savepoint: one that fails (a constraint, a bug) is undone alone.
             // A full disk fails the commit below instead, and with it every article of the batch.
@@ -376,7 +376,7 @@ Result<std::vector<Result<ArticleSaveResult>>> Archive::Articles::save_many(cons
         }
         transaction.commit();
         return results;
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, articles.size() == 1 ? "storing the article " + articles.front()->fetched_url
                                                         : fmt::format("storing {} articles", articles.size()));
     }
@@ -406,7 +406,7 @@ Result<std::optional<ArticleRecord>> Archive::Articles::find(const std::string& 
         article.story_id = query->getColumn(10).getInt64();
         article.content_sha256 = column_text(query->getColumn(11));
         return std::optional<ArticleRecord>(std::move(article));
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, "looking up the article " + url);
     }
 }
@@ -422,7 +422,7 @@ Result<bool> Archive::Articles::mark_gone(const std::string& url, long http_stat
         update->bind(":status", static_cast<std::int64_t>(http_status));
         update->bind(":key", normalize_url(url));
         return update->exec() > 0;
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, "recording that " + url + " is gone");
     }
 }

@@ -12,7 +12,7 @@ namespace feedkeeper::store {
 Result<std::size_t> Archive::Jobs::enqueue_due_rechecks(Timestamp now, std::size_t limit)
 {
     try {
-        SQLite::Transaction transaction(m_impl->db, SQLite::TransactionBehavior::IMMEDIATE);
+        db::Transaction transaction(m_impl->db);
         auto due = m_impl->statement(
             "SELECT a.id, a.url, (SELECT e.feed_id FROM entries e WHERE e.article_id = a.id ORDER BY e.id LIMIT 1) FROM articles a"
             " WHERE a.next_check IS NOT NULL AND a.next_check <= :now AND a.gone_at IS NULL ORDER BY a.next_check LIMIT :limit");
@@ -34,7 +34,7 @@ Result<std::size_t> Archive::Jobs::enqueue_due_rechecks(Timestamp now, std::size
             if (feed_id)
                 enqueue->bind(":feed", static_cast<std::int64_t>(*feed_id));
             else
-                enqueue->bind(":feed");
+                enqueue->bind_null(":feed");
             enqueue->bind(":now", static_cast<std::int64_t>(seconds(now)));
             enqueue->exec();
             // Rescheduled by the recheck itself (articles().save), so it is queued once.
@@ -44,7 +44,7 @@ Result<std::size_t> Archive::Jobs::enqueue_due_rechecks(Timestamp now, std::size
         }
         transaction.commit();
         return articles.size();
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, "queueing due rechecks");
     }
 }
@@ -68,7 +68,7 @@ Result<std::optional<Timestamp>> Archive::Jobs::next_due_time()
             }
         }
         return earliest;
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, "finding the next due time");
     }
 }

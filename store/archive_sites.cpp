@@ -72,7 +72,7 @@ Result<SiteProfile> Archive::Sites::profile(const std::string& host)
         while (blocks->executeStep())
             profile.block_pages[static_cast<std::uint64_t>(blocks->getColumn(0).getInt64())] = blocks->getColumn(1).getInt64();
         return profile;
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, "reading the site profile of " + host);
     }
 }

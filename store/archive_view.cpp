@@ -33,7 +33,7 @@ Result<std::optional<ArticleRecord>> Archive::Reader::article(std::int64_t artic
         record.story_id = query->getColumn(i++).getInt64();
         record.content_sha256 = column_text(query->getColumn(i++));
         return std::optional<ArticleRecord>(std::move(record));
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, fmt::format("reading article {}", article_id));
     }
 }
@@ -78,7 +78,7 @@ Result<std::vector<RevisionView>> Archive::Reader::article_revisions(std::int64_
         }
         std::reverse(revisions.begin(), revisions.end());
         return revisions;
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, fmt::format("reading the revisions of article {}", article_id));
     }
 }
@@ -128,7 +128,7 @@ Result<std::vector<FeedItemRow>> Archive::Reader::feed_items(const FeedItemsQuer
             rows.push_back(std::move(row));
         }
         return rows;
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, fmt::format("reading the records of feed {}", request.feed_id));
     }
 }
@@ -173,7 +173,7 @@ Result<std::vector<FeedDayCount>> Archive::Reader::items_per_day(Timestamp since
         while (query->executeStep())
             counts.push_back({ query->getColumn(0).getInt64(), query->getColumn(1).getInt64(), query->getColumn(2).getInt64() });
         return counts;
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, "counting items per day");
     }
 }
@@ -202,7 +202,7 @@ Result<std::optional<CaptureRecord>> Archive::Reader::capture_info(std::int64_t 
         record.body_sha256 = column_text(query->getColumn(i++));
         record.body_dropped = query->getColumn(i++).getInt() != 0;
         return std::optional<CaptureRecord>(std::move(record));
-    } catch (const SQLite::Exception& exception) {
+    } catch (const db::Error& exception) {
         return to_error(exception, fmt::format("reading capture {}", capture_id));
     }
 }
