@@ -1,0 +1,48 @@
+// tests/support/postgres_server.hpp — a throwaway PostgreSQL cluster for tests (issue 17): initdb
+// into a fresh temporary directory, a server listening only on a Unix socket there, stopped and
+// removed at destruction. Threading: construct, use and destroy on one thread; connections made
+// from the connection strings are independent.
+//
+// The server binaries come from Debian's postgresql package (/usr/lib/postgresql/<version>/bin,
+// the newest); without them the constructor throws, saying to run scripts/setup-debian. As root
+// the cluster belongs to the `postgres` user (PostgreSQL refuses to run as root) and initdb and
+// pg_ctl run through runuser.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace feedkeeper::testing {
+
+class PostgresServer {
+public:
+    PostgresServer();  // initdb and start: about 1–2 s; throws std::runtime_error
+    ~PostgresServer(); // pg_ctl stop -m immediate, then the directory goes
+    PostgresServer(const PostgresServer&) = delete;
+    PostgresServer& operator=(const PostgresServer&) = delete;
+
+    // A libpq connection string for the database `dbname` as the superuser "feedkeeper".
+    std::string connection_string(const std::string& dbname = "postgres") const;
+    // CREATE DATABASE; the name is [a-z0-9_]+. Throws std::runtime_error.
+    void create_database(const std::string& name);
+    // Stops the server now (the destructor then only removes the directory).
+    void stop();
+
+private:
+    // Runs one of the cluster's programs (as `postgres` when root) in its directory; throws on failure.
+    void run(const std::string& program, const std::vector<std::string>& arguments);
+
+    std::string m_bin;       // the directory with initdb and pg_ctl
+    std::string m_directory; // the temporary directory: data/, the socket, server.log
+    int m_port = 0;          // names the socket (.s.PGSQL.<port>); no TCP listener
+    bool m_running = false;
+};
+
+// One cluster per test process, started on first use and stopped at exit: tests create their own
+// database in it instead of paying for initdb each.
+PostgresServer& shared_postgres_server();
+
+// A database name unique in this process: "<prefix>_<n>".
+std::string unique_database_name(const std::string& prefix);
+
+} // namespace feedkeeper::testing
