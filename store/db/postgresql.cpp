@@ -455,19 +455,17 @@ bool PgStatement::advance()
 
 bool PgStatement::executeStep()
 {
+    // As SQLiteCpp (and the SQLite backend): a statement that ran to its end runs again only after a reset.
+    if (m_state == State::done)
+        throw Error(Error::Kind::other, "", "postgresql: the statement ran to its end; reset it before running it again (in: " + postgresql::excerpt(m_original) + ")");
     if (m_state == State::idle)
         start();
-    else if (m_state == State::done)
-        return false;
     return advance();
 }
 
 std::int64_t PgStatement::exec()
 {
-    if (m_state != State::idle)
-        reset();
-    start();
-    while (advance())
+    while (executeStep())
         ; // rows, if any, are not wanted
     return m_changes;
 }
