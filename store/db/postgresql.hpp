@@ -63,7 +63,8 @@ struct Session; // the PGconn and what its statements share, in postgresql.cpp
 class PostgresConnection final : public Connection {
 public:
     // `conninfo`: a libpq connection string ("host=/run/postgresql dbname=feedkeeper") or a URL
-    // ("postgresql://user@host/dbname"). Throws Error (Kind::connection) when it cannot connect.
+    // ("postgresql://user@host/dbname"); connect_timeout is 10 s unless it says otherwise. The
+    // client encoding is UTF8. Throws Error (Kind::connection) when it cannot connect.
     explicit PostgresConnection(std::string_view conninfo);
     ~PostgresConnection() override;
     PostgresConnection(const PostgresConnection&) = delete;
