@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <limits>
+#include <ostream>
 #include <set>
 #include <string>
 
@@ -29,6 +30,9 @@ struct BackendFactory {
     std::string real_type; // double
     std::string blob_type;
 };
+
+// Its name in test names (CTest's names carry the parameter as printed).
+void PrintTo(const BackendFactory& backend, std::ostream* out) { *out << backend.name; }
 
 BackendFactory postgresql_backend()
 {

@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <stdexcept>
 
 namespace feedkeeper::testing {
@@ -109,8 +110,31 @@ PostgresServer::PostgresServer()
     }
 }
 
+PostgresServer::PostgresServer(Attach, const std::string& state_file) : m_owned(false)
+{
+    std::ifstream in(state_file);
+    if (!(std::getline(in, m_bin) && std::getline(in, m_directory) && in >> m_port) || m_directory.empty())
+        throw std::runtime_error("PostgresServer: " + state_file + " does not describe a cluster");
+    m_running = true;
+}
+
+void PostgresServer::save(const std::string& state_file) const
+{
+    const std::string partial = state_file + ".partial"; // whole or absent, for whoever reads it
+    {
+        std::ofstream out(partial, std::ios::trunc);
+        out << m_bin << '\n' << m_directory << '\n' << m_port << '\n';
+        out.close();
+        if (!out)
+            throw std::runtime_error("PostgresServer: cannot write " + partial);
+    }
+    fs::rename(partial, state_file);
+}
+
 PostgresServer::~PostgresServer()
 {
+    if (!m_owned)
+        return;
     try {
         stop();
     } catch (const std::exception&) {
@@ -167,14 +191,19 @@ void PostgresServer::create_database(const std::string& name)
 
 PostgresServer& shared_postgres_server()
 {
-    static PostgresServer server; // stopped by static destruction at exit
-    return server;
+    static const std::unique_ptr<PostgresServer> server = [] { // an own one is stopped by static destruction at exit
+        const char* state_file = std::getenv(shared_cluster_variable);
+        if (state_file && *state_file && fs::exists(state_file))
+            return std::make_unique<PostgresServer>(PostgresServer::Attach {}, state_file);
+        return std::make_unique<PostgresServer>();
+    }();
+    return *server;
 }
 
 std::string unique_database_name(const std::string& prefix)
 {
     static std::atomic<int> next { 0 };
-    return prefix + "_" + std::to_string(++next);
+    return prefix + "_" + std::to_string(getpid()) + "_" + std::to_string(++next);
 }
 
 } // namespace feedkeeper::testing

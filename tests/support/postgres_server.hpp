@@ -17,9 +17,17 @@ namespace feedkeeper::testing {
 class PostgresServer {
 public:
     PostgresServer();  // initdb and start: about 1–2 s; throws std::runtime_error
-    ~PostgresServer(); // pg_ctl stop -m immediate, then the directory goes
+    ~PostgresServer(); // when it owns the cluster: pg_ctl stop -m immediate, then the directory goes
     PostgresServer(const PostgresServer&) = delete;
     PostgresServer& operator=(const PostgresServer&) = delete;
+
+    // A cluster another process started and described with save(): used, not owned (the
+    // destructor leaves it running) until adopt().
+    struct Attach {};
+    PostgresServer(Attach, const std::string& state_file);
+    void save(const std::string& state_file) const;
+    void detach() { m_owned = false; } // it outlives this object (CTest's cleanup stops it)
+    void adopt() { m_owned = true; }   // this object stops and removes it
 
     // A libpq connection string for the database `dbname` as the superuser "feedkeeper".
     std::string connection_string(const std::string& dbname = "postgres") const;
@@ -36,13 +44,20 @@ private:
     std::string m_directory; // the temporary directory: data/, the socket, server.log
     int m_port = 0;          // names the socket (.s.PGSQL.<port>); no TCP listener
     bool m_running = false;
+    bool m_owned = true;
 };
 
-// One cluster per test process, started on first use and stopped at exit: tests create their own
-// database in it instead of paying for initdb each.
+// The environment variable naming the state file of a cluster shared by every test process of a
+// CTest run (started and stopped by the Postgres.*SharedCluster fixture tests, see
+// tests/CMakeLists.txt).
+inline constexpr const char* shared_cluster_variable = "FEEDKEEPER_TEST_POSTGRES";
+
+// The cluster this process's tests use: the CTest run's shared one when $FEEDKEEPER_TEST_POSTGRES
+// names a state file that exists, else one of this process's own, started on first use and
+// stopped at exit. Tests create their own database in it instead of paying for initdb each.
 PostgresServer& shared_postgres_server();
 
-// A database name unique in this process: "<prefix>_<n>".
+// A database name unique among the processes sharing a cluster: "<prefix>_<pid>_<n>".
 std::string unique_database_name(const std::string& prefix);
 
 } // namespace feedkeeper::testing
