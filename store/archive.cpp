@@ -288,6 +288,12 @@ Result<std::unique_ptr<db::Connection>> open_connection(const std::filesystem::p
 Result<std::unique_ptr<Archive>> Archive::open(const std::filesystem::path& path, OpenMode mode, ArchiveOptions options)
 {
     const std::string where = path.string();
+    if (is_postgresql_location(where)) {
+        auto db = open_postgresql(where, mode, options);
+        if (!db)
+            return db.error();
+        return std::unique_ptr<Archive>(new Archive(std::make_unique<Impl>(std::move(*db), path)));
+    }
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec))
         return Error(Errc::invalid_argument, fmt::format("{} is a directory, not an archive file; pass the file itself (e.g. --db {})", where, (path / "archive.db").string()));
@@ -328,8 +334,12 @@ Result<ArchiveStats> Archive::Reader::stats()
             count->bind(":name", "records:" + std::string(to_string(status)));
             stats.records.emplace_back(status, count->executeStep() ? count->getColumn(0).getInt64() : 0);
         }
-        std::error_code ec;
-        stats.database_bytes = static_cast<std::int64_t>(std::filesystem::file_size(m_impl->path, ec));
+        if (m_impl->db.backend() == db::Backend::postgresql) {
+            stats.database_bytes = std::get<std::int64_t>(m_impl->db.execAndGet("SELECT pg_database_size(current_database())"));
+        } else {
+            std::error_code ec;
+            stats.database_bytes = static_cast<std::int64_t>(std::filesystem::file_size(m_impl->path, ec));
+        }
         return stats;
     } catch (const db::Error& exception) {
         return to_error(exception, "reading archive statistics");

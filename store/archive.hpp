@@ -36,6 +36,11 @@ struct ArchiveOptions {
     std::optional<std::int64_t> max_bytes;
 };
 
+// Whether an archive location names a PostgreSQL database ("postgresql://", "postgres://") rather
+// than an SQLite file; and the location as it may be shown or logged (a password replaced by ***).
+bool is_postgresql_location(std::string_view location);
+std::string redacted_location(std::string_view location);
+
 struct ExportFilter {
     std::optional<std::int64_t> feed_id;
     std::optional<Timestamp> since; // by publication date of the revision, else its fetch time
@@ -52,7 +57,8 @@ class Archive {
 public:
     struct Impl; // defined in archive_impl.hpp, private to store/
 
-    // Opens (read_write: creates the file and migrates) the archive at `path`.
+    // Opens (read_write: creates the file and migrates) the archive at `path`: a file (SQLite), or a
+    // "postgresql://" / "postgres://" URL (libpq's syntax; an empty database gets the schema).
     static Result<std::unique_ptr<Archive>> open(const std::filesystem::path& path, OpenMode = OpenMode::read_write, ArchiveOptions = {});
     ~Archive();
     Archive(const Archive&) = delete;

@@ -52,6 +52,10 @@ struct Archive::Impl {
     std::unordered_map<const char*, std::unique_ptr<db::Statement>> statements;
 };
 
+// Opens the connection of a PostgreSQL archive (archive_postgresql.cpp), creating the schema in an
+// empty database.
+Result<std::unique_ptr<db::Connection>> open_postgresql(const std::string& location, OpenMode, const ArchiveOptions&);
+
 // The database's failure as an Error naming what we were doing.
 Error to_error(const db::Error&, std::string_view doing);
 

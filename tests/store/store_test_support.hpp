@@ -3,13 +3,16 @@
 #pragma once
 
 #include "store/archive.hpp"
+#include "tests/support/postgres_server.hpp"
 #include "tests/support/process.hpp"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <cstdlib>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace feedkeeper::store::testing {
@@ -101,9 +104,27 @@ inline std::string sql(const std::string& path, const std::string& statement)
     return value;
 }
 
+// The backend the archive tests run on: SQLite, or PostgreSQL when $FEEDKEEPER_TEST_STORE is
+// "postgresql" (CTest runs the store tests once on each; see tests/CMakeLists.txt).
+inline bool on_postgresql()
+{
+    const char* backend = std::getenv("FEEDKEEPER_TEST_STORE");
+    return backend && std::string_view(backend) == "postgresql";
+}
+
 class ArchiveTest : public ::testing::Test {
 protected:
-    void SetUp() override { archive = open_archive(); }
+    void SetUp() override
+    {
+        if (on_postgresql()) {
+            const std::string name = feedkeeper::testing::unique_database_name("archive");
+            feedkeeper::testing::shared_postgres_server().create_database(name);
+            location = feedkeeper::testing::shared_postgres_server().url(name);
+        } else {
+            location = directory.file("archive.db");
+        }
+        archive = open_archive();
+    }
 
     std::unique_ptr<Archive> open_archive(OpenMode mode = OpenMode::read_write, ArchiveOptions options = {})
     {
@@ -112,7 +133,8 @@ protected:
         return opened ? std::move(*opened) : nullptr;
     }
 
-    std::string path() const { return directory.file("archive.db"); }
+    // The archive's file, or its PostgreSQL database's URL.
+    std::string path() const { return location; }
 
     std::int64_t add_feed(const std::string& url)
     {
@@ -142,6 +164,7 @@ protected:
     }
 
     TemporaryDirectory directory;
+    std::string location;
     std::unique_ptr<Archive> archive;
 };
 

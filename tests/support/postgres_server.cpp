@@ -177,6 +177,11 @@ std::string PostgresServer::connection_string(const std::string& dbname) const
     return "host=" + m_directory + " port=" + std::to_string(m_port) + " user=feedkeeper dbname=" + dbname;
 }
 
+std::string PostgresServer::url(const std::string& dbname) const
+{
+    return "postgresql://feedkeeper@/" + dbname + "?host=" + m_directory + "&port=" + std::to_string(m_port);
+}
+
 void PostgresServer::create_database(const std::string& name)
 {
     if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; }))

@@ -31,6 +31,8 @@ public:
 
     // A libpq connection string for the database `dbname` as the superuser "feedkeeper".
     std::string connection_string(const std::string& dbname = "postgres") const;
+    // The same as a URL ("postgresql://feedkeeper@/dbname?host=...&port=..."), as --db takes it.
+    std::string url(const std::string& dbname) const;
     // CREATE DATABASE; the name is [a-z0-9_]+. Throws std::runtime_error.
     void create_database(const std::string& name);
     // Stops the server now (the destructor then only removes the directory).
