@@ -217,7 +217,7 @@ Result<std::vector<BackfillRecord>> Archive::Backfills::list(std::size_t limit, 
 {
     try {
         auto query = m_impl->db.prepare(std::string(select_columns) +
-            " WHERE (:feed IS NULL OR b.feed_id = :feed) ORDER BY b.state = 'running' DESC, b.id DESC LIMIT :limit");
+            " WHERE (CAST(:feed AS BIGINT) IS NULL OR b.feed_id = :feed) ORDER BY b.state = 'running' DESC, b.id DESC LIMIT :limit");
         bind_int_or_null(*query, ":feed", feed_id);
         query->bind(":limit", static_cast<std::int64_t>(limit));
         std::vector<BackfillRecord> records;

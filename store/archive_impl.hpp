@@ -46,6 +46,10 @@ struct Archive::Impl {
         return CachedStatement(*it->second);
     }
 
+    // A statement written twice, where SQLite's text has what PostgreSQL does not parse (a query
+    // planner hint: INDEXED BY, NOT INDEXED) or the engines differ otherwise. Both are literals.
+    const char* dialect(const char* sqlite, const char* postgresql) const { return db.backend() == db::Backend::sqlite ? sqlite : postgresql; }
+
     std::unique_ptr<db::Connection> connection; // Declared before the statements, which borrow it.
     db::Connection& db;
     std::filesystem::path path;

@@ -117,7 +117,7 @@ void import_entry(Archive::Impl& impl, const ImportRecord& record, std::int64_t 
     auto insert = impl.statement(
         "INSERT INTO entries (feed_id, entry_key, guid, url, link_key, title, author, published, categories, first_seen, last_seen, article_id)"
         " VALUES (:feed, :key, :guid, :url, :link_key, :title, :author, :published, :categories, :first_seen, :fetched, :article)"
-        " ON CONFLICT (feed_id, entry_key) DO UPDATE SET article_id = coalesce(article_id, excluded.article_id), last_seen = max(last_seen, excluded.last_seen)");
+        " ON CONFLICT (feed_id, entry_key) DO UPDATE SET article_id = coalesce(entries.article_id, excluded.article_id), last_seen = max(entries.last_seen, excluded.last_seen)");
     insert->bind(":feed", static_cast<std::int64_t>(feed_id));
     // The keys of parse/feed/entry_identity: a changed form is adopted by the next poll (entries().save).
     insert->bind(":key", record.guid.empty() ? "link:" + record.url : "id:" + record.guid);

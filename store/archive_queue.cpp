@@ -137,9 +137,11 @@ Result<std::vector<Job>> Archive::Jobs::due(Timestamp now, std::size_t limit, st
 {
     try {
         // Walks the partial index jobs_pending in id order: only pending jobs are ever read.
-        auto query = m_impl->statement(
+        auto query = m_impl->statement(m_impl->dialect(
             "SELECT id, kind, url, host, entry_id, feed_id, attempts, not_before FROM jobs INDEXED BY jobs_pending"
-            " WHERE state = 'pending' AND not_before <= :now AND (:feed IS NULL OR feed_id = :feed) ORDER BY id LIMIT :limit");
+            " WHERE state = 'pending' AND not_before <= :now AND (CAST(:feed AS BIGINT) IS NULL OR feed_id = :feed) ORDER BY id LIMIT :limit",
+            "SELECT id, kind, url, host, entry_id, feed_id, attempts, not_before FROM jobs"
+            " WHERE state = 'pending' AND not_before <= :now AND (CAST(:feed AS BIGINT) IS NULL OR feed_id = :feed) ORDER BY id LIMIT :limit"));
         query->bind(":now", at(now));
         bind_int_or_null(query, ":feed", feed_id);
         query->bind(":limit", static_cast<std::int64_t>(limit));
@@ -214,7 +216,7 @@ void record_attempt(Archive::Impl& impl, std::int64_t job_id, const std::string&
         }
     }
     auto update = impl.statement(
-        "UPDATE jobs SET attempts = attempts + 1, state = CASE WHEN :retry IS NULL THEN 'failed' ELSE state END,"
+        "UPDATE jobs SET attempts = attempts + 1, state = CASE WHEN CAST(:retry AS BIGINT) IS NULL THEN 'failed' ELSE state END,"
         " not_before = coalesce(:retry, not_before), last_error = :error, updated_at = :now,"
         " claimed_by = NULL, lease_until = NULL WHERE id = :id");
     bind_time(update, ":retry", retry_at);
@@ -225,7 +227,7 @@ void record_attempt(Archive::Impl& impl, std::int64_t job_id, const std::string&
     if (!url.empty()) {
         auto items = impl.statement(
             "UPDATE entries SET fetch_status = :outcome WHERE article_id IS NULL AND (link_key = :key OR id = :entry)"
-            " AND fetch_status IS NOT :outcome");
+            " AND fetch_status IS DISTINCT FROM :outcome");
         items->bind(":outcome", std::string(to_string(outcome == RecordStatus::gone ? RecordStatus::gone : RecordStatus::failed)));
         items->bind(":key", normalize_url(url));
         bind_int_or_null(items, ":entry", entry_id);
@@ -350,7 +352,7 @@ Result<ClaimedWork> Archive::Jobs::claim(const WorkClaim& claim)
             "  WHERE j.state = 'pending' AND j.not_before <= :horizon"
             "    AND (j.claimed_by IS NULL OR j.lease_until < :now)"
             "    AND (h.owner IS NULL OR h.owner = :worker OR h.lease_until < :now)"
-            "    AND (:feed IS NULL OR j.feed_id = :feed) AND (:host IS NULL OR j.host = :host) AND (:job IS NULL OR j.id = :job)"
+            "    AND (CAST(:feed AS BIGINT) IS NULL OR j.feed_id = :feed) AND (CAST(:host AS TEXT) IS NULL OR j.host = :host) AND (CAST(:job AS BIGINT) IS NULL OR j.id = :job)"
             ") WHERE n <= :per_host + 1 ORDER BY n, id LIMIT :total");
         bind_claim(query, claim);
         query->bind(":per_host", static_cast<std::int64_t>(claim.per_host));
@@ -391,7 +393,7 @@ Result<ClaimedWork> Archive::Jobs::claim(const WorkClaim& claim)
             auto held = impl.statement(
                 "SELECT h.host, h.owner, count(*) FROM jobs j JOIN hosts h ON h.host = j.host"
                 " WHERE j.state = 'pending' AND j.not_before <= :horizon AND h.owner IS NOT NULL AND h.owner != :worker AND h.lease_until >= :now"
-                "   AND (:feed IS NULL OR j.feed_id = :feed) AND (:host IS NULL OR j.host = :host) AND (:job IS NULL OR j.id = :job)"
+                "   AND (CAST(:feed AS BIGINT) IS NULL OR j.feed_id = :feed) AND (CAST(:host AS TEXT) IS NULL OR j.host = :host) AND (CAST(:job AS BIGINT) IS NULL OR j.id = :job)"
                 " GROUP BY h.host, h.owner");
             bind_claim(held, claim);
             while (held->executeStep())

@@ -88,10 +88,10 @@ Result<void> Archive::Reader::for_each_revision(const ExportFilter& filter, cons
             " FROM revisions r JOIN articles a ON a.id = r.article_id"
             " LEFT JOIN entries e ON e.id = (SELECT min(x.id) FROM entries x WHERE x.article_id = a.id)" // the first feed item that linked it
             " LEFT JOIN feeds f ON f.id = e.feed_id"
-            " WHERE (:feed IS NULL OR EXISTS (SELECT 1 FROM entries e WHERE e.article_id = a.id AND e.feed_id = :feed))"
-            " AND (:since IS NULL OR coalesce(r.published, r.fetched_at) >= :since)"
-            " AND (:until IS NULL OR coalesce(r.published, r.fetched_at) < :until)"
-            " AND (:statuses IS NULL OR instr(:statuses, ',' || r.status || ',') > 0)"
+            " WHERE (CAST(:feed AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM entries e WHERE e.article_id = a.id AND e.feed_id = :feed))"
+            " AND (CAST(:since AS BIGINT) IS NULL OR coalesce(r.published, r.fetched_at) >= :since)"
+            " AND (CAST(:until AS BIGINT) IS NULL OR coalesce(r.published, r.fetched_at) < :until)"
+            " AND (CAST(:statuses AS TEXT) IS NULL OR instr(:statuses, ',' || r.status || ',') > 0)"
             " ORDER BY r.id");
         bind_export_filter(*query, filter);
         while (query->executeStep()) {
@@ -126,10 +126,10 @@ Result<void> Archive::Reader::for_each_revision(const ExportFilter& filter, cons
             "SELECT e.id, f.url, e.url, e.guid, e.first_seen, coalesce(e.body, ''), coalesce(e.fetch_status, 'pending'), e.body_source, e.discovered_by,"
             " e.title, e.author, e.published, e.updated, NULL, NULL, NULL, e.categories, NULL"
             " FROM entries e JOIN feeds f ON f.id = e.feed_id"
-            " WHERE e.article_id IS NULL AND (:feed IS NULL OR e.feed_id = :feed)"
-            " AND (:since IS NULL OR coalesce(e.published, e.first_seen) >= :since)"
-            " AND (:until IS NULL OR coalesce(e.published, e.first_seen) < :until)"
-            " AND (:statuses IS NULL OR instr(:statuses, ',' || coalesce(e.fetch_status, 'pending') || ',') > 0)"
+            " WHERE e.article_id IS NULL AND (CAST(:feed AS BIGINT) IS NULL OR e.feed_id = :feed)"
+            " AND (CAST(:since AS BIGINT) IS NULL OR coalesce(e.published, e.first_seen) >= :since)"
+            " AND (CAST(:until AS BIGINT) IS NULL OR coalesce(e.published, e.first_seen) < :until)"
+            " AND (CAST(:statuses AS TEXT) IS NULL OR instr(:statuses, ',' || coalesce(e.fetch_status, 'pending') || ',') > 0)"
             " ORDER BY e.id");
         bind_export_filter(*query, filter);
         record = RevisionRecord {};
@@ -198,9 +198,9 @@ Result<std::vector<SearchHit>> Archive::Reader::search(const std::string& query_
             "SELECT r.article_id, r.revision, a.url, r.title, top.snippet, r.published, top.rank"
             " FROM (SELECT rowid AS id, rank, snippet(revisions_fts, 1, :open, :close, '…', 16) AS snippet FROM revisions_fts"
             "       WHERE revisions_fts MATCH :query AND rowid >= :floor"
-            "       AND (:feed IS NULL OR EXISTS (SELECT 1 FROM revisions x JOIN entries e ON e.article_id = x.article_id WHERE x.id = revisions_fts.rowid AND e.feed_id = :feed))"
-            "       AND (:since IS NULL OR (SELECT coalesce(x.published, x.fetched_at) FROM revisions x WHERE x.id = revisions_fts.rowid) >= :since)"
-            "       AND (:until IS NULL OR (SELECT coalesce(x.published, x.fetched_at) FROM revisions x WHERE x.id = revisions_fts.rowid) < :until)"
+            "       AND (CAST(:feed AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM revisions x JOIN entries e ON e.article_id = x.article_id WHERE x.id = revisions_fts.rowid AND e.feed_id = :feed))"
+            "       AND (CAST(:since AS BIGINT) IS NULL OR (SELECT coalesce(x.published, x.fetched_at) FROM revisions x WHERE x.id = revisions_fts.rowid) >= :since)"
+            "       AND (CAST(:until AS BIGINT) IS NULL OR (SELECT coalesce(x.published, x.fetched_at) FROM revisions x WHERE x.id = revisions_fts.rowid) < :until)"
             "       ORDER BY rank LIMIT :limit) AS top"
             " JOIN revisions r ON r.id = top.id JOIN articles a ON a.id = r.article_id ORDER BY top.rank");
         query->bind(":query", fts);

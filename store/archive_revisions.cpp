@@ -81,7 +81,7 @@ void index_simhash(Archive::Impl& impl, std::int64_t article_id, std::uint64_t h
     if (hash == 0)
         return;
     for (int band = 0; band < 4; ++band) {
-        auto insert = impl.statement("INSERT OR IGNORE INTO simhash_bands (band, value, article_id) VALUES (:band, :value, :id)");
+        auto insert = impl.statement("INSERT INTO simhash_bands (band, value, article_id) VALUES (:band, :value, :id) ON CONFLICT DO NOTHING");
         insert->bind(":band", band);
         insert->bind(":value", static_cast<std::int64_t>((hash >> (16 * band)) & 0xFFFF));
         insert->bind(":id", static_cast<std::int64_t>(article_id));
@@ -312,9 +312,9 @@ ArticleSaveResult write_article(Archive::Impl& impl, const PreparedArticle& prep
         " status = :status, canonical_url = coalesce(:canonical, canonical_url),"
         " gone_at = CASE WHEN gone_at > :now THEN gone_at ELSE NULL END,"
         " revision_count = :revisions, content_sha256 = coalesce(:sha, content_sha256),"
-        " last_changed = CASE WHEN :changed THEN :now ELSE last_changed END,"
-        " simhash = CASE WHEN :changed THEN :simhash ELSE simhash END, story_id = :story, checks = checks + 1,"
-        " next_check = CASE WHEN :schedule THEN :next_check ELSE next_check END"
+        " last_changed = CASE WHEN :changed = 1 THEN :now ELSE last_changed END,"
+        " simhash = CASE WHEN :changed = 1 THEN :simhash ELSE simhash END, story_id = :story, checks = checks + 1,"
+        " next_check = CASE WHEN :schedule = 1 THEN :next_check ELSE next_check END"
         " WHERE id = :id");
     update->bind(":now", static_cast<std::int64_t>(seconds(now)));
     update->bind(":url", prepared.fetched_url);

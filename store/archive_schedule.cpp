@@ -28,7 +28,7 @@ Result<std::size_t> Archive::Jobs::enqueue_due_rechecks(Timestamp now, std::size
             articles.push_back({ due->getColumn(0).getInt64(), column_text(due->getColumn(1)), column_int(due->getColumn(2)) });
         for (const auto& [id, url, feed_id] : articles) {
             auto enqueue = m_impl->statement(
-                "INSERT OR IGNORE INTO jobs (kind, url, host, feed_id, created_at, updated_at) VALUES ('recheck', :url, :host, :feed, :now, :now)");
+                "INSERT INTO jobs (kind, url, host, feed_id, created_at, updated_at) VALUES ('recheck', :url, :host, :feed, :now, :now) ON CONFLICT DO NOTHING");
             enqueue->bind(":url", url);
             enqueue->bind(":host", url_host(url));
             if (feed_id)

@@ -32,7 +32,7 @@ void record_site_blocks(Archive::Impl& impl, const std::string& host, const std:
     const auto seen_at = static_cast<std::int64_t>(seconds(now));
     std::int64_t host_pages = 0;
     {
-        auto count = impl.statement("INSERT INTO site_hosts (host, pages) VALUES (:host, 1) ON CONFLICT (host) DO UPDATE SET pages = pages + 1 RETURNING pages");
+        auto count = impl.statement("INSERT INTO site_hosts (host, pages) VALUES (:host, 1) ON CONFLICT (host) DO UPDATE SET pages = site_hosts.pages + 1 RETURNING pages");
         count->bind(":host", host);
         if (count->executeStep())
             host_pages = count->getColumn(0).getInt64();
@@ -40,14 +40,15 @@ void record_site_blocks(Archive::Impl& impl, const std::string& host, const std:
     for (std::uint64_t fingerprint : fingerprints) {
         auto block = impl.statement(
             "INSERT INTO site_blocks (host, fingerprint, pages, seen_at) VALUES (:host, :fingerprint, 1, :now)"
-            " ON CONFLICT (host, fingerprint) DO UPDATE SET pages = pages + 1, seen_at = max(seen_at, :now)");
+            " ON CONFLICT (host, fingerprint) DO UPDATE SET pages = site_blocks.pages + 1, seen_at = max(site_blocks.seen_at, :now)");
         block->bind(":host", host);
         block->bind(":fingerprint", static_cast<std::int64_t>(fingerprint));
         block->bind(":now", seen_at);
         block->exec();
     }
     if (host_pages % sweep_every_pages == 0) {
-        auto sweep = impl.statement("DELETE FROM site_blocks INDEXED BY site_blocks_single WHERE host = :host AND pages = 1 AND seen_at < :cutoff");
+        auto sweep = impl.statement(impl.dialect("DELETE FROM site_blocks INDEXED BY site_blocks_single WHERE host = :host AND pages = 1 AND seen_at < :cutoff",
+            "DELETE FROM site_blocks WHERE host = :host AND pages = 1 AND seen_at < :cutoff"));
         sweep->bind(":host", host);
         sweep->bind(":cutoff", seen_at - single_page_block_lifetime);
         sweep->exec();
@@ -67,7 +68,8 @@ Result<SiteProfile> Archive::Sites::profile(const std::string& host)
             if (pages->executeStep())
                 profile.pages = pages->getColumn(0).getInt64();
         }
-        auto blocks = m_impl->statement("SELECT fingerprint, pages FROM site_blocks INDEXED BY site_blocks_recurring WHERE host = :host AND pages >= 2");
+        auto blocks = m_impl->statement(m_impl->dialect("SELECT fingerprint, pages FROM site_blocks INDEXED BY site_blocks_recurring WHERE host = :host AND pages >= 2",
+            "SELECT fingerprint, pages FROM site_blocks WHERE host = :host AND pages >= 2"));
         blocks->bind(":host", host);
         while (blocks->executeStep())
             profile.block_pages[static_cast<std::uint64_t>(blocks->getColumn(0).getInt64())] = blocks->getColumn(1).getInt64();

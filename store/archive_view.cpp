@@ -94,15 +94,15 @@ Result<std::vector<FeedItemRow>> Archive::Reader::feed_items(const FeedItemsQuer
         // item of the feed. (Scanning a materialised CTE returns its rows in insertion order;
         // Web.FeedRecordsPageByCursorNewestFirstWithStatuses checks it.)
         auto query = m_impl->statement(
-            "WITH page(id) AS MATERIALIZED (SELECT id FROM entries WHERE feed_id = :feed AND (:before IS NULL OR id < :before)"
+            "WITH page(id) AS MATERIALIZED (SELECT id FROM entries WHERE feed_id = :feed AND (CAST(:before AS BIGINT) IS NULL OR id < :before)"
             "                               ORDER BY id DESC LIMIT 1000000000)"
             " SELECT e.id, e.article_id, coalesce(a.url, e.url, ''), coalesce(r.title, e.title, ''), coalesce(r.published, e.published), e.first_seen,"
             " r.fetched_at, coalesce(r.revision, 0), coalesce(r.status, e.fetch_status, 'pending')"
             " FROM page JOIN entries e ON e.id = page.id LEFT JOIN articles a ON a.id = e.article_id"
             " LEFT JOIN revisions r ON r.article_id = a.id AND r.revision = a.revision_count"
-            " WHERE (:since IS NULL OR coalesce(r.published, e.published, e.first_seen) >= :since)"
-            " AND (:until IS NULL OR coalesce(r.published, e.published, e.first_seen) < :until)"
-            " AND (:statuses IS NULL OR instr(:statuses, ',' || coalesce(r.status, e.fetch_status, 'pending') || ',') > 0)"
+            " WHERE (CAST(:since AS BIGINT) IS NULL OR coalesce(r.published, e.published, e.first_seen) >= :since)"
+            " AND (CAST(:until AS BIGINT) IS NULL OR coalesce(r.published, e.published, e.first_seen) < :until)"
+            " AND (CAST(:statuses AS TEXT) IS NULL OR instr(:statuses, ',' || coalesce(r.status, e.fetch_status, 'pending') || ',') > 0)"
             " LIMIT :limit");
         ExportFilter filter;
         filter.feed_id = request.feed_id;
@@ -165,8 +165,11 @@ Result<std::vector<FeedDayCount>> Archive::Reader::items_per_day(Timestamp since
         }
         // NOT INDEXED: by rowid from :first; for the GROUP BY the planner would walk the whole
         // (feed_id, entry_key) index instead, every entry.
-        auto query = m_impl->statement("SELECT feed_id, first_seen / 86400 AS day, count(*) FROM entries NOT INDEXED WHERE id >= :first AND first_seen >= :since"
-                                       " GROUP BY feed_id, day ORDER BY feed_id, day");
+        auto query = m_impl->statement(m_impl->dialect(
+            "SELECT feed_id, first_seen / 86400 AS day, count(*) FROM entries NOT INDEXED WHERE id >= :first AND first_seen >= :since"
+            " GROUP BY feed_id, day ORDER BY feed_id, day",
+            "SELECT feed_id, first_seen / 86400 AS day, count(*) FROM entries WHERE id >= :first AND first_seen >= :since"
+            " GROUP BY feed_id, day ORDER BY feed_id, day"));
         query->bind(":first", low);
         bind_time(query, ":since", since);
         std::vector<FeedDayCount> counts;

@@ -15,6 +15,10 @@
 //   - text is UTF-8; blobs are bytes (BLOB / BYTEA) bound with bind_blob and read with blob();
 //   - "INSERT ... ON CONFLICT (...) DO NOTHING / DO UPDATE SET x = excluded.x", "RETURNING",
 //     "SAVEPOINT name / RELEASE name / ROLLBACK TO name" (SQLite 3.35+, PostgreSQL 9.5+);
+//   - a parameter tested alone (":feed IS NULL OR feed_id = :feed") is cast where it is tested,
+//     "CAST(:feed AS BIGINT) IS NULL": PostgreSQL gives a parameter one type, from its first use;
+//   - "x IS DISTINCT FROM y" (not SQLite's "IS NOT"), "CASE WHEN :flag = 1" (not a bare integer);
+//   - SQLite's scalar max(a, b), min(a, b) and instr(), which the PostgreSQL schema defines;
 //   - what differs (schema DDL, full-text search, pragmas, "FOR UPDATE SKIP LOCKED") lives in the
 //     backend's own files or behind backend().
 //

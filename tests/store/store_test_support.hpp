@@ -120,8 +120,6 @@ protected:
             const std::string name = feedkeeper::testing::unique_database_name("archive");
             feedkeeper::testing::shared_postgres_server().create_database(name);
             location = feedkeeper::testing::shared_postgres_server().url(name);
-        } else {
-            location = directory.file("archive.db");
         }
         archive = open_archive();
     }
@@ -164,7 +162,7 @@ protected:
     }
 
     TemporaryDirectory directory;
-    std::string location;
+    std::string location = directory.file("archive.db"); // SetUp replaces it on PostgreSQL
     std::unique_ptr<Archive> archive;
 };
 
