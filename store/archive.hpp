@@ -205,7 +205,8 @@ public:
         using RevisionVisitor = std::function<bool(const RevisionRecord&)>; // return false to stop
         Result<void> for_each_revision(const ExportFilter&, const RevisionVisitor&);
         // Full-text search of the current texts: every word must match (word* for a prefix),
-        // diacritics folded, best bm25 first (title weighs 5x the body), with a snippet. A query
+        // diacritics folded, best first (title above body: SQLite's bm25 with the title at 5x,
+        // PostgreSQL's ts_rank with the title weighing A, the body B), with a snippet. A query
         // matching more than search_rank_window articles is ranked among its most recent
         // search_rank_window matches, which bounds its cost (see archive_read.cpp).
         static constexpr std::size_t search_rank_window = 5000;

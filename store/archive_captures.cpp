@@ -184,13 +184,16 @@ Result<std::vector<StoredCapture>> Archive::Captures::latest(const std::string& 
 {
     try {
         // Two statements so each uses its index: articles_host for one host, the rowid otherwise.
+        // (The outer query tests the column: PostgreSQL's WHERE cannot name a SELECT alias.)
         auto query = host.empty()
             ? m_impl->statement(
-                "SELECT a.id, a.url, (SELECT max(c.id) FROM captures c WHERE c.article_id = a.id AND c.body_dropped_at IS NULL) AS capture"
-                " FROM articles a WHERE a.id > :after AND capture IS NOT NULL ORDER BY a.id LIMIT :limit")
+                "SELECT id, url, capture FROM (SELECT a.id AS id, a.url AS url,"
+                " (SELECT max(c.id) FROM captures c WHERE c.article_id = a.id AND c.body_dropped_at IS NULL) AS capture"
+                " FROM articles a WHERE a.id > :after) AS latest WHERE capture IS NOT NULL ORDER BY id LIMIT :limit")
             : m_impl->statement(
-                "SELECT a.id, a.url, (SELECT max(c.id) FROM captures c WHERE c.article_id = a.id AND c.body_dropped_at IS NULL) AS capture"
-                " FROM articles a WHERE a.host = :host AND a.id > :after AND capture IS NOT NULL ORDER BY a.id LIMIT :limit");
+                "SELECT id, url, capture FROM (SELECT a.id AS id, a.url AS url,"
+                " (SELECT max(c.id) FROM captures c WHERE c.article_id = a.id AND c.body_dropped_at IS NULL) AS capture"
+                " FROM articles a WHERE a.host = :host AND a.id > :after) AS latest WHERE capture IS NOT NULL ORDER BY id LIMIT :limit");
         query->bind(":after", static_cast<std::int64_t>(after_article));
         if (!host.empty())
             query->bind(":host", host);

@@ -48,7 +48,8 @@ Result<PruneSummary> Archive::Maintenance::prune_captures(Timestamp cutoff, Prun
             if (mode == PruneMode::dry_run)
                 continue; // the transaction rolls back: nothing was written
             for (std::int64_t id : ids) {
-                auto drop = m_impl->statement("UPDATE captures SET body_zstd = x'', body_dropped_at = :now WHERE id = :id");
+                auto drop = m_impl->statement("UPDATE captures SET body_zstd = :empty, body_dropped_at = :now WHERE id = :id");
+                drop->bind_blob(":empty", std::string_view());
                 drop->bind(":now", now);
                 drop->bind(":id", static_cast<std::int64_t>(id));
                 drop->exec();

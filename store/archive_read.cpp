@@ -16,44 +16,95 @@ namespace {
 constexpr std::size_t max_search_terms = 64;
 constexpr std::size_t max_search_prefix_terms = 16;
 
-// User words become quoted FTS5 strings (no query syntax can break the statement); a trailing
-// '*' keeps its prefix meaning; words are ANDed, as search boxes do. A repeated word adds nothing
-// and is dropped. FTS5's cost grows with every term, and a prefix term walks every token that
-// starts with it (100 x "a*" took 4.5 s on 310 articles): more than max_search_terms words or
-// max_search_prefix_terms prefixes are refused rather than run.
-Result<std::string> to_fts_query(const std::string& query)
+// A search box's words: ANDed, as search boxes do; a trailing '*' keeps its prefix meaning; no
+// other query syntax (each backend quotes every word, so nothing a user types can break the
+// statement). A repeated word adds nothing and is dropped. Every term costs, and a prefix term walks
+// every token that starts with it (on FTS5, 100 x "a*" took 4.5 s on 310 articles): more than
+// max_search_terms words or max_search_prefix_terms prefixes are refused rather than run.
+struct SearchTerm {
+    std::string word;
+    bool prefix = false;
+    auto operator<=>(const SearchTerm&) const = default;
+};
+
+Result<std::vector<SearchTerm>> search_terms(const std::string& query)
 {
-    std::string fts;
-    std::set<std::string> seen;
-    std::size_t terms = 0;
+    std::vector<SearchTerm> terms;
+    std::set<SearchTerm> seen;
     std::size_t prefixes = 0;
     for (std::string_view word : split(query, ' ')) {
-        std::string term = trim(word);
-        if (term.empty())
+        SearchTerm term { trim(word) };
+        if (term.word.empty())
             continue;
-        const bool prefix = term.size() > 1 && term.back() == '*';
-        if (prefix)
-            term.pop_back();
-        std::string quoted = "\"";
-        for (char c : term) {
-            if (c == '"')
-                quoted += '"';
-            quoted += c;
-        }
-        quoted += '"';
-        if (prefix)
-            quoted += '*';
-        if (!seen.insert(quoted).second)
+        term.prefix = term.word.size() > 1 && term.word.back() == '*';
+        if (term.prefix)
+            term.word.pop_back();
+        if (!seen.insert(term).second)
             continue;
-        if (++terms > max_search_terms)
+        if (terms.size() + 1 > max_search_terms)
             return Error(Errc::invalid_argument, fmt::format("the query has more than {} different words; search for fewer", max_search_terms));
-        if (prefix && ++prefixes > max_search_prefix_terms)
+        if (term.prefix && ++prefixes > max_search_prefix_terms)
             return Error(Errc::invalid_argument, fmt::format("the query has more than {} different prefix words (word*); search for fewer", max_search_prefix_terms));
+        terms.push_back(std::move(term));
+    }
+    return terms;
+}
+
+// FTS5's query: each word a quoted string ("" inside), prefixes marked with *, ANDed by spaces.
+std::string fts5_query(const std::vector<SearchTerm>& terms)
+{
+    std::string fts;
+    for (const SearchTerm& term : terms) {
         if (!fts.empty())
             fts += ' ';
-        fts += quoted;
+        fts += '"';
+        for (char c : term.word) {
+            if (c == '"')
+                fts += '"';
+            fts += c;
+        }
+        fts += term.prefix ? "\"*" : "\"";
     }
     return fts;
+}
+
+// PostgreSQL's tsquery text: each word a quoted lexeme ('' and \\ escaped; the configuration then
+// normalises it, a word of several tokens becoming a phrase), prefixes marked :*, ANDed with &.
+std::string tsquery_text(const std::vector<SearchTerm>& terms)
+{
+    std::string query;
+    for (const SearchTerm& term : terms) {
+        if (!query.empty())
+            query += " & ";
+        query += '\'';
+        for (char c : term.word) {
+            if (c == '\'' || c == '\\')
+                query += c;
+            query += c;
+        }
+        query += term.prefix ? "':*" : "'";
+    }
+    return query;
+}
+
+// What ts_headline puts around a match before the user's markers replace them: control characters
+// no stored body holds (text normalisation drops them), so no option quoting is needed.
+constexpr std::string_view headline_open = "\x01";
+constexpr std::string_view headline_close = "\x02";
+
+std::string replace_markers(std::string_view headline, const SearchOptions& options)
+{
+    std::string out;
+    out.reserve(headline.size());
+    for (char c : headline) {
+        if (c == headline_open[0])
+            out += options.highlight_open;
+        else if (c == headline_close[0])
+            out += options.highlight_close;
+        else
+            out += c;
+    }
+    return out;
 }
 
 } // namespace
@@ -158,6 +209,112 @@ Result<void> Archive::Reader::for_each_revision(const ExportFilter& filter, cons
     }
 }
 
+namespace {
+
+void search_sqlite(Archive::Impl& impl, const std::string& fts, const SearchOptions& options, std::vector<SearchHit>& hits)
+{
+    // Ranking costs O(matches): bm25 is computed for every match before the best are kept,
+    // ~0.1 s of CPU for a word in every article of 100,000. So a query matching more than
+    // rank_window articles is ranked among its most recent rank_window matches (rowid order is
+    // storage order; a descending walk stops early, well under a millisecond). bm25's statistics
+    // stay those of the whole index.
+    std::int64_t floor = 0;
+    {
+        // The window is that of the query's matches, whatever the filters: filtering here would
+        // walk every match to find rank_window that pass (a feed's share of a common word: 100,000
+        // rows). The filters then apply within the window.
+        auto window = impl.statement("SELECT rowid FROM revisions_fts WHERE revisions_fts MATCH :query ORDER BY rowid DESC LIMIT 1 OFFSET :skip");
+        window->bind(":query", fts);
+        window->bind(":skip", static_cast<std::int64_t>(std::max<std::size_t>(options.rank_window, 1) - 1));
+        if (window->executeStep())
+            floor = window->getColumn(0).getInt64();
+    }
+    // The index holds only current texts (schema.cpp), so ranking needs no join. FTS5 sorts by rank
+    // itself, so the snippet (which re-tokenises a body) is made only for the `limit` rows
+    // returned, on the same cursor (a second MATCH per hit would redo the query, costly for
+    // prefixes); then two row lookups per hit.
+    auto query = impl.statement(
+        "SELECT r.article_id, r.revision, a.url, r.title, top.snippet, r.published, top.rank"
+        " FROM (SELECT rowid AS id, rank, snippet(revisions_fts, 1, :open, :close, '…', 16) AS snippet FROM revisions_fts"
+        "       WHERE revisions_fts MATCH :query AND rowid >= :floor"
+        "       AND (CAST(:feed AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM revisions x JOIN entries e ON e.article_id = x.article_id WHERE x.id = revisions_fts.rowid AND e.feed_id = :feed))"
+        "       AND (CAST(:since AS BIGINT) IS NULL OR (SELECT coalesce(x.published, x.fetched_at) FROM revisions x WHERE x.id = revisions_fts.rowid) >= :since)"
+        "       AND (CAST(:until AS BIGINT) IS NULL OR (SELECT coalesce(x.published, x.fetched_at) FROM revisions x WHERE x.id = revisions_fts.rowid) < :until)"
+        "       ORDER BY rank LIMIT :limit) AS top"
+        " JOIN revisions r ON r.id = top.id JOIN articles a ON a.id = r.article_id ORDER BY top.rank");
+    query->bind(":query", fts);
+    query->bind(":open", options.highlight_open);
+    query->bind(":close", options.highlight_close);
+    bind_int_or_null(query, ":feed", options.feed_id);
+    bind_time(query, ":since", options.since);
+    bind_time(query, ":until", options.until);
+    query->bind(":floor", floor);
+    query->bind(":limit", static_cast<std::int64_t>(options.limit));
+    while (query->executeStep()) {
+        SearchHit hit;
+        hit.article_id = query->getColumn(0).getInt64();
+        hit.revision = query->getColumn(1).getInt64();
+        hit.url = column_text(query->getColumn(2));
+        hit.title = column_text(query->getColumn(3));
+        hit.snippet = column_text(query->getColumn(4));
+        hit.published = column_time(query->getColumn(5));
+        hit.rank = query->getColumn(6).getDouble();
+        hits.push_back(std::move(hit));
+    }
+}
+
+void search_postgresql(Archive::Impl& impl, const std::string& tsquery, const SearchOptions& options, std::vector<SearchHit>& hits)
+{
+    // As on SQLite: the most recent rank_window matches of the query (current revisions: the one
+    // whose number is the article's revision count) are ranked, the filters apply within them.
+    // The GIN index over revisions.search finds the matches; ts_rank weighs a title match (A)
+    // above a body match (B). The headline re-parses a body, so it is made for the `limit` rows
+    // returned only.
+    std::int64_t floor = 0;
+    {
+        auto window = impl.statement(
+            "SELECT r.id FROM revisions r JOIN articles a ON a.id = r.article_id AND a.revision_count = r.revision"
+            " WHERE r.search @@ feedkeeper_search_query(:query) ORDER BY r.id DESC LIMIT 1 OFFSET :skip");
+        window->bind(":query", tsquery);
+        window->bind(":skip", static_cast<std::int64_t>(std::max<std::size_t>(options.rank_window, 1) - 1));
+        if (window->executeStep())
+            floor = window->getColumn(0).getInt64();
+    }
+    auto query = impl.statement(
+        "SELECT r.article_id, r.revision, a.url, r.title,"
+        " ts_headline(feedkeeper_text_search_config(r.language), r.body, top.query,"
+        "             'StartSel=\x01, StopSel=\x02, MaxFragments=1, MaxWords=16, MinWords=6, FragmentDelimiter=…'),"
+        " r.published, top.rank"
+        " FROM (SELECT r.id, -ts_rank(r.search, q.query) AS rank, q.query"
+        "       FROM (SELECT feedkeeper_search_query(:query) AS query) q, revisions r"
+        "       JOIN articles a ON a.id = r.article_id AND a.revision_count = r.revision"
+        "       WHERE r.search @@ q.query AND r.id >= :floor"
+        "       AND (CAST(:feed AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM entries e WHERE e.article_id = r.article_id AND e.feed_id = :feed))"
+        "       AND (CAST(:since AS BIGINT) IS NULL OR coalesce(r.published, r.fetched_at) >= :since)"
+        "       AND (CAST(:until AS BIGINT) IS NULL OR coalesce(r.published, r.fetched_at) < :until)"
+        "       ORDER BY rank, r.id DESC LIMIT :limit) AS top"
+        " JOIN revisions r ON r.id = top.id JOIN articles a ON a.id = r.article_id ORDER BY top.rank, r.id DESC");
+    query->bind(":query", tsquery);
+    bind_int_or_null(query, ":feed", options.feed_id);
+    bind_time(query, ":since", options.since);
+    bind_time(query, ":until", options.until);
+    query->bind(":floor", floor);
+    query->bind(":limit", static_cast<std::int64_t>(options.limit));
+    while (query->executeStep()) {
+        SearchHit hit;
+        hit.article_id = query->getColumn(0).getInt64();
+        hit.revision = query->getColumn(1).getInt64();
+        hit.url = column_text(query->getColumn(2));
+        hit.title = column_text(query->getColumn(3));
+        hit.snippet = replace_markers(column_text(query->getColumn(4)), options);
+        hit.published = column_time(query->getColumn(5));
+        hit.rank = query->getColumn(6).getDouble();
+        hits.push_back(std::move(hit));
+    }
+}
+
+} // namespace
+
 Result<std::vector<SearchHit>> Archive::Reader::search(const std::string& query_text, std::size_t limit, std::size_t rank_window)
 {
     return search(query_text, SearchOptions { .limit = limit, .rank_window = rank_window });
@@ -165,64 +322,17 @@ Result<std::vector<SearchHit>> Archive::Reader::search(const std::string& query_
 
 Result<std::vector<SearchHit>> Archive::Reader::search(const std::string& query_text, const SearchOptions& options)
 {
-    const std::size_t limit = options.limit;
-    const std::size_t rank_window = options.rank_window;
-    const auto query_terms = to_fts_query(query_text);
-    if (!query_terms)
-        return query_terms.error();
-    const std::string& fts = *query_terms;
-    if (fts.empty())
+    const auto terms = search_terms(query_text);
+    if (!terms)
+        return terms.error();
+    if (terms->empty())
         return Error(Errc::invalid_argument, "empty search query");
     try {
-        // Ranking costs O(matches): bm25 is computed for every match before the best are kept,
-        // ~0.1 s of CPU for a word in every article of 100,000. So a query matching more than
-        // search_rank_window articles is ranked among its most recent search_rank_window
-        // matches (rowid order is storage order; a descending walk stops early, well under a
-        // millisecond). bm25's statistics stay those of the whole index.
-        std::int64_t floor = 0;
-        {
-            // The window is that of the query's matches, whatever the filters: filtering here
-            // would walk every match to find rank_window that pass (a feed's share of a common
-            // word: 100,000 rows). The filters then apply within the window.
-            auto window = m_impl->statement("SELECT rowid FROM revisions_fts WHERE revisions_fts MATCH :query ORDER BY rowid DESC LIMIT 1 OFFSET :skip");
-            window->bind(":query", fts);
-            window->bind(":skip", static_cast<std::int64_t>(std::max<std::size_t>(rank_window, 1) - 1));
-            if (window->executeStep())
-                floor = window->getColumn(0).getInt64();
-        }
-        // The index holds only current texts (schema.cpp), so ranking needs no join. FTS5 sorts
-        // by rank itself, so the snippet (which re-tokenises a body) is made only for the
-        // `limit` rows returned, on the same cursor (a second MATCH per hit would redo the
-        // query, costly for prefixes); then two row lookups per hit.
-        auto query = m_impl->statement(
-            "SELECT r.article_id, r.revision, a.url, r.title, top.snippet, r.published, top.rank"
-            " FROM (SELECT rowid AS id, rank, snippet(revisions_fts, 1, :open, :close, '…', 16) AS snippet FROM revisions_fts"
-            "       WHERE revisions_fts MATCH :query AND rowid >= :floor"
-            "       AND (CAST(:feed AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM revisions x JOIN entries e ON e.article_id = x.article_id WHERE x.id = revisions_fts.rowid AND e.feed_id = :feed))"
-            "       AND (CAST(:since AS BIGINT) IS NULL OR (SELECT coalesce(x.published, x.fetched_at) FROM revisions x WHERE x.id = revisions_fts.rowid) >= :since)"
-            "       AND (CAST(:until AS BIGINT) IS NULL OR (SELECT coalesce(x.published, x.fetched_at) FROM revisions x WHERE x.id = revisions_fts.rowid) < :until)"
-            "       ORDER BY rank LIMIT :limit) AS top"
-            " JOIN revisions r ON r.id = top.id JOIN articles a ON a.id = r.article_id ORDER BY top.rank");
-        query->bind(":query", fts);
-        query->bind(":open", options.highlight_open);
-        query->bind(":close", options.highlight_close);
-        bind_int_or_null(query, ":feed", options.feed_id);
-        bind_time(query, ":since", options.since);
-        bind_time(query, ":until", options.until);
-        query->bind(":floor", floor);
-        query->bind(":limit", static_cast<std::int64_t>(limit));
         std::vector<SearchHit> hits;
-        while (query->executeStep()) {
-            SearchHit hit;
-            hit.article_id = query->getColumn(0).getInt64();
-            hit.revision = query->getColumn(1).getInt64();
-            hit.url = column_text(query->getColumn(2));
-            hit.title = column_text(query->getColumn(3));
-            hit.snippet = column_text(query->getColumn(4));
-            hit.published = column_time(query->getColumn(5));
-            hit.rank = query->getColumn(6).getDouble();
-            hits.push_back(std::move(hit));
-        }
+        if (m_impl->db.backend() == db::Backend::postgresql)
+            search_postgresql(*m_impl, tsquery_text(*terms), options, hits);
+        else
+            search_sqlite(*m_impl, fts5_query(*terms), options, hits);
         return hits;
     } catch (const db::Error& exception) {
         if (exception.kind() == db::Error::Kind::syntax) // e.g. "fts5: syntax error near ..."

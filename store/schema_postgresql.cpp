@@ -275,15 +275,35 @@ CREATE TABLE backfills (
 CREATE INDEX backfills_feed ON backfills(feed_id, state);
 CREATE INDEX backfills_running ON backfills(id) WHERE state = 'running';
 
--- Search: the text search configuration for a revision's language (its primary subtag).
+-- Search: a text search configuration per language the archive stems (german, english, russian,
+-- and simple for the rest), each PostgreSQL's own with unaccent before the stemmer, so that
+-- "Muller" finds "Müller" and the other way round, as SQLite's FTS5 (remove_diacritics) does.
+-- unaccent is a trusted extension: the database's owner may create it without superuser.
+CREATE EXTENSION IF NOT EXISTS unaccent;
+CREATE TEXT SEARCH CONFIGURATION feedkeeper_german (COPY = pg_catalog.german);
+ALTER TEXT SEARCH CONFIGURATION feedkeeper_german ALTER MAPPING FOR word, hword, hword_part WITH unaccent, german_stem;
+CREATE TEXT SEARCH CONFIGURATION feedkeeper_english (COPY = pg_catalog.english);
+ALTER TEXT SEARCH CONFIGURATION feedkeeper_english ALTER MAPPING FOR word, hword, hword_part WITH unaccent, english_stem;
+CREATE TEXT SEARCH CONFIGURATION feedkeeper_russian (COPY = pg_catalog.russian);
+ALTER TEXT SEARCH CONFIGURATION feedkeeper_russian ALTER MAPPING FOR word, hword, hword_part WITH unaccent, russian_stem;
+CREATE TEXT SEARCH CONFIGURATION feedkeeper_simple (COPY = pg_catalog.simple);
+ALTER TEXT SEARCH CONFIGURATION feedkeeper_simple ALTER MAPPING FOR word, hword, hword_part WITH unaccent, simple;
+
+-- The configuration of a revision's language (its primary subtag).
 CREATE FUNCTION feedkeeper_text_search_config(language TEXT) RETURNS regconfig
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE lower(split_part(split_part(coalesce(language, ''), '-', 1), '_', 1))
-        WHEN 'de' THEN 'pg_catalog.german'::regconfig
-        WHEN 'en' THEN 'pg_catalog.english'::regconfig
-        WHEN 'ru' THEN 'pg_catalog.russian'::regconfig
-        ELSE 'pg_catalog.simple'::regconfig
+        WHEN 'de' THEN 'feedkeeper_german'::regconfig
+        WHEN 'en' THEN 'feedkeeper_english'::regconfig
+        WHEN 'ru' THEN 'feedkeeper_russian'::regconfig
+        ELSE 'feedkeeper_simple'::regconfig
     END
+$$;
+-- A user's query (tsquery syntax, written by store/archive_read.cpp) in every configuration at
+-- once: a revision matches when the query does in the configuration it was indexed in.
+CREATE FUNCTION feedkeeper_search_query(query TEXT) RETURNS tsquery LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT to_tsquery('feedkeeper_german', query) || to_tsquery('feedkeeper_english', query)
+        || to_tsquery('feedkeeper_russian', query) || to_tsquery('feedkeeper_simple', query)
 $$;
 CREATE FUNCTION feedkeeper_revision_search() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

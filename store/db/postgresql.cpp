@@ -3,6 +3,7 @@
 #include "store/db/postgresql.hpp"
 
 #include "core/c_handle.hpp"
+#include "core/text.hpp"
 
 #include <libpq-fe.h>
 
@@ -353,7 +354,9 @@ void PgStatement::bind(const char* name, std::string_view text)
     // Text parameters travel as C strings, and PostgreSQL's text cannot hold NUL anyway.
     if (text.find('\0') != std::string_view::npos)
         throw Error(Error::Kind::other, "22021", std::string("postgresql: the text bound to ") + name + " contains a NUL byte (bind it as a blob)");
-    set(name, 0, Format::text, std::string(text)); // type 0: the server infers it from the SQL
+    // The server refuses text that is not UTF-8, where SQLite keeps the bytes (and the exports
+    // repair them): a stray byte of a hostile feed becomes U+FFFD rather than failing the write.
+    set(name, 0, Format::text, is_valid_utf8(text) ? std::string(text) : sanitize_utf8(text)); // type 0: the server infers it from the SQL
 }
 
 void PgStatement::clearBindings()

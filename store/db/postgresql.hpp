@@ -15,6 +15,8 @@
 //     connection runs one command at a time: when another command starts while a statement still
 //     has rows coming, that statement's remaining rows are read into memory first (so stepping one
 //     query while running others, as SQLite allows, still works; only that case costs memory).
+//   - Text is bound as UTF-8: invalid sequences become U+FFFD (the server would refuse the value;
+//     SQLite keeps such bytes as they are), a NUL byte is refused (Kind::other).
 //   - Results are text: integers are parsed strictly (a float or numeric column read as an integer
 //     is truncated, as SQLite does), booleans read as 0/1, bytea is decoded to its bytes.
 //   - Errors carry the SQLSTATE as code() and are classified by kind_for_sqlstate(); a lost
