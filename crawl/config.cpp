@@ -185,8 +185,17 @@ void read_config(const Reader& reader, const toml::table& root, Config& config)
 {
     reader.check_keys(root, "", { "store", "fetch", "politeness", "schedule", "daemon", "web", "feed", "parse" });
     if (const auto* store = reader.table(root, "store")) {
-        reader.check_keys(*store, "store.", { "path", "synchronous", "busy_timeout", "keep_captures", "max_bytes" });
+        reader.check_keys(*store, "store.", { "path", "url", "synchronous", "busy_timeout", "keep_captures", "max_bytes" });
         config.store_path = reader.text(*store, "store.", "path", config.store_path);
+        // url: "postgresql://..." (or "postgres://") for an archive in PostgreSQL, "sqlite:PATH" or
+        // a plain path for a file; the same place as `path`, so not both.
+        if (const toml::node* url = store->get("url")) {
+            if (store->get("path"))
+                reader.fail(*url, "store.url", "names the archive as store.path does; give one of them");
+            config.store_path = store::archive_location(reader.text(*store, "store.", "url", ""));
+            if (config.store_path.empty())
+                reader.fail(*url, "store.url", "must be \"postgresql://...\", \"sqlite:PATH\" or a path");
+        }
         const std::string synchronous = reader.text(*store, "store.", "synchronous", "full");
         if (synchronous != "full" && synchronous != "normal")
             reader.fail(*store->get("synchronous"), "store.synchronous", "must be \"full\" or \"normal\"");

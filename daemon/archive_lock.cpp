@@ -1,6 +1,8 @@
 // daemon/archive_lock.cpp — flock on ARCHIVE.lock. Threading: main thread.
 #include "daemon/archive_lock.hpp"
 
+#include "store/archive.hpp"
+
 #include <fmt/format.h>
 
 #include <cerrno>
@@ -68,6 +70,8 @@ std::string LockHolder::describe() const
 
 Result<ArchiveLock> ArchiveLock::acquire(const std::string& archive_path, std::string_view role)
 {
+    if (store::is_postgresql_location(archive_path))
+        return ArchiveLock(-1); // shared by design: leases in the database keep the processes apart
     const std::string path = lock_path(archive_path);
     auto fd = open_lock_file(path, O_RDWR | O_CREAT);
     if (!fd)
@@ -92,6 +96,8 @@ Result<ArchiveLock> ArchiveLock::acquire(const std::string& archive_path, std::s
 
 std::optional<LockHolder> ArchiveLock::holder(const std::string& archive_path)
 {
+    if (store::is_postgresql_location(archive_path))
+        return std::nullopt;
     auto fd = open_lock_file(lock_path(archive_path), O_RDONLY);
     if (!fd)
         return std::nullopt;

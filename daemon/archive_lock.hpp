@@ -5,6 +5,8 @@
 // under their own role, so that others can tell them from a daemon.
 // The lock is advisory and per open file description: it dies with the process (kill -9 included),
 // so a stale file never blocks a start.
+// An archive in PostgreSQL has no lock file: several daemons share one by design (issue 17), kept
+// apart by the leases on jobs and hosts in the database; acquire() succeeds without a lock there.
 // Threading: main thread.
 #pragma once
 

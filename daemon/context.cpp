@@ -47,6 +47,25 @@ std::string systemd_socket_path()
     return runtime.empty() ? std::string() : (std::filesystem::path(runtime.substr(0, runtime.find(':'))) / "control.sock").string();
 }
 
+// The archive's location from a systemd credential (LoadCredential=store-url:FILE in the unit):
+// a PostgreSQL URL with its password stays out of the unit and the config. Empty when there is
+// none. One line; a trailing newline and surrounding blanks are dropped; capped at 64 KiB.
+std::string store_credential()
+{
+    const std::string directory = environment("CREDENTIALS_DIRECTORY");
+    if (directory.empty())
+        return {};
+    std::ifstream in(std::filesystem::path(directory) / "store-url", std::ios::binary);
+    if (!in)
+        return {};
+    std::string text(64 * 1024, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    if (const auto end = text.find('\n'); end != std::string::npos)
+        text.resize(end);
+    return trim(text);
+}
+
 std::string default_socket_path()
 {
     std::string runtime = environment("XDG_RUNTIME_DIR");
@@ -86,7 +105,7 @@ int exit_code_for(const Error& error)
 
 int report(const Error& error, std::string_view where)
 {
-    print_error(error.message, where);
+    print_error(error.message, store::redacted_location(where));
     return exit_code_for(error);
 }
 
@@ -101,9 +120,11 @@ Result<CommandContext> load_context(const GlobalOptions& global)
         context.config = std::move(*config);
     }
     if (!global.db_path.empty())
-        context.db_path = global.db_path;
+        context.db_path = store::archive_location(global.db_path);
     else if (auto from_environment = environment("FEEDKEEPER_DB"); !from_environment.empty())
-        context.db_path = from_environment;
+        context.db_path = store::archive_location(from_environment);
+    else if (auto credential = store_credential(); !credential.empty())
+        context.db_path = store::archive_location(credential);
     else if (!context.config.store_path.empty())
         context.db_path = context.config.store_path;
     else
@@ -135,7 +156,7 @@ Result<std::unique_ptr<store::Archive>> open_archive(const CommandContext& conte
     const std::filesystem::path path(context.db_path);
     // The default location is ours to create; a path the user gave must already have its directory.
     const bool explicit_path = context.db_path != default_db_path();
-    if (mode == store::OpenMode::read_write && !explicit_path && path.has_parent_path()) {
+    if (mode == store::OpenMode::read_write && !explicit_path && path.has_parent_path() && !store::is_postgresql_location(context.db_path)) {
         std::error_code ec;
         std::filesystem::create_directories(path.parent_path(), ec);
         if (ec)

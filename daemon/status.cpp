@@ -101,7 +101,7 @@ Result<std::string> render_status(store::Archive& archive, const std::string& db
             records[std::string(to_string(record_status))] = count;
         const nlohmann::ordered_json status {
             { "daemon", daemon_json(daemon) },
-            { "database", db_path },
+            { "database", store::redacted_location(db_path) },
             { "database_bytes", stats->database_bytes },
             { "feeds", feed_array },
             { "articles", stats->articles },
@@ -114,7 +114,7 @@ Result<std::string> render_status(store::Archive& archive, const std::string& db
         };
         return dump_json(status, JsonStyle::pretty) + "\n";
     }
-    std::string out = fmt::format("archive {} ({:.1f} MiB): {} articles, {} revisions, {} captures; queue: {} pending, {} failed\n", db_path,
+    std::string out = fmt::format("archive {} ({:.1f} MiB): {} articles, {} revisions, {} captures; queue: {} pending, {} failed\n", store::redacted_location(db_path),
         static_cast<double>(stats->database_bytes) / (1024.0 * 1024.0), stats->articles, stats->revisions, stats->captures, stats->pending_jobs,
         stats->failed_jobs);
     std::string records;

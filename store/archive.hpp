@@ -40,6 +40,9 @@ struct ArchiveOptions {
 // than an SQLite file; and the location as it may be shown or logged (a password replaced by ***).
 bool is_postgresql_location(std::string_view location);
 std::string redacted_location(std::string_view location);
+// A location as a user may write it ("sqlite:PATH", a path, a PostgreSQL URL) as open() takes it:
+// "sqlite:" is dropped, the rest is unchanged.
+std::string archive_location(std::string_view written);
 
 struct ExportFilter {
     std::optional<std::int64_t> feed_id;

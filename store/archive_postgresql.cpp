@@ -17,6 +17,15 @@ bool is_postgresql_location(std::string_view location)
     return location.starts_with("postgresql://") || location.starts_with("postgres://");
 }
 
+std::string archive_location(std::string_view written)
+{
+    if (written.starts_with("sqlite://"))
+        written.remove_prefix(9);
+    else if (written.starts_with("sqlite:"))
+        written.remove_prefix(7);
+    return std::string(written);
+}
+
 std::string redacted_location(std::string_view location)
 {
     if (!is_postgresql_location(location))

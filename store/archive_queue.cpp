@@ -353,7 +353,7 @@ Result<ClaimedWork> Archive::Jobs::claim(const WorkClaim& claim)
             "    AND (j.claimed_by IS NULL OR j.lease_until < :now)"
             "    AND (h.owner IS NULL OR h.owner = :worker OR h.lease_until < :now)"
             "    AND (CAST(:feed AS BIGINT) IS NULL OR j.feed_id = :feed) AND (CAST(:host AS TEXT) IS NULL OR j.host = :host) AND (CAST(:job AS BIGINT) IS NULL OR j.id = :job)"
-            ") WHERE n <= :per_host + 1 ORDER BY n, id LIMIT :total");
+            ") AS ranked WHERE n <= :per_host + 1 ORDER BY n, id LIMIT :total");
         bind_claim(query, claim);
         query->bind(":per_host", static_cast<std::int64_t>(claim.per_host));
         query->bind(":total", static_cast<std::int64_t>(claim.total));

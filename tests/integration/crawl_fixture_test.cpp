@@ -1,6 +1,7 @@
 // tests/integration/crawl_fixture_test.cpp — the walking skeleton end to end: the real binary
 // crawls a copy of the Caucasus Watch fixture served on 127.0.0.1 and exports what it archived.
 #include "tests/support/http_server.hpp"
+#include "tests/support/postgres_server.hpp"
 #include "tests/support/process.hpp"
 
 #include "core/time.hpp"
@@ -55,11 +56,12 @@ protected:
             return response;
         });
         write_text_file(directory.file("feedkeeper.toml"), "[politeness]\nmin_delay = \"0s\"\n");
+        archive = test_archive_location(directory.file("archive.db"));
     }
 
     ProcessResult feedkeeper(std::vector<std::string> arguments)
     {
-        std::vector<std::string> argv { FEEDKEEPER_BINARY, "--db", directory.file("archive.db"), "--config", directory.file("feedkeeper.toml") };
+        std::vector<std::string> argv { FEEDKEEPER_BINARY, "--db", archive, "--config", directory.file("feedkeeper.toml") };
         argv.insert(argv.end(), arguments.begin(), arguments.end());
         return run_process(argv);
     }
@@ -78,6 +80,7 @@ protected:
 
     HttpTestServer server;
     TemporaryDirectory directory;
+    std::string archive; // a file, or a PostgreSQL database (tests/support/postgres_server.hpp)
 };
 
 } // namespace

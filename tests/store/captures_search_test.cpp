@@ -63,8 +63,9 @@ TEST_F(Captures, RetentionDropsOldBodiesButKeepsWhatReextractAndExportNeed)
     EXPECT_EQ(revisions().size(), 3u) << "articles and revisions are never pruned";
     EXPECT_EQ(archive->reader().stats()->captures, 5) << "rows and hashes stay";
     EXPECT_EQ(archive->maintenance().prune_captures(at("2024-01-01T00:00:00Z"))->captures, 0) << "idempotent";
-    if (!on_postgresql()) // SQLite's check of the file; PostgreSQL's are the server's tools
+    if (!on_postgresql()) { // SQLite's check of the file; PostgreSQL's are the server's tools
         EXPECT_EQ(*archive->maintenance().integrity_check(), "ok");
+    }
 }
 
 TEST_F(Search, DiacriticsAreFoldedBothWays)

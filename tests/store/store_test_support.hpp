@@ -9,10 +9,8 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
-#include <cstdlib>
 #include <random>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace feedkeeper::store::testing {
@@ -104,23 +102,14 @@ inline std::string sql(const std::string& path, const std::string& statement)
     return value;
 }
 
-// The backend the archive tests run on: SQLite, or PostgreSQL when $FEEDKEEPER_TEST_STORE is
-// "postgresql" (CTest runs the store tests once on each; see tests/CMakeLists.txt).
-inline bool on_postgresql()
-{
-    const char* backend = std::getenv("FEEDKEEPER_TEST_STORE");
-    return backend && std::string_view(backend) == "postgresql";
-}
+using feedkeeper::testing::testing_on_postgresql;
+inline bool on_postgresql() { return testing_on_postgresql(); }
 
 class ArchiveTest : public ::testing::Test {
 protected:
     void SetUp() override
     {
-        if (on_postgresql()) {
-            const std::string name = feedkeeper::testing::unique_database_name("archive");
-            feedkeeper::testing::shared_postgres_server().create_database(name);
-            location = feedkeeper::testing::shared_postgres_server().url(name);
-        }
+        location = feedkeeper::testing::test_archive_location(location);
         archive = open_archive();
     }
 

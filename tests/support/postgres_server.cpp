@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <string_view>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -192,6 +193,21 @@ void PostgresServer::create_database(const std::string& name)
     CHandle<PGresult, &PQclear> result { PQexec(connection.get(), ("CREATE DATABASE " + name).c_str()) };
     if (!result || PQresultStatus(result.get()) != PGRES_COMMAND_OK)
         throw std::runtime_error("PostgresServer: CREATE DATABASE " + name + " failed: " + PQerrorMessage(connection.get()));
+}
+
+bool testing_on_postgresql()
+{
+    const char* backend = std::getenv("FEEDKEEPER_TEST_STORE");
+    return backend && std::string_view(backend) == "postgresql";
+}
+
+std::string test_archive_location(const std::string& file)
+{
+    if (!testing_on_postgresql())
+        return file;
+    const std::string name = unique_database_name("archive");
+    shared_postgres_server().create_database(name);
+    return shared_postgres_server().url(name);
 }
 
 PostgresServer& shared_postgres_server()

@@ -62,4 +62,11 @@ PostgresServer& shared_postgres_server();
 // A database name unique among the processes sharing a cluster: "<prefix>_<pid>_<n>".
 std::string unique_database_name(const std::string& prefix);
 
+// The backend the archive tests run on: SQLite, or PostgreSQL when $FEEDKEEPER_TEST_STORE is
+// "postgresql" (CTest runs the store and crawl tests once on each; see tests/CMakeLists.txt).
+bool testing_on_postgresql();
+// An archive location for one test: `file` on SQLite; on PostgreSQL the URL of a new, empty
+// database in the shared cluster (the file name is then unused).
+std::string test_archive_location(const std::string& file);
+
 } // namespace feedkeeper::testing
