@@ -66,6 +66,14 @@ bool split(std::string_view token, Parts& parts)
 
 } // namespace
 
+std::string host_name()
+{
+    char name[256] = {};
+    if (::gethostname(name, sizeof name - 1) != 0 || name[0] == '\0')
+        return "unknown";
+    return name;
+}
+
 const std::string& process_token()
 {
     static const std::string token = [] {

@@ -19,6 +19,10 @@ enum class ProcessLiveness {
 };
 ProcessLiveness process_liveness(std::string_view token);
 
+// This machine's name (gethostname), for people reading which node holds what; "unknown" when
+// there is none.
+std::string host_name();
+
 // The pid inside a token (0 when it is not one), for messages.
 long token_pid(std::string_view token);
 

@@ -67,7 +67,8 @@ void Engine::stop()
 
 asio::awaitable<Result<void>> Engine::open(std::string_view role)
 {
-    auto registered = co_await m_runtime.store([&](store::Archive& archive) { return archive.jobs().register_worker(m_worker, role, now_utc()); });
+    m_role = fmt::format("{} on {}", role, host_name());
+    auto registered = co_await m_runtime.store([&](store::Archive& archive) { return archive.jobs().register_worker(m_worker, m_role, now_utc()); });
     if (!registered)
         co_return registered.error();
     m_open = true;

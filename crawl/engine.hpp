@@ -128,6 +128,7 @@ private:
     ProgressCallback m_progress;
     OutcomeCallback m_outcome;
     std::string m_worker; // this process's token in the archive's leases
+    std::string m_role;   // how the archive's workers table names it: "daemon on HOSTNAME"
     bool m_open = false;
     bool m_stopping = false;
     bool m_refill_now = true;

@@ -337,7 +337,7 @@ asio::awaitable<void> Engine::maintain()
                 // Judged dead by another process (a long stall): register again; what it took
                 // from us meanwhile it fetches, what we still hold we finish.
                 log_event(LogLevel::warning, "queue.reregistered", { { "reason", renewed.error().message } });
-                return archive.jobs().register_worker(m_worker, "crawl", wall);
+                return archive.jobs().register_worker(m_worker, m_role, wall);
             }
         }
         return {};

@@ -4,6 +4,7 @@
 
 #include "daemon/json_output.hpp"
 #include "daemon/table.hpp"
+#include "core/process.hpp"
 #include "store/backfills.hpp"
 
 #include <fmt/format.h>
@@ -39,6 +40,17 @@ nlohmann::ordered_json hosts_json(const std::vector<store::HostBacklog>& hosts)
         array.push_back({ { "host", host.host }, { "state", host.paused_until ? "paused" : "backing_off" }, { "paused_until", json_time(host.paused_until) },
             { "reason", host.paused_until ? nlohmann::ordered_json(host.pause_reason) : nlohmann::ordered_json(nullptr) },
             { "deferred_articles", host.deferred_jobs }, { "next_attempt", json_time(host.next_attempt) } });
+    return array;
+}
+
+// The processes taking work: one daemon on SQLite, the nodes when several share PostgreSQL.
+nlohmann::ordered_json nodes_json(const std::vector<store::WorkerRecord>& workers)
+{
+    nlohmann::ordered_json array = nlohmann::ordered_json::array();
+    for (const store::WorkerRecord& worker : workers)
+        array.push_back({ { "role", worker.role }, { "pid", token_pid(worker.token) }, { "token", worker.token },
+            { "started_at", json_time(worker.started_at) }, { "heartbeat_at", json_time(worker.heartbeat_at) }, { "leased_jobs", worker.jobs },
+            { "owned_hosts", worker.hosts } });
     return array;
 }
 
@@ -89,6 +101,9 @@ Result<std::string> render_status(store::Archive& archive, const std::string& db
     auto backfills = recent_backfills(archive);
     if (!backfills)
         return backfills.error();
+    auto workers = archive.jobs().workers();
+    if (!workers)
+        return workers.error();
     if (json) {
         nlohmann::ordered_json feed_array = nlohmann::ordered_json::array();
         for (const auto& feed : *feeds) {
@@ -110,6 +125,7 @@ Result<std::string> render_status(store::Archive& archive, const std::string& db
             { "captures", stats->captures },
             { "queue", { { "pending", stats->pending_jobs }, { "failed", stats->failed_jobs } } },
             { "hosts", hosts_json(*hosts) },
+            { "nodes", nodes_json(*workers) },
             { "backfills", backfills_json(*backfills) },
         };
         return dump_json(status, JsonStyle::pretty) + "\n";
@@ -129,6 +145,13 @@ Result<std::string> render_status(store::Archive& archive, const std::string& db
     else
         out += "daemon: not running\n";
     out += "\n";
+    if (!workers->empty()) {
+        Table nodes({ "NODE", "PID", "SINCE", "HEARTBEAT", "JOBS", "HOSTS" });
+        for (const store::WorkerRecord& worker : *workers)
+            nodes.add({ worker.role, std::to_string(token_pid(worker.token)), format_rfc3339(worker.started_at), format_rfc3339(worker.heartbeat_at),
+                std::to_string(worker.jobs), std::to_string(worker.hosts) });
+        out += nodes.render() + "\n";
+    }
     if (!hosts->empty()) {
         Table waiting({ "HOST", "STATE", "UNTIL", "DEFERRED" });
         for (const store::HostBacklog& host : *hosts) {

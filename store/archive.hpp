@@ -148,6 +148,9 @@ public:
         Result<void> register_worker(const std::string& worker, std::string_view role, Timestamp now);
         // Everything the process holds goes back to the queue.
         Result<void> unregister_worker(const std::string& worker);
+        // The processes taking work from this archive (the nodes, when several machines share a
+        // PostgreSQL archive), oldest first, with what each holds.
+        Result<std::vector<WorkerRecord>> workers();
         // The heartbeat: the process's hosts and jobs stay its own until `lease_until`.
         // Errc::not_found when another process judged it dead and freed its work meanwhile.
         Result<void> renew_leases(const std::string& worker, Timestamp now, Timestamp lease_until);

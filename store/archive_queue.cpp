@@ -84,8 +84,22 @@ HostLease read_host(Archive::Impl& impl, const std::string& host, Timestamp now)
 }
 
 // Takes `host` for `worker` unless another live process holds it; true when the worker holds it now.
+// On PostgreSQL, nodes claim at once: the host's row is locked first with SKIP LOCKED, so a node
+// never waits for another's claim of the same host — a row another node is claiming right now is
+// that node's (the upsert below would wait for its commit, then find it owned). On SQLite the
+// writer lock already serialises claims.
 bool take_host(Archive::Impl& impl, const std::string& host, const std::string& worker, Timestamp now, Timestamp lease_until)
 {
+    if (impl.db.backend() == db::Backend::postgresql) {
+        auto lock = impl.statement("SELECT 1 FROM hosts WHERE host = :host FOR UPDATE SKIP LOCKED");
+        lock->bind(":host", host);
+        if (!lock->executeStep()) {
+            auto exists = impl.statement("SELECT 1 FROM hosts WHERE host = :host");
+            exists->bind(":host", host);
+            if (exists->executeStep())
+                return false; // locked by another node's claim in progress
+        }
+    }
     auto take = impl.statement(
         "INSERT INTO hosts (host, owner, lease_until) VALUES (:host, :worker, :lease)"
         " ON CONFLICT (host) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until"
@@ -311,6 +325,23 @@ Result<void> Archive::Jobs::unregister_worker(const std::string& worker)
         return {};
     } catch (const db::Error& exception) {
         return to_error(exception, "handing this process's work back to the queue");
+    }
+}
+
+Result<std::vector<WorkerRecord>> Archive::Jobs::workers()
+{
+    try {
+        auto query = m_impl->statement(
+            "SELECT w.token, w.role, w.started_at, w.heartbeat_at,"
+            " (SELECT count(*) FROM jobs j WHERE j.claimed_by = w.token), (SELECT count(*) FROM hosts h WHERE h.owner = w.token)"
+            " FROM workers w ORDER BY w.started_at, w.token");
+        std::vector<WorkerRecord> workers;
+        while (query->executeStep())
+            workers.push_back({ column_text(query->getColumn(0)), column_text(query->getColumn(1)), *column_time(query->getColumn(2)),
+                *column_time(query->getColumn(3)), query->getColumn(4).getInt64(), query->getColumn(5).getInt64() });
+        return workers;
+    } catch (const db::Error& exception) {
+        return to_error(exception, "listing the processes taking work");
     }
 }
 

@@ -138,6 +138,16 @@ struct HostLease {
     std::string pause_reason;
 };
 
+// A process registered to take work (a daemon or a crawl; on PostgreSQL, on any machine).
+struct WorkerRecord {
+    std::string token;  // core/process.hpp's: boot id, pid, start time
+    std::string role;   // "daemon on HOSTNAME", "crawl on HOSTNAME"
+    Timestamp started_at {};
+    Timestamp heartbeat_at {};
+    std::int64_t jobs = 0;  // jobs it has leased now
+    std::int64_t hosts = 0; // hosts it owns now
+};
+
 // A host held by another live process, for messages and `status`.
 struct HostHolder {
     std::string host;
