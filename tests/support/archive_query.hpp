@@ -1,5 +1,5 @@
-// tests/support/archive_query.hpp — one value read from an archive file by a separate read-only
-// SQLite connection, as an outside observer sees it (tests and benchmarks that run the real binary).
+// tests/support/archive_query.hpp — one value read from an archive (a file, by a separate read-only
+// SQLite connection; a postgresql:// URL, by a libpq connection of its own), as an outside observer sees it (tests and benchmarks that run the real binary).
 // Threading: pure functions; each call opens and closes its own connection.
 #pragma once
 
