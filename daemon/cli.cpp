@@ -183,6 +183,11 @@ int run_cli(int argc, char** argv)
     prune_command->add_flag("--dry-run", prune.dry_run, "only say what would be dropped");
     command_for(prune_command, run_prune, prune);
 
+    MigrateArguments migrate;
+    auto* migrate_command = app.add_subcommand("migrate", "copy the archive (an SQLite file) into an empty PostgreSQL database, and check the copy");
+    migrate_command->add_option("--to", migrate.to, "the PostgreSQL archive: postgresql://[user[:password]@][host][:port]/dbname (libpq's URL)")->required();
+    command_for(migrate_command, run_migrate, migrate);
+
     ServeArguments serve;
     auto* serve_command = app.add_subcommand("serve",
         "serve the read-only web view and JSON API (/api/v1/) of the archive; the daemon serves it too when [web] listen is set");

@@ -107,6 +107,11 @@ struct PruneArguments {
 };
 int run_prune(const GlobalOptions&, const PruneArguments&);
 
+struct MigrateArguments {
+    std::string to; // a postgresql:// URL of an empty database
+};
+int run_migrate(const GlobalOptions&, const MigrateArguments&);
+
 struct BackfillArguments {
     std::string feed;
     std::string since;

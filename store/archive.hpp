@@ -265,6 +265,11 @@ public:
         // working. Rows, headers and hashes stay; articles and revisions are never touched.
         // Works in short transactions of `batch` captures; returns space to the file system.
         Result<PruneSummary> prune_captures(Timestamp cutoff, PruneMode = PruneMode::apply, std::size_t batch = 500);
+        // `migrate --to` (archive_migrate.cpp): this SQLite archive copied whole into `target`, an
+        // empty PostgreSQL archive, in one transaction there, then checked (row counts, the kept
+        // counts, digests of revisions, captures, articles and entries); a mismatch keeps nothing.
+        // `progress` hears of each table copied.
+        Result<MigrationSummary> copy_into(Archive& target, const std::function<void(std::string_view table, std::int64_t rows)>& progress = {});
     };
 
     Feeds& feeds() { return m_feeds; }

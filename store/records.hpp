@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace feedkeeper::store {
@@ -136,6 +137,12 @@ struct HostLease {
     std::optional<Timestamp> free_at;      // not asked again before (the last holder's spacing)
     std::optional<Timestamp> paused_until; // a Retry-After pause (429/503) that outlives a run
     std::string pause_reason;
+};
+
+// What `migrate --to` copied: rows per table, in copy order, and the digests both sides agreed on.
+struct MigrationSummary {
+    std::vector<std::pair<std::string, std::int64_t>> tables;
+    std::vector<std::string> digests;
 };
 
 // A process registered to take work (a daemon or a crawl; on PostgreSQL, on any machine).
