@@ -20,12 +20,27 @@ std::string read_small_file(const std::string& path)
     return text.substr(0, 4096);
 }
 
-std::string boot_id()
+constexpr std::string_view unknown_machine = "unknown-boot";
+
+// Where a pid means one process: this boot of this kernel ("/proc/sys/kernel/random/boot_id") and
+// this PID namespace (containers on one kernel share the boot id, not their pids). Without the
+// boot id (systemd's ProcSubset=pid hides /proc/sys) it is unknown_machine, and no token can be
+// judged dead: only its leases' expiry frees its work.
+std::string machine_id()
 {
     std::string id = read_small_file("/proc/sys/kernel/random/boot_id");
     while (!id.empty() && (id.back() == '\n' || id.back() == ' '))
         id.pop_back();
-    return id.empty() ? "unknown-boot" : id;
+    if (id.empty() || id.find('/') != std::string::npos)
+        return std::string(unknown_machine);
+    char link[128] = {};
+    const ssize_t length = ::readlink("/proc/self/ns/pid", link, sizeof link - 1); // "pid:[4026531836]"
+    const std::string_view ns(link, length > 0 ? static_cast<std::size_t>(length) : 0);
+    const auto open = ns.find('[');
+    const auto close = ns.find(']');
+    if (open == std::string_view::npos || close == std::string_view::npos || close <= open + 1)
+        return std::string(unknown_machine);
+    return id + "-" + std::string(ns.substr(open + 1, close - open - 1));
 }
 
 // Field 22 of /proc/PID/stat: the start time after boot, in clock ticks; "" when there is no such process.
@@ -78,7 +93,7 @@ const std::string& process_token()
 {
     static const std::string token = [] {
         const long pid = static_cast<long>(getpid());
-        return fmt::format("{}/{}/{}", boot_id(), pid, start_ticks(pid));
+        return fmt::format("{}/{}/{}", machine_id(), pid, start_ticks(pid));
     }();
     return token;
 }
@@ -88,8 +103,8 @@ ProcessLiveness process_liveness(std::string_view token)
     Parts parts;
     if (!split(token, parts))
         return ProcessLiveness::unknown;
-    static const std::string this_boot = boot_id();
-    if (parts.boot != this_boot)
+    static const std::string this_machine = machine_id();
+    if (this_machine == unknown_machine || parts.boot != this_machine)
         return ProcessLiveness::unknown;
     const std::string start = start_ticks(parts.pid);
     return !start.empty() && start == parts.start ? ProcessLiveness::alive : ProcessLiveness::dead;

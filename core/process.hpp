@@ -1,6 +1,9 @@
 // core/process.hpp — a process's identity for leases in a shared archive, and whether the process
-// behind such an identity still runs. A token is "BOOT-ID/PID/START-TICKS": the start time keeps a
-// reused pid from passing for the process that held a lease before a kill -9.
+// behind such an identity still runs. A token is "MACHINE/PID/START-TICKS", MACHINE being the boot
+// id and the PID namespace (two containers on one kernel are two machines): the start time keeps
+// a reused pid from passing for the process that held a lease before a kill -9. A process of
+// another machine (another node of a PostgreSQL archive), or any when this machine cannot be told
+// (no /proc/sys), is never judged dead: its leases' expiry frees its work.
 // Threading: reads /proc; safe anywhere.
 #pragma once
 

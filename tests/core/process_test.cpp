@@ -41,3 +41,14 @@ TEST(Process, AnotherBootsOrAMalformedTokenIsUnknown)
     EXPECT_EQ(process_liveness("garbage"), ProcessLiveness::unknown);
     EXPECT_EQ(token_pid("garbage"), 0);
 }
+
+TEST(Process, AProcessOfAnotherPidNamespaceOnThisBootIsUnknown)
+{
+    // A container on the same kernel shares the boot id; its pids are not ours to look up.
+    const std::string own = process_token();
+    const std::string machine = own.substr(0, own.find('/'));
+    const std::string boot = machine.substr(0, machine.rfind('-'));
+    ASSERT_NE(boot, machine) << "the token names the PID namespace: " << own;
+    EXPECT_EQ(process_liveness(boot + "-1/" + std::to_string(getpid()) + "/1"), ProcessLiveness::unknown);
+    EXPECT_EQ(process_liveness(boot + "/" + std::to_string(getpid()) + "/1"), ProcessLiveness::unknown) << "a token of the older format";
+}
