@@ -7,6 +7,7 @@
 #include "tests/support/archive_query.hpp"
 #include "tests/support/http_server.hpp"
 #include "tests/support/news_site.hpp"
+#include "tests/support/postgres_server.hpp"
 #include "tests/support/process.hpp"
 
 #include <gtest/gtest.h>
@@ -80,7 +81,7 @@ protected:
 
     std::vector<std::string> arguments(std::vector<std::string> more) const
     {
-        std::vector<std::string> argv { FEEDKEEPER_BINARY, "--db", directory.file("archive.db"), "--config", directory.file("feedkeeper.toml"),
+        std::vector<std::string> argv { FEEDKEEPER_BINARY, "--db", archive, "--config", directory.file("feedkeeper.toml"),
             "--socket", directory.file("control.sock") };
         argv.insert(argv.end(), more.begin(), more.end());
         return argv;
@@ -90,7 +91,7 @@ protected:
 
     std::int64_t sound_articles() const
     {
-        return query_integer(directory.file("archive.db"),
+        return query_integer(archive,
             fmt::format("SELECT count(*) FROM articles WHERE revision_count > 0 AND CAST(substr(host, 9) AS INTEGER) < {}", first_misbehaving));
     }
 
@@ -109,6 +110,7 @@ protected:
 
     std::unique_ptr<HttpTestServer> server;
     TemporaryDirectory directory;
+    std::string archive = test_archive_location(directory.file("archive.db")); // a file, or a PostgreSQL database
 };
 
 } // namespace
@@ -128,7 +130,7 @@ TEST_F(FrontierCrawl, CrawlOnceArchivesEverySoundArticleAndLeavesPausedHostsQueu
     EXPECT_NE(crawled.out.find("(Retry-After), 8 articles deferred"), std::string::npos) << crawled.out;
     EXPECT_NE(crawled.out.find(address(59) + ": backing off until "), std::string::npos) << crawled.out;
     // The queue keeps them, with the time they may be tried again.
-    EXPECT_EQ(query_integer(directory.file("archive.db"), "SELECT count(*) FROM jobs WHERE state = 'pending' AND host IN ('127.0.1.55', '127.0.1.56') AND not_before > strftime('%s', 'now') + 3000"),
+    EXPECT_EQ(query_integer(archive, "SELECT count(*) FROM jobs WHERE state = 'pending' AND host IN ('127.0.1.55', '127.0.1.56') AND not_before > " + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() + 3000)),
         2 * articles_per_host);
 
     // A second run asks nothing of the paused hosts: the pause outlives the process.
