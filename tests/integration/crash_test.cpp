@@ -1,15 +1,17 @@
 // tests/integration/crash_test.cpp — the archive survives kill -9 at any moment: the real binary
 // crawls a generated local site (`crawl --once -v`) and is SIGKILLed at random points, at least
-// 20 times. After every kill the file passes integrity_check, every article whose commit the
+// 20 times (on SQLite and, as postgresql/CrashTest.*, on PostgreSQL). After every kill the file passes integrity_check, every article whose commit the
 // binary reported (`event=article.stored`) is there exactly once, and the next start resumes the
 // queue; a final uninterrupted crawl completes the site with no duplicate anywhere.
 // Threading: test thread; the HTTP server runs its own thread.
+#include "store/db/postgresql.hpp"
+#include "store/db/sqlite.hpp"
 #include "tests/support/http_server.hpp"
+#include "tests/support/postgres_server.hpp"
 #include "tests/support/process.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <sqlite3.h>
 
 #include <csignal>
 #include <map>
@@ -19,6 +21,7 @@
 #include <sstream>
 #include <thread>
 
+using namespace feedkeeper;
 using namespace feedkeeper::testing;
 
 namespace {
@@ -64,36 +67,43 @@ std::string feed_document(const std::string& base)
     return "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>Lokal</title><link>" + base + "/</link>\n" + items + "</channel></rss>";
 }
 
-// A plain SQLite connection to the archive, as the next start of the binary would open it.
+// A plain connection to the archive (the store's own backends: an SQLite file, or a PostgreSQL
+// database), as the next start of the binary would open it.
 class Database {
 public:
-    explicit Database(const std::string& path)
+    explicit Database(const std::string& location)
     {
-        if (sqlite3_open_v2(path.c_str(), &m_db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
-            ADD_FAILURE() << "cannot open " << path << ": " << sqlite3_errmsg(m_db);
-        sqlite3_busy_timeout(m_db, 5000);
+        try {
+            if (location.starts_with("postgresql://"))
+                m_db = std::make_unique<store::db::PostgresConnection>(location);
+            else
+                m_db = std::make_unique<store::db::SqliteConnection>(SQLite::Database(location, SQLite::OPEN_READWRITE, 5000));
+        } catch (const std::exception& error) {
+            ADD_FAILURE() << "cannot open " << location << ": " << error.what();
+        }
     }
-    ~Database() { sqlite3_close(m_db); }
 
+    bool sqlite() const { return m_db && m_db->backend() == store::db::Backend::sqlite; }
+
+    // Rows as text ("NULL" for NULL); the parameters bind :p1, :p2, ... in order.
     std::vector<std::vector<std::string>> rows(const std::string& sql, const std::vector<std::string>& parameters = {})
     {
         std::vector<std::vector<std::string>> result;
-        sqlite3_stmt* statement = nullptr;
-        if (sqlite3_prepare_v2(m_db, sql.c_str(), -1, &statement, nullptr) != SQLITE_OK) {
-            ADD_FAILURE() << sql << ": " << sqlite3_errmsg(m_db);
+        if (!m_db)
             return result;
-        }
-        for (std::size_t i = 0; i < parameters.size(); ++i)
-            sqlite3_bind_text(statement, static_cast<int>(i + 1), parameters[i].c_str(), -1, SQLITE_TRANSIENT);
-        while (sqlite3_step(statement) == SQLITE_ROW) {
-            std::vector<std::string> row;
-            for (int column = 0; column < sqlite3_column_count(statement); ++column) {
-                const auto* text = sqlite3_column_text(statement, column);
-                row.push_back(text ? reinterpret_cast<const char*>(text) : "NULL");
+        try {
+            auto statement = m_db->prepare(sql);
+            for (std::size_t i = 0; i < parameters.size(); ++i)
+                statement->bind((":p" + std::to_string(i + 1)).c_str(), parameters[i]);
+            while (statement->executeStep()) {
+                std::vector<std::string> row;
+                for (int column = 0; column < statement->columnCount(); ++column)
+                    row.push_back(statement->getColumn(column).isNull() ? "NULL" : statement->getColumn(column).getString());
+                result.push_back(std::move(row));
             }
-            result.push_back(std::move(row));
+        } catch (const std::exception& error) {
+            ADD_FAILURE() << sql << ": " << error.what();
         }
-        sqlite3_finalize(statement);
         return result;
     }
 
@@ -104,7 +114,7 @@ public:
     }
 
 private:
-    sqlite3* m_db = nullptr;
+    std::unique_ptr<store::db::Connection> m_db;
 };
 
 struct Reported {
@@ -154,27 +164,30 @@ protected:
         return argv;
     }
 
-    std::string db() const { return directory.file("archive.db"); }
+    const std::string& db() const { return archive; }
 
     // What must hold whenever the binary is not running, killed or not.
     void expect_consistent(const std::vector<Reported>& reported, const std::string& when)
     {
         SCOPED_TRACE(when);
         Database database(db());
-        ASSERT_EQ(database.value("PRAGMA integrity_check"), "ok");
-        EXPECT_TRUE(database.rows("PRAGMA foreign_key_check").empty());
+        if (database.sqlite()) { // PostgreSQL checks its pages and foreign keys itself
+            ASSERT_EQ(database.value("PRAGMA integrity_check"), "ok");
+            EXPECT_TRUE(database.rows("PRAGMA foreign_key_check").empty());
+        }
         EXPECT_TRUE(database.rows("SELECT url FROM articles GROUP BY url HAVING count(*) > 1").empty()) << "an article stored twice";
         EXPECT_TRUE(database.rows("SELECT article_id FROM revisions GROUP BY article_id HAVING count(*) > 1").empty()) << "a re-fetch became a revision";
         EXPECT_EQ(database.value("SELECT value FROM totals WHERE name = 'articles'"), database.value("SELECT count(*) FROM articles")) << "counters in step";
         for (const Reported& article : reported) {
             const std::string key = without_tracking(article.url);
-            EXPECT_EQ(database.value("SELECT article_id FROM article_keys WHERE key = ?", { key }), article.article_id) << "reported but missing: " << key;
-            EXPECT_EQ(database.value("SELECT count(*) FROM revisions WHERE article_id = ?", { article.article_id }), "1") << key;
+            EXPECT_EQ(database.value("SELECT article_id FROM article_keys WHERE key = :p1", { key }), article.article_id) << "reported but missing: " << key;
+            EXPECT_EQ(database.value("SELECT count(*) FROM revisions WHERE article_id = CAST(:p1 AS BIGINT)", { article.article_id }), "1") << key;
         }
     }
 
     HttpTestServer server;
     TemporaryDirectory directory;
+    std::string archive = test_archive_location(directory.file("archive.db")); // a file, or a PostgreSQL database
 };
 
 } // namespace
