@@ -55,7 +55,7 @@ int run_serve(const GlobalOptions& global, const ServeArguments& arguments)
     const auto endpoint = (*server)->local_endpoint();
     const std::string address = endpoint.address().is_v6() ? "[" + endpoint.address().to_string() + "]" : endpoint.address().to_string();
     if (global.verbosity != Verbosity::quiet)
-        fmt::print(stderr, "feedkeeper: serving {} at http://{}:{}/ (read-only; Ctrl-C stops)\n", opened->context.db_path, address, endpoint.port());
+        fmt::print(stderr, "feedkeeper: serving {} at http://{}:{}/ (read-only; Ctrl-C stops)\n", store::redacted_location(opened->context.db_path), address, endpoint.port());
     std::fflush(stderr);
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](boost::system::error_code error, int) {

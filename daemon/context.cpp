@@ -171,7 +171,7 @@ Result<std::unique_ptr<store::Archive>> open_archive(const CommandContext& conte
         if (auto lock = ArchiveLock::acquire(context.db_path, "migration")) {
             if (auto migrated = store::Archive::open(path, store::OpenMode::read_write, context.config.store)) {
                 migrated->reset();
-                log_event(LogLevel::notice, "archive.migrated", { { "path", context.db_path } });
+                log_event(LogLevel::notice, "archive.migrated", { { "path", store::redacted_location(context.db_path) } });
                 archive = store::Archive::open(path, mode, context.config.store);
             }
         }
@@ -260,7 +260,7 @@ Result<CommandArchive> open_for_command(const GlobalOptions& global, store::Open
     // Errors end with where they happened, as the one-line error format wants.
     auto archive = open_archive(*context, mode);
     if (!archive)
-        return Error(archive.error().code, fmt::format("{} ({})", archive.error().message, context->db_path));
+        return Error(archive.error().code, fmt::format("{} ({})", archive.error().message, store::redacted_location(context->db_path)));
     if (mode == store::OpenMode::read_write)
         if (auto synced = sync_config_feeds(**archive, context->config); !synced)
             return Error(synced.error().code, fmt::format("{} ({})", synced.error().message, context->config.source));

@@ -103,7 +103,7 @@ int Service::run()
     });
     if (auto interval = watchdog_interval())
         asio::co_spawn(m_runtime.io, watchdog_loop(*interval), asio::detached);
-    log_event(LogLevel::notice, "daemon.started", { { "version", FEEDKEEPER_VERSION }, { "database", m_context.db_path }, { "socket", m_context.socket_path },
+    log_event(LogLevel::notice, "daemon.started", { { "version", FEEDKEEPER_VERSION }, { "database", store::redacted_location(m_context.db_path) }, { "socket", m_context.socket_path },
         { "config", m_context.config.source.empty() ? "(defaults)" : m_context.config.source } });
     notify_ready();
     update_status();
