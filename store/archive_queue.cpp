@@ -408,13 +408,22 @@ Result<ClaimedWork> Archive::Jobs::claim(const WorkClaim& claim)
             if (take_host(impl, host, claim.worker, claim.now, claim.lease_until))
                 taken.insert(host);
         std::erase_if(work.jobs, [&](const Job& job) { return !taken.contains(job.host); });
-        for (const Job& job : work.jobs) {
-            auto lease = impl.statement("UPDATE jobs SET claimed_by = :worker, lease_until = :lease WHERE id = :id");
+        // The lease checks the job again: on PostgreSQL (READ COMMITTED, claims of several nodes at
+        // once) the candidates above are the query's snapshot, and between it and the host's
+        // taking another node may have finished the host's jobs and let the host go. A job no
+        // longer pending and free is not ours to fetch (on SQLite the claim's write lock keeps
+        // this from happening; the check costs nothing there).
+        std::erase_if(work.jobs, [&](const Job& job) {
+            auto lease = impl.statement(
+                "UPDATE jobs SET claimed_by = :worker, lease_until = :lease WHERE id = :id AND state = 'pending' AND not_before <= :horizon"
+                " AND (claimed_by IS NULL OR claimed_by = :worker OR lease_until < :now)");
             lease->bind(":worker", claim.worker);
             lease->bind(":lease", at(claim.lease_until));
             lease->bind(":id", static_cast<std::int64_t>(job.id));
-            lease->exec();
-        }
+            lease->bind(":horizon", at(claim.horizon));
+            lease->bind(":now", at(claim.now));
+            return lease->exec() == 0;
+        });
         for (const std::string& host : taken)
             work.hosts.push_back(read_host(impl, host, claim.now));
         for (const std::string& host : more)
