@@ -75,7 +75,8 @@ void count_words(Block& block)
 
 class Segmenter {
 public:
-    Segmenter(const HtmlDocument& document, PageBlocks& page) : document_(document), page_(page) { }
+    Segmenter(const HtmlDocument& document, PageBlocks& page, Pruning pruning)
+        : document_(document), page_(page), pruning_(pruning) { }
 
     void run();
     std::vector<bool> take_foreign() { return std::move(foreign_); }
@@ -92,6 +93,7 @@ private:
 
     const HtmlDocument& document_;
     PageBlocks& page_;
+    const Pruning pruning_;
     std::unordered_map<std::string_view, std::uint32_t> hint_cache_;
     std::vector<std::uint32_t> inherited_; // per node: hints of itself and its ancestors
     std::vector<bool> foreign_;            // per node: inside prose named as other people's text
@@ -171,8 +173,10 @@ bool Segmenter::inside_article(std::uint32_t index) const
 Pruned Segmenter::prune_reason(std::uint32_t index, std::uint32_t hints, float& factor, bool& foreign) const
 {
     const DomNode& node = document_[index];
-    // Dialogs, modals, overlays and consent layers go before scoring, whatever they say.
-    if (node.modal || (hints & (hint_popup | hint_consent))) {
+    const bool by_name = pruning_ == Pruning::full; // roles, hiddenness and class/id names count
+    // Dialogs, modals, overlays and consent layers go before scoring, whatever they say; consent
+    // layers even in the retry without names (a cookie notice is never an article).
+    if ((hints & hint_consent) || (by_name && (node.modal || (hints & hint_popup)))) {
         if (node.holds_blocks && node.chars > 0 && prose_share(index) >= tuning.dialog_max_prose_share)
             return Pruned::no;
         return node.modal ? Pruned::by_role : Pruned::by_class;
@@ -186,6 +190,8 @@ Pruned Segmenter::prune_reason(std::uint32_t index, std::uint32_t hints, float& 
         reason = Pruned::by_tag;
         if (node.tag == GUMBO_TAG_NAV || node.tag == GUMBO_TAG_ASIDE || node.tag == GUMBO_TAG_FOOTER)
             big_factor = 0.5f;
+    } else if (!by_name) {
+        return Pruned::no;
     } else if (is_boilerplate_role(node.role)) {
         reason = Pruned::by_role;
         big_factor = 0.5f;
@@ -309,7 +315,11 @@ void Segmenter::run()
         float factor = 1.0f;
         bool foreign = false;
         const Pruned reason = (node.context & invisible) ? Pruned::by_tag : prune_reason(i, hints, factor, foreign);
-        foreign_[i] = foreign || (node.parent != no_node && foreign_[node.parent]);
+        // An element named as an article's body (entry-content, post-body) inside a wrapper named
+        // like a sidebar or widget (Blogger's "widget Blog") is the article, not other people's text;
+        // under a comment or related-stories name it stays theirs (a comment's "post-text").
+        const bool article_body = (hints & hint_body_strong) && !(inherited_[i] & (hint_comment | hint_related));
+        foreign_[i] = foreign || (node.parent != no_node && foreign_[node.parent] && !article_body);
         page_.score_factor[i] = factor * (node.parent != no_node ? page_.score_factor[node.parent] : 1.0f);
         if (reason != Pruned::no) {
             page_.pruned[i] = reason;
@@ -350,10 +360,10 @@ void Segmenter::run()
 
 } // namespace
 
-PageBlocks segment_blocks(const HtmlDocument& document)
+PageBlocks segment_blocks(const HtmlDocument& document, Pruning pruning)
 {
     PageBlocks page;
-    Segmenter segmenter(document, page);
+    Segmenter segmenter(document, page, pruning);
     segmenter.run();
     page.foreign = segmenter.take_foreign();
     page.removed.assign(document.size(), false);

@@ -52,6 +52,14 @@ struct PageBlocks {
     std::uint32_t words = 0;
 };
 
-PageBlocks segment_blocks(const HtmlDocument&);
+// How much a segmentation prunes before content is chosen.
+enum class Pruning : std::uint8_t {
+    full,      // tags, roles, hidden elements, dialogs and class/id names
+    tags_only, // only elements whose tag is never the article (nav, aside, footer, form, …) and consent
+               // layers: the retry for pages whose article sits under a misleading name, an aria-hidden
+               // wrapper or an open modal
+};
+
+PageBlocks segment_blocks(const HtmlDocument&, Pruning = Pruning::full);
 
 } // namespace feedkeeper::parse

@@ -21,6 +21,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 namespace feedkeeper::parse {
 namespace {
@@ -111,14 +112,28 @@ Result<ExtractedPage> extract_page(std::string_view bytes, const ExtractOptions&
     const PrescannedHtml prescanned = prescan_html(decoded.utf8, prescan_limits);
     const HtmlDocument document(prescanned.html, options.limits.max_nodes);
     page.truncated = prescanned.truncated || document.truncated(); // (depth caps flatten, they keep the text)
-    const PageBlocks blocks = segment_blocks(document);
+    const PageBlocks named = segment_blocks(document);
 
-    PageMetadata metadata = extract_metadata(document, blocks, prescanned.json_ld, options.url, options.headers, options.dates);
+    PageMetadata metadata = extract_metadata(document, named, prescanned.json_ld, options.url, options.headers, options.dates);
     ContentHints hints;
     hints.title = metadata.title;
     hints.site = options.site;
     hints.captions_in_body = options.captions == CaptionText::body_too;
-    const SelectedContent content = select_content(document, blocks, hints);
+    SelectedContent content = select_content(document, named, hints);
+    // Readability's retry: when pruning by name left no prose on a page that has plenty, the article
+    // sat under a misleading name, an aria-hidden wrapper or an open modal; segment again pruning by
+    // tag only, and take that choice when it finds real prose.
+    std::optional<PageBlocks> by_tag;
+    if (content.prose_chars < tuning.minimal_prose_chars
+        && document[document.body()].prose_chars >= tuning.retry_page_prose_chars) {
+        by_tag = segment_blocks(document, Pruning::tags_only);
+        SelectedContent retry = select_content(document, *by_tag, hints);
+        if (retry.prose_chars >= tuning.retry_min_prose_chars)
+            content = std::move(retry);
+        else
+            by_tag.reset();
+    }
+    const PageBlocks& blocks = by_tag ? *by_tag : named;
     page.block_fingerprints = fingerprints(blocks, content);
 
     std::uint32_t body_chars = 0;
@@ -154,9 +169,9 @@ Result<ExtractedPage> extract_page(std::string_view bytes, const ExtractOptions&
     evidence.prose_chars = structured_body ? body_chars : content.prose_chars;
     evidence.long_prose = content.long_prose || body_chars >= 1000;
     evidence.page_chars = blocks.body_chars;
-    evidence.consent_chars = blocks.consent_chars;
+    evidence.consent_chars = named.consent_chars; // (what was pruned by name, whichever choice won)
     evidence.container_consent = content.container != no_node && (blocks.hints[content.container] & hint_consent);
-    evidence.paywall_chars = blocks.paywall_chars;
+    evidence.paywall_chars = named.paywall_chars;
     evidence.teaser_chars = content.teaser_chars;
     evidence.paywall_text = content.paywall_notice;
     evidence.accessible_for_free = metadata.json_ld.accessible_for_free;

@@ -45,6 +45,14 @@ struct ExtractTuning {
     double structured_body_factor = 2.0;
     std::uint32_t structured_body_margin = 100;
 
+    // --- The retry with pruning by tag only (extract.cpp) ----------------------------------------
+    // When pruning by name left less prose than minimal_prose_chars (the page would be "no article")
+    // while the page holds at least this much prose in all (a few paragraphs somewhere), the page is
+    // segmented again without names ...
+    std::uint32_t retry_page_prose_chars = 600;
+    // ... and the retry wins when it finds at least this much prose: more than a stray sentence.
+    std::uint32_t retry_min_prose_chars = 200;
+
     // --- Classification (classify.cpp) -----------------------------------------------------------
     // A body under this many characters may be an error message, a teaser or a consent notice.
     std::uint32_t short_body_chars = 1500;

@@ -28,6 +28,24 @@ TEST(Extract, ClassifiesGermanConsentWall)
     EXPECT_EQ(extract(html).status, PageStatus::consent_wall);
 }
 
+TEST(Extract, TheRetryWithoutNamesFindsTheArticleBehindAConsentLayerButNeverTheLayer)
+{
+    // A consent dialog open over the page sets aria-hidden on everything behind it. Pruning by name
+    // and visibility leaves nothing, so extraction retries without names: the article behind is
+    // found, and the consent layer still goes.
+    std::string layer = "<div id=\"cmp-overlay\" class=\"consent-layer\"><h2>We value your privacy</h2>";
+    for (int i = 0; i < 8; ++i)
+        layer += "<p>We and our " + std::to_string(10 + i) + " partners use cookies and similar technologies to store and "
+            "access personal data on your device, for personalised ads and content, measurement and audience insights, "
+            "and some of them rely on legitimate interest.</p>";
+    layer += "<button>Accept all</button><button>Reject all</button></div>";
+    const ExtractedPage page = extract("<html><body><div class=\"page\" aria-hidden=\"true\"><nav><a href=\"/\">Home</a>"
+        "</nav><div class=\"story\"><p>" + prose(1) + "</p><p>" + prose(2) + "</p><p>" + prose(3) + "</p></div></div>"
+        + layer + "</body></html>");
+    EXPECT_EQ(page.status, PageStatus::article);
+    EXPECT_EQ(page.body, prose(1) + "\n\n" + prose(2) + "\n\n" + prose(3));
+}
+
 TEST(Extract, ArticleWithCookieBannerStaysAnArticle)
 {
     const std::string html = "<html><body><article><div class=\"entry-content\"><p>" + prose(1) + "</p><p>" + prose(2)

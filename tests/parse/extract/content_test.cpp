@@ -216,3 +216,44 @@ TEST(Extract, KeepsTheWrapperOfThePagesLongestProseRunUnderAWidgetName)
     EXPECT_TRUE(contains(page.body, prose(1, 6))) << page.body;
     EXPECT_TRUE(contains(page.body, prose(2, 6))) << page.body;
 }
+
+TEST(Extract, KeepsAnArticleBodyNamedAsSuchInsideAWidgetWhenAnotherRunIsLonger)
+{
+    // Blogger wraps every post in "widget Blog"; when the author's profile beside it has the page's
+    // longest single paragraph, the widget name alone must not make the post other people's text
+    // (which would drop it from whatever container wins).
+    const std::string html = page_around("<div class=\"widget Blog\"><div class=\"post\"><div class=\"post-body entry-content\"><div>"
+        + prose(1) + "</div><div>" + prose(2) + "</div><div>" + prose(3) + "</div></div></div></div>"
+        + "<div class=\"widget Profile\"><dl><dd>" + prose(8, 8) + "</dd><dd>" + prose(9, 4) + "</dd></dl></div>");
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.status, PageStatus::article);
+    EXPECT_TRUE(contains(page.body, prose(1) + "\n\n" + prose(2) + "\n\n" + prose(3))) << page.body;
+}
+
+TEST(Extract, KeepsACommentsBodyNamedLikeAPostOtherPeoplesText)
+{
+    // The exception above stops at comments: a comment's "post-text" is still a comment.
+    std::string comments = "<ol class=\"comment-list\">";
+    for (int i = 10; i < 16; ++i)
+        comments += "<li class=\"post-text\"><p>" + prose(i, 2) + "</p></li>";
+    comments += "</ol>";
+    const std::string html = page_around("<div class=\"entry\"><p>" + prose(1) + "</p><p>" + prose(2) + "</p></div>"
+        + comments);
+    EXPECT_EQ(extract(html).body, prose(1) + "\n\n" + prose(2));
+}
+
+TEST(Extract, RetriesWithoutNamesWhenNamesLeftNoProse)
+{
+    // Saved with a gallery modal open: the page behind is aria-hidden and the modal holds captions
+    // (long ones, so that the hidden page holds under 3/4 of the prose and is pruned as hidden).
+    // Pruning by name and visibility leaves nothing; the retry by tag finds the article.
+    const std::string html = page_around("<div id=\"render-target\" aria-hidden=\"true\"><article><p>" + prose(1)
+        + "</p><p>" + prose(2) + "</p><p>" + prose(3) + "</p></article></div><div class=\"gallery-modal\"><figure><img src=\"/a.jpg\">"
+        "<figcaption>" + prose(7) + "</figcaption></figure><figure><img src=\"/b.jpg\"><figcaption>" + prose(8)
+        + "</figcaption></figure></div>");
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.status, PageStatus::article);
+    EXPECT_TRUE(contains(page.body, prose(1))) << page.body;
+    EXPECT_TRUE(contains(page.body, prose(3))) << page.body;
+    EXPECT_FALSE(contains(page.body, prose(7))) << page.body;
+}
