@@ -2,6 +2,15 @@
 // entries with the crash-safe job queue they fill.
 #include "store_test_support.hpp"
 
+#include "core/time.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
 namespace feedkeeper::store::testing {
 namespace {
 
@@ -240,6 +249,95 @@ TEST_F(Queue, SameRawLinkFromTwoFeedsQueuesOneJobThatLinksBothEntries)
     for (const FeedRecord& feed : *archive->feeds().list())
         EXPECT_EQ(feed.articles, 1) << feed.url;
     EXPECT_EQ(revisions(ExportFilter { .feed_id = b }).size(), 1u);
+}
+
+TEST_F(Queue, NodesClaimingAtOnceNeverGetAJobAnotherHoldsOrHasEnded)
+{
+    // Three nodes, each its own connection, claim, end each job and hand their hosts back as fast as
+    // they can. On PostgreSQL the claims really run at once (SKIP LOCKED): a claim must not lease a
+    // job that another node ended between the claim's choice of jobs and its taking their host.
+    constexpr int hosts = 60;
+    constexpr int per_host = 10;
+    for (int h = 0; h < hosts; ++h)
+        for (int i = 0; i < per_host; ++i)
+            ASSERT_TRUE(archive->jobs().enqueue(JobKind::article, fmt::format("https://h{}.example/{}", h, i), std::nullopt));
+
+    std::mutex mutex;
+    std::map<std::int64_t, int> in_flight; // job -> node holding it
+    std::set<std::int64_t> ended;
+    std::map<std::string, int> hosts_in_flight;
+    int held_twice = 0, claimed_after_end = 0, hosts_held_twice = 0;
+    std::vector<std::string> errors;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    auto node = [&](int index) {
+        auto connection = open_archive();
+        if (!connection)
+            return;
+        const std::string worker = fmt::format("test-node-{}", index);
+        ASSERT_TRUE(connection->jobs().register_worker(worker, worker, now_utc()));
+        while (std::chrono::steady_clock::now() < deadline) {
+            const Timestamp now = now_utc();
+            auto work = connection->jobs().claim(WorkClaim { .worker = worker, .now = now, .horizon = now,
+                .lease_until = now + std::chrono::minutes(5), .per_host = 2, .total = 8 });
+            if (!work) {
+                std::lock_guard lock(mutex);
+                errors.push_back(work.error().message);
+                continue;
+            }
+            if (work->jobs.empty()) {
+                auto pending = connection->jobs().due(now, 1);
+                if (pending && pending->empty())
+                    break;
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                continue;
+            }
+            {
+                std::lock_guard lock(mutex);
+                for (const Job& job : work->jobs) {
+                    held_twice += !in_flight.emplace(job.id, index).second;
+                    claimed_after_end += ended.contains(job.id);
+                }
+                for (const HostLease& host : work->hosts)
+                    hosts_held_twice += !hosts_in_flight.emplace(host.host, index).second;
+            }
+            // A job leaves the in-flight set once its end is committed, a host before it is handed
+            // back: from then on another node may get them, not before.
+            for (const Job& job : work->jobs) {
+                auto done = connection->jobs().fail(job.id, "test: ended without fetching");
+                std::lock_guard lock(mutex);
+                if (!done)
+                    errors.push_back(done.error().message);
+                if (auto held = in_flight.find(job.id); held != in_flight.end() && held->second == index)
+                    in_flight.erase(held);
+                ended.insert(job.id);
+            }
+            std::vector<std::pair<std::string, Timestamp>> handed_back;
+            {
+                std::lock_guard lock(mutex);
+                for (const HostLease& host : work->hosts) {
+                    if (auto held = hosts_in_flight.find(host.host); held != hosts_in_flight.end() && held->second == index)
+                        hosts_in_flight.erase(held);
+                    handed_back.emplace_back(host.host, now);
+                }
+            }
+            if (auto released = connection->hosts().release(worker, handed_back); !released) {
+                std::lock_guard lock(mutex);
+                errors.push_back(released.error().message);
+            }
+        }
+    };
+    std::vector<std::thread> nodes;
+    for (int index = 1; index <= 3; ++index)
+        nodes.emplace_back(node, index);
+    for (std::thread& thread : nodes)
+        thread.join();
+
+    EXPECT_TRUE(errors.empty()) << errors.size() << " errors, the first: " << (errors.empty() ? "" : errors.front());
+    EXPECT_EQ(held_twice, 0) << "jobs held by two nodes at once";
+    EXPECT_EQ(claimed_after_end, 0) << "jobs claimed after another node ended them";
+    EXPECT_EQ(hosts_held_twice, 0) << "hosts held by two nodes at once";
+    EXPECT_EQ(ended.size(), static_cast<std::size_t>(hosts * per_host)) << "every job ended, within the minute";
+    EXPECT_TRUE(archive->jobs().due(now_utc(), 1)->empty());
 }
 
 } // namespace
