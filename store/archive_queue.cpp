@@ -375,6 +375,9 @@ Result<ClaimedWork> Archive::Jobs::claim(const WorkClaim& claim)
         reap_dead_workers(impl, claim.now, stale_heartbeat);
         // Per host, its most urgent jobs (a user's first, then new items, rechecks, the past), of
         // hosts no other live process holds; the window keeps one big host from taking the batch.
+        // Four times the batch is read: on PostgreSQL several nodes claim at once, rank the same jobs and
+        // reach for the same hosts first, and a node that finds those hosts being taken (SKIP
+        // LOCKED) goes on to the next ones instead of coming back empty.
         auto query = impl.statement(
             "SELECT id, kind, url, host, entry_id, feed_id, attempts, not_before, n FROM ("
             "  SELECT j.*, row_number() OVER (PARTITION BY j.host ORDER BY"
@@ -384,30 +387,41 @@ Result<ClaimedWork> Archive::Jobs::claim(const WorkClaim& claim)
             "    AND (j.claimed_by IS NULL OR j.lease_until < :now)"
             "    AND (h.owner IS NULL OR h.owner = :worker OR h.lease_until < :now)"
             "    AND (CAST(:feed AS BIGINT) IS NULL OR j.feed_id = :feed) AND (CAST(:host AS TEXT) IS NULL OR j.host = :host) AND (CAST(:job AS BIGINT) IS NULL OR j.id = :job)"
-            ") AS ranked WHERE n <= :per_host + 1 ORDER BY n, id LIMIT :total");
+            ") AS ranked WHERE n <= :per_host + 1 ORDER BY n, id LIMIT :window");
         bind_claim(query, claim);
         query->bind(":per_host", static_cast<std::int64_t>(claim.per_host));
-        query->bind(":total", static_cast<std::int64_t>(claim.total));
-        ClaimedWork work;
-        std::set<std::string> hosts;
+        query->bind(":window", static_cast<std::int64_t>(4 * claim.total));
+        std::vector<Job> candidates;
         std::set<std::string> more;
         while (query->executeStep()) {
             Job job = read_job(*query);
-            if (query->getColumn(8).getInt64() > static_cast<std::int64_t>(claim.per_host)) {
+            if (query->getColumn(8).getInt64() > static_cast<std::int64_t>(claim.per_host))
                 more.insert(job.host); // one more than asked for: the host has more waiting
-                continue;
-            }
-            hosts.insert(job.host);
-            work.jobs.push_back(std::move(job));
+            else
+                candidates.push_back(std::move(job));
         }
         query->reset();
-        if (work.jobs.size() >= claim.total) // the batch was cut: every host of it may have more
-            more.insert(hosts.begin(), hosts.end());
+        // Hosts are taken in the candidates' order until the batch is full; a host another node is
+        // taking right now is passed over with its jobs.
+        ClaimedWork work;
         std::set<std::string> taken;
-        for (const std::string& host : hosts)
-            if (take_host(impl, host, claim.worker, claim.now, claim.lease_until))
-                taken.insert(host);
-        std::erase_if(work.jobs, [&](const Job& job) { return !taken.contains(job.host); });
+        std::set<std::string> refused;
+        for (Job& job : candidates) {
+            if (work.jobs.size() >= claim.total) {
+                more.insert(taken.begin(), taken.end()); // the batch was cut: every host of it may have more
+                break;
+            }
+            if (refused.contains(job.host))
+                continue;
+            if (!taken.contains(job.host)) {
+                if (!take_host(impl, job.host, claim.worker, claim.now, claim.lease_until)) {
+                    refused.insert(job.host);
+                    continue;
+                }
+                taken.insert(job.host);
+            }
+            work.jobs.push_back(std::move(job));
+        }
         // The lease checks the job again: on PostgreSQL (READ COMMITTED, claims of several nodes at
         // once) the candidates above are the query's snapshot, and between it and the host's
         // taking another node may have finished the host's jobs and let the host go. A job no
