@@ -211,6 +211,31 @@ Result<void> Archive::Reader::for_each_revision(const ExportFilter& filter, cons
 
 namespace {
 
+// The lowest revision id of the query's most recent rank_window matches (0: fewer matches), from
+// a statement that selects match ids newest first at OFFSET :skip.
+std::int64_t window_floor(CachedStatement& window, const std::string& query, const SearchOptions& options)
+{
+    window->bind(":query", query);
+    window->bind(":skip", static_cast<std::int64_t>(std::max<std::size_t>(options.rank_window, 1) - 1));
+    return window->executeStep() ? window->getColumn(0).getInt64() : 0;
+}
+
+// Hits from a search statement's columns: article id, revision, url, title, snippet, published, rank.
+void read_hits(CachedStatement& query, std::vector<SearchHit>& hits)
+{
+    while (query->executeStep()) {
+        SearchHit hit;
+        hit.article_id = query->getColumn(0).getInt64();
+        hit.revision = query->getColumn(1).getInt64();
+        hit.url = column_text(query->getColumn(2));
+        hit.title = column_text(query->getColumn(3));
+        hit.snippet = column_text(query->getColumn(4));
+        hit.published = column_time(query->getColumn(5));
+        hit.rank = query->getColumn(6).getDouble();
+        hits.push_back(std::move(hit));
+    }
+}
+
 void search_sqlite(Archive::Impl& impl, const std::string& fts, const SearchOptions& options, std::vector<SearchHit>& hits)
 {
     // Ranking costs O(matches): bm25 is computed for every match before the best are kept,
@@ -224,10 +249,7 @@ void search_sqlite(Archive::Impl& impl, const std::string& fts, const SearchOpti
         // walk every match to find rank_window that pass (a feed's share of a common word: 100,000
         // rows). The filters then apply within the window.
         auto window = impl.statement("SELECT rowid FROM revisions_fts WHERE revisions_fts MATCH :query ORDER BY rowid DESC LIMIT 1 OFFSET :skip");
-        window->bind(":query", fts);
-        window->bind(":skip", static_cast<std::int64_t>(std::max<std::size_t>(options.rank_window, 1) - 1));
-        if (window->executeStep())
-            floor = window->getColumn(0).getInt64();
+        floor = window_floor(window, fts, options);
     }
     // The index holds only current texts (schema.cpp), so ranking needs no join. FTS5 sorts by rank
     // itself, so the snippet (which re-tokenises a body) is made only for the `limit` rows
@@ -250,17 +272,7 @@ void search_sqlite(Archive::Impl& impl, const std::string& fts, const SearchOpti
     bind_time(query, ":until", options.until);
     query->bind(":floor", floor);
     query->bind(":limit", static_cast<std::int64_t>(options.limit));
-    while (query->executeStep()) {
-        SearchHit hit;
-        hit.article_id = query->getColumn(0).getInt64();
-        hit.revision = query->getColumn(1).getInt64();
-        hit.url = column_text(query->getColumn(2));
-        hit.title = column_text(query->getColumn(3));
-        hit.snippet = column_text(query->getColumn(4));
-        hit.published = column_time(query->getColumn(5));
-        hit.rank = query->getColumn(6).getDouble();
-        hits.push_back(std::move(hit));
-    }
+    read_hits(query, hits);
 }
 
 void search_postgresql(Archive::Impl& impl, const std::string& tsquery, const SearchOptions& options, std::vector<SearchHit>& hits)
@@ -275,10 +287,7 @@ void search_postgresql(Archive::Impl& impl, const std::string& tsquery, const Se
         auto window = impl.statement(
             "SELECT r.id FROM revisions r JOIN articles a ON a.id = r.article_id AND a.revision_count = r.revision"
             " WHERE r.search @@ feedkeeper_search_query(:query) ORDER BY r.id DESC LIMIT 1 OFFSET :skip");
-        window->bind(":query", tsquery);
-        window->bind(":skip", static_cast<std::int64_t>(std::max<std::size_t>(options.rank_window, 1) - 1));
-        if (window->executeStep())
-            floor = window->getColumn(0).getInt64();
+        floor = window_floor(window, tsquery, options);
     }
     auto query = impl.statement(
         "SELECT r.article_id, r.revision, a.url, r.title,"
@@ -300,17 +309,9 @@ void search_postgresql(Archive::Impl& impl, const std::string& tsquery, const Se
     bind_time(query, ":until", options.until);
     query->bind(":floor", floor);
     query->bind(":limit", static_cast<std::int64_t>(options.limit));
-    while (query->executeStep()) {
-        SearchHit hit;
-        hit.article_id = query->getColumn(0).getInt64();
-        hit.revision = query->getColumn(1).getInt64();
-        hit.url = column_text(query->getColumn(2));
-        hit.title = column_text(query->getColumn(3));
-        hit.snippet = replace_markers(column_text(query->getColumn(4)), options);
-        hit.published = column_time(query->getColumn(5));
-        hit.rank = query->getColumn(6).getDouble();
-        hits.push_back(std::move(hit));
-    }
+    read_hits(query, hits);
+    for (SearchHit& hit : hits)
+        hit.snippet = replace_markers(hit.snippet, options);
 }
 
 } // namespace
