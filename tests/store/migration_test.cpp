@@ -31,6 +31,7 @@ TEST_F(Migration, AnArchiveOfTheLastReleaseKeepsEverythingItHolds)
     EXPECT_EQ(sql(path(), "PRAGMA user_version"), std::to_string(schema_version()));
     EXPECT_EQ(*archive->maintenance().integrity_check(), "ok");
     EXPECT_EQ(sql(path(), "PRAGMA foreign_key_check"), "");
+    EXPECT_EQ(sql(path(), "PRAGMA page_size"), "4096") << "an existing archive keeps its pages (only new ones get 16 KiB)";
     auto stats = archive->reader().stats();
     ASSERT_TRUE(stats);
     EXPECT_EQ(stats->feeds, 2);

@@ -17,11 +17,13 @@ namespace {
 
 using Open = ArchiveTest;
 
-TEST_F(Open, FreshArchiveIsMigratedToTheCurrentSchemaInWalMode)
+TEST_F(Open, FreshArchiveIsMigratedToTheCurrentSchemaInWalModeWith16KiBPages)
 {
     EXPECT_EQ(sql(path(), "PRAGMA user_version"), std::to_string(schema_version()));
     EXPECT_EQ(sql(path(), "PRAGMA journal_mode"), "wal");
     EXPECT_EQ(sql(path(), "PRAGMA application_id"), std::to_string(0x464b5052));
+    EXPECT_EQ(sql(path(), "PRAGMA page_size"), "16384") << "set before the first table, or SQLite keeps 4096";
+    EXPECT_EQ(sql(path(), "PRAGMA auto_vacuum"), "2") << "incremental";
     EXPECT_EQ(*archive->maintenance().integrity_check(), "ok");
     auto stats = archive->reader().stats();
     ASSERT_TRUE(stats);
