@@ -151,6 +151,16 @@ bool reads_as_prose(const Block& block)
         || (block.words >= 10 && block.text.find(". ") != std::string::npos);
 }
 
+// The site's legal line ("© 2006 … All rights reserved", often with the site's links): the page
+// footer's text, never the article's, unless it is written as a sentence of prose. Weighed as
+// other people's text, a long footer line cannot outscore an article of short paragraphs.
+bool is_legal_line(const Block& block)
+{
+    if (block.chars >= 700 || (notice_kinds(block.lower) & notice_copyright) == 0)
+        return false;
+    return block.link_density() >= 0.2 || !ends_sentence(block.text);
+}
+
 bool is_verdict_kept(BlockVerdict verdict)
 {
     return verdict == BlockVerdict::kept || verdict == BlockVerdict::kept_between_content;
@@ -195,8 +205,11 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
     // 1. Score every element by the weights of the blocks in its subtree.
     std::vector<double> weights(page.blocks.size());
     std::vector<double> score(document.size(), 0.0);
-    for (std::size_t b = 0; b < page.blocks.size(); ++b)
+    for (std::size_t b = 0; b < page.blocks.size(); ++b) {
         weights[b] = content_weight(page.blocks[b], informative);
+        if (weights[b] > 0 && is_legal_line(page.blocks[b]))
+            weights[b] = tuning.foreign_text_weight * page.blocks[b].chars;
+    }
     // Other stories' teasers and comment/related sections weigh as boilerplate.
     const std::vector<bool> in_card = find_teaser_cards(document, page);
     const std::vector<bool> in_section = find_boilerplate_sections(document, page, weights);

@@ -257,3 +257,40 @@ TEST(Extract, RetriesWithoutNamesWhenNamesLeftNoProse)
     EXPECT_TRUE(contains(page.body, prose(3))) << page.body;
     EXPECT_FALSE(contains(page.body, prose(7))) << page.body;
 }
+
+TEST(Extract, AShortArticleInATableLayoutWinsOverALongFooterLegalLine)
+{
+    // No names, no <article>: a page of table cells. The text is short sentences, a heading and a
+    // list; the footer is one long line of links under a copyright notice, which as plain text
+    // would outweigh the article's few sentences, and the links around make the whole page weigh less.
+    const std::string article = "<table><tr><td><h2>If you want to sell your house this year, here is a good place to start "
+        "reading.</h2><ul><li>Fast</li><li>For a fair price</li><li>With little hassle</li></ul>"
+        "<p>This is the way houses have been sold for the past hundred years, and many agents still work like that.</p>"
+        "<p>These traditional methods have proven to be less and less effective.</p>"
+        "<p>That is why we use new tools and programs which go far beyond the old approach of the past.</p></td></tr></table>";
+    std::string footer = "<div><b>ALL RIGHTS RESERVED &copy; Copyright - Website by <a href=\"/host\">Example Hosting</a>";
+    for (int i = 10; i < 23; ++i)
+        footer += " | <a href=\"/agent-" + std::to_string(i) + "\">Agent number " + std::to_string(i) + " homes</a> in the valley real estate";
+    footer += "</b></div>";
+    std::string navigation = "<table><tr><td>";
+    for (int i = 0; i < 30; ++i)
+        navigation += "<a href=\"/guide-" + std::to_string(i) + "\">Seller guide part " + std::to_string(i) + "</a><br>";
+    navigation += "</td></tr></table>";
+    const std::string html = "<!DOCTYPE html><html><head><title>Sell your house</title></head><body>" + navigation + article
+        + footer + "</body></html>";
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.status, PageStatus::article);
+    EXPECT_TRUE(contains(page.body, "These traditional methods have proven to be less and less effective.")) << page.body;
+    EXPECT_TRUE(contains(page.body, "That is why we use new tools")) << page.body;
+    EXPECT_FALSE(contains(page.body, "ALL RIGHTS RESERVED")) << page.body;
+    EXPECT_FALSE(contains(page.body, "Agent number")) << page.body;
+}
+
+TEST(Extract, KeepsAParagraphAboutCopyrightWrittenAsProse)
+{
+    const std::string paragraph = "The court ruled that the copyright of the photographs stays with the agency, and that "
+        "the newspaper must pay the fees it had refused for three years.";
+    const std::string html = page_around("<article><div class=\"entry-content\"><p>" + prose(1) + "</p><p>" + paragraph
+        + "</p><p>" + prose(2) + "</p></div></article>");
+    EXPECT_TRUE(contains(extract(html).body, paragraph));
+}
