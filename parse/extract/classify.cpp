@@ -78,6 +78,10 @@ PageStatus classify_page(const PageEvidence& evidence)
     if (paywalled && evidence.body_chars < short_body && (evidence.body_chars > 0 || evidence.structured_article))
         return PageStatus::paywall;
 
+    // The post under the page's headline is the article however short it is (a photo post's one
+    // line, a link post): the headline says which text the page is about.
+    if (evidence.headline_post && evidence.body_chars >= tuning.headline_post_min_chars)
+        return PageStatus::article;
     // "No article here" only when nothing in the body reads as prose: a short post of one real
     // sentence is an article; a page of links and labels is not.
     if (evidence.prose_chars == 0

@@ -27,6 +27,7 @@ struct PageEvidence {
     bool paywall_text = false;             // "subscribe to continue reading" seen near the body
     std::optional<bool> accessible_for_free; // JSON-LD isAccessibleForFree
     bool structured_article = false;       // JSON-LD Article or og:type article
+    bool headline_post = false;            // the body is the post the page's headline opens
     std::string_view document_title;       // <title>
     std::vector<std::string> headings;     // <h1> texts
 };

@@ -161,6 +161,51 @@ bool is_legal_line(const Block& block)
     return block.link_density() >= 0.2 || !ends_sentence(block.text);
 }
 
+// One post: an <article> element, or named as one ("post", "entry", "story", "article-body"), not a
+// page's content area ("content", "main").
+bool is_post(const HtmlDocument& document, const PageBlocks& page, std::uint32_t node)
+{
+    const std::uint32_t hints = page.hints[node];
+    return !(hints & negative_hints)
+        && (document[node].tag == GUMBO_TAG_ARTICLE || (hints & (hint_post | hint_body_strong)) != 0);
+}
+
+// The post a headline opens: the page's first h1-h3 that repeats the title, and its nearest post
+// ancestor that holds text after it (more than a byline). Blogs and news sites mark a post this way; a sidebar's "about
+// me" box or a promotion banner never holds the page's headline. no_node when the page shows none.
+std::uint32_t headline_post(const HtmlDocument& document, const PageBlocks& page, const std::string& title)
+{
+    if (title.size() < tuning.headline_min_chars)
+        return no_node;
+    for (std::size_t b = 0; b < page.blocks.size(); ++b) {
+        const Block& block = page.blocks[b];
+        if (block.kind != BlockKind::heading || block.heading_level > 3 || block.foreign || block.chars > 400
+            || comparable(block.text) != title)
+            continue;
+        std::uint32_t node = document[block.owner].parent;
+        while (node != no_node && node != document.body() && !is_post(document, page, node))
+            node = document[node].parent;
+        if (node == no_node || node == document.body())
+            return no_node;
+        for (std::size_t next = b + 1; next < page.blocks.size() && page.blocks[next].owner < document[node].end; ++next) {
+            const Block& text = page.blocks[next];
+            if (text.kind != BlockKind::heading && text.chars >= tuning.headline_post_min_chars
+                && !(text.inherited_hints & hint_byline) && !looks_like_byline(text.lower, text.chars))
+                return node;
+        }
+        return no_node;
+    }
+    return no_node;
+}
+
+// The nearest element holding both `a` and `b`.
+std::uint32_t common_ancestor(const HtmlDocument& document, std::uint32_t a, std::uint32_t b)
+{
+    while (a != no_node && !(b >= a && b < document[a].end))
+        a = document[a].parent;
+    return a;
+}
+
 bool is_verdict_kept(BlockVerdict verdict)
 {
     return verdict == BlockVerdict::kept || verdict == BlockVerdict::kept_between_content;
@@ -238,7 +283,19 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
             best = i;
         }
     }
+    // The headline's post outweighs a short text elsewhere (a sidebar's blurb, a banner) even when its
+    // own text is only a line or two: a photo post, a link post.
+    const std::string title = comparable(hints.title);
+    // Not when both sit in one post: a headline block with its byline beside the post's body.
+    const std::uint32_t post = headline_post(document, page, title);
+    if (post != no_node) {
+        const std::uint32_t common = common_ancestor(document, post, best);
+        if (common != post && common != best && common != no_node && !is_post(document, page, common)
+            && score[post] * page.score_factor[post] + tuning.headline_post_bonus > best_score)
+            best = post;
+    }
     selected.container = best;
+    selected.in_headline_post = post != no_node && best >= post && best < document[post].end;
     const std::uint32_t end = document[best].end;
     for (std::uint32_t b = 0; b < page.blocks.size(); ++b) {
         if (page.blocks[b].owner >= best && page.blocks[b].owner < end)
@@ -279,7 +336,6 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
     }
 
     // 4. Verdicts.
-    const std::string title = comparable(hints.title);
     std::vector<bool> off_main_flags(count, false);
     for (std::size_t k = 0; k < count; ++k) {
         const std::uint32_t b = selected.candidates[k];

@@ -40,6 +40,7 @@ struct SelectedContent {
     std::uint32_t consent_chars = 0;       // in candidate blocks that speak of cookies or consent
     std::uint32_t prose_chars = 0;         // in kept blocks that read as prose (positive weight)
     bool long_prose = false;               // a kept block of 150+ characters of prose
+    bool in_headline_post = false;         // the container is (inside) the post the page's headline opens
 };
 
 struct ContentHints {

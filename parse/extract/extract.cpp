@@ -176,6 +176,7 @@ Result<ExtractedPage> extract_page(std::string_view bytes, const ExtractOptions&
     evidence.paywall_text = content.paywall_notice;
     evidence.accessible_for_free = metadata.json_ld.accessible_for_free;
     evidence.structured_article = metadata.json_ld.article || metadata.og_type == "article";
+    evidence.headline_post = content.in_headline_post && !structured_body;
     evidence.document_title = metadata.document_title;
     evidence.headings = metadata.headings;
     page.status = classify_page(evidence);

@@ -68,8 +68,8 @@ constexpr Keyword token_keywords[] = {
     { "storycontent", hint_body_strong }, { "storytext", hint_body_strong }, { "bodytext", hint_body_strong },
     { "bodycopy", hint_body_strong }, { "contentbody", hint_body_strong }, { "fieldbody", hint_body_strong },
     { "richtext", hint_body_strong },
-    { "article", hint_body_weak }, { "content", hint_body_weak }, { "entry", hint_body_weak },
-    { "hentry", hint_body_weak }, { "post", hint_body_weak }, { "story", hint_body_weak },
+    { "article", hint_body_weak | hint_post }, { "content", hint_body_weak }, { "entry", hint_body_weak | hint_post },
+    { "hentry", hint_body_weak | hint_post }, { "post", hint_body_weak | hint_post }, { "story", hint_body_weak | hint_post },
     { "text", hint_body_weak }, { "body", hint_body_weak }, { "main", hint_body_weak }, { "blog", hint_body_weak },
 };
 

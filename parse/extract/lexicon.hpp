@@ -30,6 +30,7 @@ enum ClassHint : std::uint32_t {
     hint_tools = 1u << 16,     // print / font-size / rating widgets
     hint_body_strong = 1u << 24, // article-body, entry-content, post-content, story-body, …
     hint_body_weak = 1u << 25,   // article, content, entry, post, story, text, main
+    hint_post = 1u << 26,        // article, entry, hentry, post, story: one post, not a page's content area
 };
 
 inline constexpr std::uint32_t negative_hints = 0x00FFFFFFu;

@@ -40,6 +40,17 @@ struct ExtractTuning {
     // cards, and prose-like blocks under a boilerplate name. Negative: the container avoids them.
     double foreign_text_weight = -0.3;
 
+    // The headline's post (the <article> or article-named element holding the heading that repeats
+    // the page's title and text after it) wins over a container elsewhere whose score is less than
+    // the post's plus this bonus: about one paragraph, as much as a sidebar's blurb or a banner has,
+    // far less than an article's body.
+    double headline_post_bonus = 400;
+    // The title must have this many comparable characters (letters and digits) to identify a
+    // headline ("Home" or a site name repeated in a logo heading does not) ...
+    std::size_t headline_min_chars = 12;
+    // ... and the post must hold a block of at least this many characters after it.
+    std::uint32_t headline_post_min_chars = 20;
+
     // JSON-LD articleBody replaces the visible body when it has more than factor x its characters
     // plus the margin: clearly longer, not a summary or a copy of the same text with spacing changes.
     double structured_body_factor = 2.0;

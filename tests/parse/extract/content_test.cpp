@@ -294,3 +294,53 @@ TEST(Extract, KeepsAParagraphAboutCopyrightWrittenAsProse)
         + "</p><p>" + prose(2) + "</p></div></article>");
     EXPECT_TRUE(contains(extract(html).body, paragraph));
 }
+
+namespace {
+
+// A blog page: one post, and a sidebar with the author's "about me" box (two sentences of prose)
+// above the archive's links.
+std::string blog_page(const std::string& post)
+{
+    std::string archive;
+    for (int month = 1; month <= 12; ++month)
+        archive += "<li><a href=\"/2012/" + std::to_string(month) + "\">Posts of month " + std::to_string(month) + " of 2012</a></li>";
+    return "<!DOCTYPE html><html lang=\"en\"><head><title>Creative food sculptures</title></head><body>"
+           "<div id=\"page\"><div id=\"stream\">" + post + "</div><div id=\"column\"><div class=\"about\"><p>I live, "
+           "I learn and I teach. And 140 characters on a short message service are limiting, so here I share the "
+           "creativity of others.</p></div><ul>" + archive + "</ul></div></div></body></html>";
+}
+
+} // namespace
+
+TEST(Extract, APhotoPostUnderTheHeadlineWinsOverTheAuthorsAboutBox)
+{
+    // The post's only text is a line that is no sentence; the about box is prose, and longer.
+    const std::string html = blog_page("<div class=\"entry\"><h2>Creative food sculptures</h2><div class=\"body\">"
+        "<img src=\"/sculpture.jpg\"><p>Food as sculpture, seen at the market via @someone</p></div></div>");
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.status, PageStatus::article);
+    EXPECT_EQ(page.body, "Food as sculpture, seen at the market via @someone");
+}
+
+TEST(Extract, AHeadlineBlockWithOnlyABylineDoesNotReplaceTheArticleBesideIt)
+{
+    // The headline's post holds nothing but a byline; the article's text sits in a sibling.
+    const std::string html = blog_page("<div class=\"entry\"><h1>Creative food sculptures</h1>"
+        "<p class=\"info\">By Dana Writer on Monday 12th November 2012 in Art</p></div>"
+        "<div class=\"copy\"><p>" + prose(1, 2) + "</p></div>");
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.status, PageStatus::article);
+    EXPECT_EQ(page.body, prose(1, 2));
+}
+
+TEST(Extract, AStandfirstBoxInsideThePostDoesNotReplaceThePostsBody)
+{
+    // Headline and a standfirst line in a box named like a post, the body beside it, both in one post.
+    const std::string html = blog_page("<div class=\"post\"><div class=\"entry\"><h1>Creative food sculptures</h1>"
+        "<p>Artists at the market carve vegetables into animals</p></div><div class=\"copy\"><p>" + prose(1, 2)
+        + "</p></div></div>");
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.status, PageStatus::article);
+    EXPECT_TRUE(contains(page.body, prose(1, 2)));
+    EXPECT_FALSE(contains(page.body, "I live"));
+}
