@@ -143,9 +143,10 @@ bool is_linked_sentence(const Block& block)
 
 // Text, not a label or a link: a long run, or a sentence of a few words (whatever the language:
 // no stop words needed).
-bool reads_as_prose(const Block& block)
+bool reads_as_prose(const Block& block, bool captions_are_text)
 {
-    if (block.link_density() >= 0.5 || block.kind == BlockKind::heading || block.kind == BlockKind::caption)
+    if (block.link_density() >= 0.5 || block.kind == BlockKind::heading
+        || (block.kind == BlockKind::caption && !captions_are_text))
         return false;
     return block.chars >= 150 || (block.words >= 4 && ends_sentence(block.text))
         || (block.words >= 10 && block.text.find(". ") != std::string::npos);
@@ -218,7 +219,7 @@ bool is_verdict_rendered(BlockVerdict verdict)
 
 } // namespace
 
-double content_weight(const Block& block, bool stop_words_informative)
+double content_weight(const Block& block, bool stop_words_informative, bool captions_are_text)
 {
     const double chars = block.chars;
     if (block.chars == 0)
@@ -227,7 +228,7 @@ double content_weight(const Block& block, bool stop_words_informative)
     const double link_penalty = -0.5 * link_density * chars;
     if (block.kind == BlockKind::heading || block.kind == BlockKind::table_row)
         return -0.02 * chars + link_penalty;
-    if (block.kind == BlockKind::caption)
+    if (block.kind == BlockKind::caption && !captions_are_text)
         return -0.1 * chars + link_penalty;
     const bool prose = !stop_words_informative || block.words < 8 || block.stop_word_density() >= 0.12;
     double base = -0.05;
@@ -247,11 +248,22 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
         return selected;
     const bool informative = page.words > 50 && page.stop_words * 100 >= page.words * 8;
 
-    // 1. Score every element by the weights of the blocks in its subtree.
+    // 1. Score every element by the weights of the blocks in its subtree. On a gallery, whose
+    // captions hold far more prose than the rest of the page (a photo post, a slide show with its
+    // story told under the pictures), the captions are the text.
+    double caption_prose = 0;
+    double other_prose = 0;
+    for (const Block& block : page.blocks) {
+        const double weight = content_weight(block, informative, true);
+        if (weight > 0)
+            (block.kind == BlockKind::caption ? caption_prose : other_prose) += weight;
+    }
+    const bool gallery = caption_prose >= tuning.gallery_min_caption_prose
+        && caption_prose > tuning.gallery_caption_factor * other_prose;
     std::vector<double> weights(page.blocks.size());
     std::vector<double> score(document.size(), 0.0);
     for (std::size_t b = 0; b < page.blocks.size(); ++b) {
-        weights[b] = content_weight(page.blocks[b], informative);
+        weights[b] = content_weight(page.blocks[b], informative, gallery);
         if (weights[b] > 0 && is_legal_line(page.blocks[b]))
             weights[b] = tuning.foreign_text_weight * page.blocks[b].chars;
     }
@@ -357,7 +369,7 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
 
         } else if (block.link_density() > (!edge && is_linked_sentence(block) ? 0.85 : 0.5)) {
             verdict = BlockVerdict::dropped_link_dense; // between prose, a sentence of links is still a sentence
-        } else if (block.kind == BlockKind::caption) {
+        } else if (block.kind == BlockKind::caption && !gallery) {
             verdict = edge ? BlockVerdict::dropped_caption : BlockVerdict::kept_caption;
         } else if (notices[k] != 0) {
             const int signals = (block.emphasis_chars * 10 >= block.chars * 8) + has_email_or_url(block.text)
@@ -430,7 +442,7 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
         const BlockVerdict verdict = selected.verdicts[k];
         if (is_verdict_kept(verdict) || (verdict == BlockVerdict::kept_caption && hints.captions_in_body))
             selected.kept.push_back(selected.candidates[k]);
-        if (const Block& block = page.blocks[selected.candidates[k]]; is_verdict_kept(verdict) && reads_as_prose(block)) {
+        if (const Block& block = page.blocks[selected.candidates[k]]; is_verdict_kept(verdict) && reads_as_prose(block, gallery)) {
             selected.prose_chars += block.chars;
             selected.long_prose = selected.long_prose || block.chars >= 150;
         }

@@ -40,6 +40,12 @@ struct ExtractTuning {
     // cards, and prose-like blocks under a boilerplate name. Negative: the container avoids them.
     double foreign_text_weight = -0.3;
 
+    // A gallery's captions are its text: when the prose in captions is at least this much (one
+    // paragraph) and more than factor x the prose in everything else on the page, captions weigh and
+    // stay as paragraphs. An article's photo captions are a fraction of its text.
+    double gallery_min_caption_prose = 150;
+    double gallery_caption_factor = 2.0;
+
     // The headline's post (the <article> or article-named element holding the heading that repeats
     // the page's title and text after it) wins over a container elsewhere whose score is less than
     // the post's plus this bonus: about one paragraph, as much as a sidebar's blurb or a banner has,

@@ -344,3 +344,17 @@ TEST(Extract, AStandfirstBoxInsideThePostDoesNotReplaceThePostsBody)
     EXPECT_TRUE(contains(page.body, prose(1, 2)));
     EXPECT_FALSE(contains(page.body, "I live"));
 }
+
+TEST(Extract, AGallerysCaptionsAreItsText)
+{
+    // The story is told under the pictures: the captions hold all the prose there is.
+    std::string slides;
+    for (int n = 1; n <= 3; ++n)
+        slides += "<div class=\"slide\"><img src=\"/" + std::to_string(n) + ".jpg\"><div class=\"caption\"><p>" + prose(n)
+            + "</p></div></div>";
+    const std::string html = page_around("<article><h1>The valley in pictures</h1><div class=\"gallery\">" + slides
+        + "</div></article>");
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.status, PageStatus::article);
+    EXPECT_EQ(page.body, prose(1) + "\n\n" + prose(2) + "\n\n" + prose(3));
+}
