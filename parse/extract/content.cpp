@@ -290,8 +290,9 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
             bonus *= 1.15;
         if (document[i].tag == GUMBO_TAG_ARTICLE)
             bonus *= 1.05;
-        if (score[i] * bonus > best_score) {
-            best_score = score[i] * bonus;
+        const double candidate = score[i] * bonus + ((page.hints[i] & hint_body_strong) ? tuning.body_name_bonus : 0.0);
+        if (candidate > best_score) {
+            best_score = candidate;
             best = i;
         }
     }

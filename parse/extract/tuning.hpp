@@ -40,6 +40,12 @@ struct ExtractTuning {
     // cards, and prose-like blocks under a boilerplate name. Negative: the container avoids them.
     double foreign_text_weight = -0.3;
 
+    // An element named as an article's body (entry-content, story-body, itemprop=articleBody) with
+    // text that scores above zero gets this much on top of its score (and 15 % more of it): a short
+    // post there beats a sidebar's blurb or a banner, while an article elsewhere with more prose
+    // than this still beats a wrapper that only carries the name.
+    double body_name_bonus = 300;
+
     // A gallery's captions are its text: when the prose in captions is at least this much (one
     // paragraph) and more than factor x the prose in everything else on the page, captions weigh and
     // stay as paragraphs. An article's photo captions are a fraction of its text.

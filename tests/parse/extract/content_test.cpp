@@ -358,3 +358,21 @@ TEST(Extract, AGallerysCaptionsAreItsText)
     EXPECT_EQ(page.status, PageStatus::article);
     EXPECT_EQ(page.body, prose(1) + "\n\n" + prose(2) + "\n\n" + prose(3));
 }
+
+TEST(Extract, AShortPostNamedAsTheArticleBodyWinsOverALongerBlurbBesideIt)
+{
+    // The page's title names the blog, not the post; the post's body is named as one, and shorter
+    // than the sidebar's disclaimer.
+    std::string archive;
+    for (int month = 1; month <= 6; ++month)
+        archive += "<li><a href=\"/2012/" + std::to_string(month) + "\">Posts of month " + std::to_string(month) + "</a></li>";
+    const std::string html = "<!DOCTYPE html><html lang=\"en\"><head><title>A wedding blog</title></head><body>"
+        "<div id=\"left\"><div class=\"module\"><p>If you see an image we have not linked or given credit to, please "
+        "let us know so we can give proper credit, and if you would prefer we not post it, we will gladly remove it.</p>"
+        "</div><ul>" + archive + "</ul></div><div id=\"right\"><div class=\"entry\"><h3>City chic</h3>"
+        "<div class=\"entry-content\"><p>Happy Friday! We love this inspiration board and are excited to celebrate "
+        "with a couple this weekend.</p></div></div></div></body></html>";
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.status, PageStatus::article);
+    EXPECT_EQ(page.body, "Happy Friday! We love this inspiration board and are excited to celebrate with a couple this weekend.");
+}
