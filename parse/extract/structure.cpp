@@ -10,12 +10,17 @@
 namespace feedkeeper::parse {
 namespace {
 
+// A short bold line standing for a heading.
+bool is_pseudo_heading(const Block& block)
+{
+    return block.chars < 60 && block.emphasis_chars * 10 >= block.chars * 8 && block.link_density() < 0.3;
+}
+
 // A heading, or a short bold line standing for one, that names a section ("Top Rated Comments",
 // "More from …"); a question or a "Related: <link>" line is not one.
 bool is_section_title(const Block& block)
 {
-    const bool heading = block.kind == BlockKind::heading
-        || (block.chars < 60 && block.emphasis_chars * 10 >= block.chars * 8 && block.link_density() < 0.3);
+    const bool heading = block.kind == BlockKind::heading || is_pseudo_heading(block);
     if (!heading || block.words > 5 || block.text.ends_with('?'))
         return false;
     return is_boilerplate_section_title(block.lower);
@@ -98,8 +103,9 @@ std::vector<bool> find_boilerplate_sections(const HtmlDocument& document, const 
         marked[h] = true;
         for (std::size_t k = h + 1; k < count && inside(page.blocks[k]); ++k) {
             const Block& block = page.blocks[k];
-            if (block.kind == BlockKind::heading && block.heading_level <= level
-                && !is_boilerplate_section_title(block.lower))
+            const bool ends_section = block.kind == BlockKind::heading ? block.heading_level <= level
+                                                                       : level == 7 && is_pseudo_heading(block);
+            if (ends_section && !is_boilerplate_section_title(block.lower))
                 break;
             marked[k] = true;
         }

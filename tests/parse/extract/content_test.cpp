@@ -376,3 +376,15 @@ TEST(Extract, AShortPostNamedAsTheArticleBodyWinsOverALongerBlurbBesideIt)
     EXPECT_EQ(page.status, PageStatus::article);
     EXPECT_EQ(page.body, "Happy Friday! We love this inspiration board and are excited to celebrate with a couple this weekend.");
 }
+
+TEST(Extract, ASectionUnderABoldLineEndsAtTheNextBoldLine)
+{
+    // Bold lines stand for the headings of this article; one of them reads like a comment section's
+    // title. What it heads ends at the next bold line, like a heading's section at the next heading.
+    const std::string html = page_around("<article><div class=\"entry-content\"><p>" + prose(1) + "</p><p>" + prose(2)
+        + "</p><p><strong>Results and discussion</strong></p><p>" + prose(3) + "</p><p><strong>Conclusion</strong></p><p>"
+        + prose(4) + "</p><p>" + prose(5) + "</p></div></article>");
+    const ExtractedPage page = extract(html);
+    EXPECT_TRUE(contains(page.body, prose(2)));
+    EXPECT_TRUE(contains(page.body, "Conclusion\n\n" + prose(4) + "\n\n" + prose(5))) << page.body;
+}
