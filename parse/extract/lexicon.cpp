@@ -273,6 +273,23 @@ constexpr Phrase notice_phrases[] = {
     { "комментари", notice_comments, true },
 };
 
+// A letter or digit of any script (every byte of a multi-byte UTF-8 sequence counts as one): a
+// phrase must not continue a word on either side ("teilen" is not in "verteilen").
+bool is_word_byte(unsigned char c) { return c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+// `phrase` in `lower_text` as whole words ("related" is not in "unrelated").
+bool contains_words(std::string_view lower_text, std::string_view phrase)
+{
+    for (std::size_t at = lower_text.find(phrase); at != std::string_view::npos; at = lower_text.find(phrase, at + 1)) {
+        const std::size_t end = at + phrase.size();
+        const bool starts_word = at == 0 || !is_word_byte(static_cast<unsigned char>(lower_text[at - 1]));
+        const bool ends_word = end == lower_text.size() || !is_word_byte(static_cast<unsigned char>(lower_text[end]));
+        if (starts_word && ends_word)
+            return true;
+    }
+    return false;
+}
+
 constexpr std::string_view section_titles[] = {
     "comments", "comment", "leave a reply", "leave a comment", "join the conversation", "discussion", "related",
     "more from", "more stories", "more news", "read more", "read next", "recommended", "you may also like",
@@ -291,7 +308,7 @@ bool is_boilerplate_section_title(std::string_view lower_text)
     if (lower_text.size() > 60)
         return false;
     for (std::string_view title : section_titles) {
-        if (lower_text.find(title) != std::string_view::npos)
+        if (contains_words(lower_text, title))
             return true;
     }
     return false;
@@ -339,9 +356,6 @@ const PhraseIndex& phrase_index()
     return index;
 }
 
-// A letter or digit of any script (every byte of a multi-byte UTF-8 sequence counts as one): a
-// phrase must not continue a word on either side ("teilen" is not in "verteilen").
-bool is_word_byte(unsigned char c) { return c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
 std::uint32_t notice_kinds(std::string_view lower_text)
 {

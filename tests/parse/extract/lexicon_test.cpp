@@ -1,4 +1,4 @@
-// tests/parse/extract/lexicon_test.cpp — class/id names as whole tokens, notice phrases on word
+// tests/parse/extract/lexicon_test.cpp — class/id names as whole tokens, notice phrases and section titles on word
 // boundaries.
 #include "parse/extract/lexicon.hpp"
 
@@ -58,4 +58,14 @@ TEST(NoticeKinds, MatchPhrasesOnWordBoundaries)
     EXPECT_EQ(notice_kinds("in 1404 the city was founded") & notice_error, 0u);
     EXPECT_NE(notice_kinds("error 404") & notice_error, 0u);
     EXPECT_NE(notice_kinds("we use cookies to improve") & notice_consent, 0u); // a stem takes inflections
+}
+
+TEST(SectionTitles, MatchWholeWords)
+{
+    EXPECT_TRUE(is_boilerplate_section_title("related stories"));
+    EXPECT_TRUE(is_boilerplate_section_title("top rated comments (12)"));
+    EXPECT_TRUE(is_boilerplate_section_title("lesen sie auch:"));
+    EXPECT_FALSE(is_boilerplate_section_title("unrelated costs"));
+    EXPECT_FALSE(is_boilerplate_section_title("commentary"));
+    EXPECT_FALSE(is_boilerplate_section_title("the trendingest hats")); // (a made-up word, still not "trending")
 }
