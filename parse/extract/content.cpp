@@ -74,6 +74,19 @@ bool ends_sentence(std::string_view text)
     return false;
 }
 
+// Several sentences of running text, whatever its words: a paragraph in a language the stop-word
+// lists do not know reads as prose by its shape.
+bool is_sentences(const Block& block)
+{
+    if (block.chars < tuning.sentences_min_chars || block.link_density() > 0.2 || !ends_sentence(block.text))
+        return false;
+    std::uint32_t stops = 0;
+    for (std::size_t at = block.text.find(". "); at != std::string::npos && stops < tuning.sentences_min_stops;
+         at = block.text.find(". ", at + 2))
+        ++stops;
+    return stops >= tuning.sentences_min_stops;
+}
+
 bool has_email_or_url(std::string_view text)
 {
     for (std::size_t at = text.find('@'); at != std::string_view::npos; at = text.find('@', at + 1)) {
@@ -230,7 +243,8 @@ double content_weight(const Block& block, bool stop_words_informative, bool capt
         return -0.02 * chars + link_penalty;
     if (block.kind == BlockKind::caption && !captions_are_text)
         return -0.1 * chars + link_penalty;
-    const bool prose = !stop_words_informative || block.words < 8 || block.stop_word_density() >= 0.12;
+    const bool prose = !stop_words_informative || block.words < 8 || block.stop_word_density() >= 0.12
+        || is_sentences(block);
     double base = -0.05;
     if (prose && block.chars >= 150)
         base = 1.0;

@@ -36,6 +36,12 @@ struct ExtractTuning {
     std::uint32_t caption_max_chars = 600;
 
     // --- Content weights (content.cpp) -----------------------------------------------------------
+    // A block with few stop words is prose all the same when it is running text of at least this
+    // many characters with this many full stops inside (besides its final one): the shape of a
+    // paragraph in a language the stop-word lists do not know. A tag cloud or a spec sheet has no
+    // sentences; a caption or a teaser is shorter.
+    std::uint32_t sentences_min_chars = 200;
+    std::uint32_t sentences_min_stops = 2;
     // Weight per character of a block in other people's text: comments, related stories, teaser
     // cards, and prose-like blocks under a boilerplate name. Negative: the container avoids them.
     double foreign_text_weight = -0.3;

@@ -388,3 +388,17 @@ TEST(Extract, ASectionUnderABoldLineEndsAtTheNextBoldLine)
     EXPECT_TRUE(contains(page.body, prose(2)));
     EXPECT_TRUE(contains(page.body, "Conclusion\n\n" + prose(4) + "\n\n" + prose(5))) << page.body;
 }
+
+TEST(Extract, SentencesInALanguageWithoutStopWordListsAreStillProse)
+{
+    // An English page opens its article with a paragraph in Finnish, a language the stop-word lists
+    // do not know: its shape (several sentences of running text) makes it prose.
+    const std::string finnish = "Kaupunginvaltuusto päätti tiistaina, että sillan rakentaminen alkaa ensi keväänä. "
+        "Hanke maksaa noin kaksikymmentä miljoonaa euroa. Asukkaat ovat odottaneet päätöstä vuosia. "
+        "Työt kestävät kaksi vuotta, ja liikenne ohjataan sinä aikana vanhalle tielle.";
+    const std::string html = page_around("<article><div class=\"quote\"><p>" + finnish + "</p></div><div class=\"rest\"><p>"
+        + prose(1) + "</p></div><p><a href=\"/1\">link</a></p><p><a href=\"/2\">link</a></p><p><a href=\"/3\">link</a></p>"
+        "<p><a href=\"/4\">link</a></p></article>");
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.body, finnish + "\n\n" + prose(1));
+}
