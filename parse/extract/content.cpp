@@ -21,6 +21,7 @@
 #include "parse/text/characters.hpp"
 
 #include <unordered_map>
+#include <unordered_set>
 
 namespace feedkeeper::parse {
 namespace {
@@ -431,7 +432,21 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
             selected.verdicts[k] = BlockVerdict::dropped_heading_without_content;
     }
 
-    // 5. Site template: what this host repeats on many pages goes, where boilerplate sits.
+    // 5. A copy of the story under a hidden name (a print or an A/B variant of the same text) goes
+    // when the body shows the same text outside it.
+    std::unordered_set<std::string_view> shown;
+    for (std::size_t k = 0; k < count; ++k) {
+        const Block& block = page.blocks[selected.candidates[k]];
+        if (is_verdict_kept(selected.verdicts[k]) && !(block.inherited_hints & hint_hidden))
+            shown.insert(block.text);
+    }
+    for (std::size_t k = 0; k < count && !shown.empty(); ++k) {
+        const Block& block = page.blocks[selected.candidates[k]];
+        if (is_verdict_kept(selected.verdicts[k]) && (block.inherited_hints & hint_hidden) && shown.contains(block.text))
+            selected.verdicts[k] = BlockVerdict::dropped_hidden_copy;
+    }
+
+    // 6. Site template: what this host repeats on many pages goes, where boilerplate sits.
     if (hints.site) {
         std::vector<std::size_t> kept_positions;
         std::vector<BodyBlock> body;

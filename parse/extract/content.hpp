@@ -27,6 +27,7 @@ enum class BlockVerdict : std::uint8_t {
     dropped_site_template,
     dropped_teaser,          // in a repeated card that starts with a link: a list of other stories
     dropped_section,         // under a "Comments" / "Related" / "Read more" heading
+    dropped_hidden_copy,     // under a hidden name, and shown elsewhere in the body (a print or test variant)
 };
 
 struct SelectedContent {

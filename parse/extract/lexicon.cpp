@@ -241,6 +241,8 @@ constexpr Phrase notice_phrases[] = {
     { "all rights reserved", notice_copyright }, { "\xC2\xA9", notice_copyright }, { "copyright", notice_copyright },
     { "alle rechte vorbehalten", notice_copyright }, { "все права защищены", notice_copyright },
     { "tous droits réservés", notice_copyright }, { "todos los derechos", notice_copyright },
+    { "non-commercial use only", notice_copyright }, { "order reprints", notice_copyright },
+    { "reprints and permissions", notice_copyright }, { "nur zum persönlichen gebrauch", notice_copyright },
     // consent
     { "cookie", notice_consent, true }, { "consent", notice_consent, true }, { "we value your privacy", notice_consent },
     { "accept all", notice_consent }, { "privacy settings", notice_consent }, { "einwilligung", notice_consent, true },

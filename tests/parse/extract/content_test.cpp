@@ -402,3 +402,14 @@ TEST(Extract, SentencesInALanguageWithoutStopWordListsAreStillProse)
     const ExtractedPage page = extract(html);
     EXPECT_EQ(page.body, finnish + "\n\n" + prose(1));
 }
+
+TEST(Extract, AHiddenCopyOfTheStoryIsNotRepeatedInTheBody)
+{
+    // A/B variants of one story: the hidden one first, then the one shown; plus a reprint notice.
+    const std::string story = "<p>" + prose(1) + "</p><p>" + prose(2) + "</p>";
+    const std::string html = page_around("<article><p>Reprints: This copy is for your personal, non-commercial use only. "
+        "To order presentation-ready copies for distribution to colleagues or clients, visit www.reprints.example."
+        "</p><div class=\"variant-b hidden\">" + story + "</div><div class=\"variant-a\">" + story + "</div></article>");
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.body, prose(1) + "\n\n" + prose(2));
+}
