@@ -38,9 +38,10 @@ inline constexpr std::uint32_t negative_hints = 0x00FFFFFFu;
 // others are often misused on wrappers (WordPress's "tag-…" post classes, "has-sidebar").
 inline constexpr std::uint32_t strong_negative_hints = hint_comment | hint_share | hint_related | hint_promotion
     | hint_consent | hint_advert | hint_navigation | hint_sidebar | hint_footer | hint_popup;
-// Names of other people's text: prose under them weighs as boilerplate instead of being pruned.
+// Names of other people's text, and of the site's own text around an article (an author's bio box):
+// prose under them weighs as boilerplate instead of being pruned.
 inline constexpr std::uint32_t foreign_text_hints = hint_comment | hint_related | hint_sidebar | hint_footer
-    | hint_navigation | hint_share | hint_promotion | hint_advert;
+    | hint_navigation | hint_share | hint_promotion | hint_advert | hint_byline;
 
 // Hints of one class or id attribute value (any case, any separators, camelCase).
 std::uint32_t class_hints(std::string_view class_or_id);

@@ -413,3 +413,15 @@ TEST(Extract, AHiddenCopyOfTheStoryIsNotRepeatedInTheBody)
     const ExtractedPage page = extract(html);
     EXPECT_EQ(page.body, prose(1) + "\n\n" + prose(2));
 }
+
+TEST(Extract, DropsTheAuthorsBioBoxUnderTheArticle)
+{
+    // The bio is prose too, and the same on every article of its author.
+    const std::string bio = "Dana Writer covers the valley's council for the paper. She has lived in the valley for "
+        "twenty years, and before that she wrote about farming and water rights for a weekly in the north. Her book "
+        "on the river came out in the spring.";
+    const std::string html = page_around("<article><div class=\"copy\"><p>" + prose(1) + "</p><p>" + prose(2)
+        + "</p></div><div class=\"author-box\"><img src=\"/dana.jpg\"><p>" + bio + "</p></div></article>");
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.body, prose(1) + "\n\n" + prose(2));
+}
