@@ -214,6 +214,7 @@ constexpr Phrase notice_phrases[] = {
     { "abonnieren", notice_subscribe, true }, { "melden sie sich", notice_subscribe }, { "folgen sie uns", notice_subscribe },
     { "подпишитесь", notice_subscribe }, { "подписаться", notice_subscribe }, { "рассылк", notice_subscribe, true },
     { "inscrivez-vous", notice_subscribe }, { "suscríbete", notice_subscribe }, { "iscriviti", notice_subscribe },
+    { "rss feed", notice_subscribe }, { "subscribing to", notice_subscribe }, { "to your inbox", notice_subscribe },
     // recruiting
     { "we are hiring", notice_recruiting }, { "we're hiring", notice_recruiting }, { "join our team", notice_recruiting },
     { "send your cv", notice_recruiting }, { "send your resume", notice_recruiting }, { "cover letter", notice_recruiting },
@@ -271,6 +272,7 @@ constexpr Phrase notice_phrases[] = {
     { "image caption", notice_credit }, { "photograph:", notice_credit }, { "credit:", notice_credit },
     // comments
     { "leave a comment", notice_comments }, { "leave a reply", notice_comments }, { "post a comment", notice_comments },
+    { "leaving a comment", notice_comments }, { "no comments yet", notice_comments },
     { "schreibe einen kommentar", notice_comments }, { "kommentar schreiben", notice_comments },
     { "комментари", notice_comments, true },
 };

@@ -76,3 +76,12 @@ TEST(NoticeKinds, AReprintNoticeIsACopyrightNotice)
     EXPECT_NE(notice_kinds("order reprints of this article") & notice_copyright, 0u);
     EXPECT_EQ(notice_kinds("the museum reprints old maps for schools") & notice_copyright, 0u);
 }
+
+TEST(NoticeKinds, BlogInvitationsToCommentOrSubscribe)
+{
+    EXPECT_NE(notice_kinds("if you enjoyed this post, please consider leaving a comment") & notice_comments, 0u);
+    EXPECT_NE(notice_kinds("no comments yet.") & notice_comments, 0u);
+    EXPECT_NE(notice_kinds("subscribe to the rss feed to have future articles delivered") & notice_subscribe, 0u);
+    EXPECT_NE(notice_kinds("fresh ideas right to your inbox!") & notice_subscribe, 0u);
+    EXPECT_EQ(notice_kinds("the inbox filled with letters from readers") & notice_subscribe, 0u);
+}
