@@ -186,8 +186,9 @@ bool is_post(const HtmlDocument& document, const PageBlocks& page, std::uint32_t
 }
 
 // The post a headline opens: the page's first h1-h3 that repeats the title, and its nearest post
-// ancestor that holds text after it (more than a byline). Blogs and news sites mark a post this way; a sidebar's "about
-// me" box or a promotion banner never holds the page's headline. no_node when the page shows none.
+// ancestor that holds text after it (more than a byline). Blogs and news sites mark a post this
+// way; a sidebar's "about me" box or a promotion banner never holds the page's headline. no_node
+// when the page shows none.
 std::uint32_t headline_post(const HtmlDocument& document, const PageBlocks& page, const std::string& title)
 {
     if (title.size() < tuning.headline_min_chars)
@@ -202,7 +203,8 @@ std::uint32_t headline_post(const HtmlDocument& document, const PageBlocks& page
             node = document[node].parent;
         if (node == no_node || node == document.body())
             return no_node;
-        for (std::size_t next = b + 1; next < page.blocks.size() && page.blocks[next].owner < document[node].end; ++next) {
+        const std::uint32_t end = document[node].end;
+        for (std::size_t next = b + 1; next < page.blocks.size() && page.blocks[next].owner < end; ++next) {
             const Block& text = page.blocks[next];
             if (text.kind != BlockKind::heading && text.chars >= tuning.headline_post_min_chars
                 && !(text.inherited_hints & hint_byline) && !looks_like_byline(text.lower, text.chars))
@@ -312,9 +314,9 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
         }
     }
     // The headline's post outweighs a short text elsewhere (a sidebar's blurb, a banner) even when its
-    // own text is only a line or two: a photo post, a link post.
+    // own text is only a line or two: a photo post, a link post. Not when both sit in one post: a
+    // headline box with a standfirst beside the post's body.
     const std::string title = comparable(hints.title);
-    // Not when both sit in one post: a headline block with its byline beside the post's body.
     const std::uint32_t post = headline_post(document, page, title);
     if (post != no_node) {
         const std::uint32_t common = common_ancestor(document, post, best);
@@ -442,7 +444,8 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
     }
     for (std::size_t k = 0; k < count && !shown.empty(); ++k) {
         const Block& block = page.blocks[selected.candidates[k]];
-        if (is_verdict_kept(selected.verdicts[k]) && (block.inherited_hints & hint_hidden) && shown.contains(block.text))
+        if (is_verdict_kept(selected.verdicts[k]) && (block.inherited_hints & hint_hidden)
+            && shown.contains(block.text))
             selected.verdicts[k] = BlockVerdict::dropped_hidden_copy;
     }
 

@@ -52,9 +52,8 @@ struct ContentHints {
 
 SelectedContent select_content(const HtmlDocument&, const PageBlocks&, const ContentHints&);
 
-// The content weight of one block: positive for prose, negative for link lists and fragments.
-// The weight of a block's text in the container choice; a caption weighs as text only when
-// `captions_are_text` (a gallery), else against the element holding it.
+// The content weight of one block: positive for prose, negative for link lists and fragments. A
+// caption weighs as text only when `captions_are_text` (a gallery), else against its container.
 double content_weight(const Block&, bool stop_words_informative, bool captions_are_text = false);
 
 } // namespace feedkeeper::parse

@@ -360,7 +360,6 @@ const PhraseIndex& phrase_index()
     return index;
 }
 
-
 std::uint32_t notice_kinds(std::string_view lower_text)
 {
     const PhraseIndex& index = phrase_index();
