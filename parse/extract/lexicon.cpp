@@ -244,6 +244,8 @@ constexpr Phrase notice_phrases[] = {
     { "tous droits réservés", notice_copyright }, { "todos los derechos", notice_copyright },
     { "non-commercial use only", notice_copyright }, { "order reprints", notice_copyright },
     { "reprints and permissions", notice_copyright }, { "nur zum persönlichen gebrauch", notice_copyright },
+    { "registered trademark", notice_copyright }, { "are trademarks of", notice_copyright },
+    { "is a trademark of", notice_copyright },
     // consent
     { "cookie", notice_consent, true }, { "consent", notice_consent, true }, { "we value your privacy", notice_consent },
     { "accept all", notice_consent }, { "privacy settings", notice_consent }, { "einwilligung", notice_consent, true },

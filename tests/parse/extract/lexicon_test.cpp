@@ -70,11 +70,12 @@ TEST(SectionTitles, MatchWholeWords)
     EXPECT_FALSE(is_boilerplate_section_title("the trendingest hats")); // (a made-up word, still not "trending")
 }
 
-TEST(NoticeKinds, AReprintNoticeIsACopyrightNotice)
+TEST(NoticeKinds, ReprintAndTrademarkNoticesAreCopyrightNotices)
 {
     EXPECT_NE(notice_kinds("this copy is for your personal, non-commercial use only.") & notice_copyright, 0u);
     EXPECT_NE(notice_kinds("order reprints of this article") & notice_copyright, 0u);
     EXPECT_EQ(notice_kinds("the museum reprints old maps for schools") & notice_copyright, 0u);
+    EXPECT_NE(notice_kinds("the league's shield and word mark are trademarks of the league") & notice_copyright, 0u);
 }
 
 TEST(NoticeKinds, BlogInvitationsToCommentOrSubscribe)
