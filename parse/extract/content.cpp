@@ -268,19 +268,20 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
     // 1. Score every element by the weights of the blocks in its subtree. On a gallery, whose
     // captions hold far more prose than the rest of the page (a photo post, a slide show with its
     // story told under the pictures), the captions are the text.
+    std::vector<double> weights(page.blocks.size());
     double caption_prose = 0;
     double other_prose = 0;
-    for (const Block& block : page.blocks) {
-        const double weight = content_weight(block, informative, true);
-        if (weight > 0)
-            (block.kind == BlockKind::caption ? caption_prose : other_prose) += weight;
+    for (std::size_t b = 0; b < page.blocks.size(); ++b) {
+        weights[b] = content_weight(page.blocks[b], informative, true);
+        if (weights[b] > 0)
+            (page.blocks[b].kind == BlockKind::caption ? caption_prose : other_prose) += weights[b];
     }
     const bool gallery = caption_prose >= tuning.gallery_min_caption_prose
         && caption_prose > tuning.gallery_caption_factor * other_prose;
-    std::vector<double> weights(page.blocks.size());
     std::vector<double> score(document.size(), 0.0);
     for (std::size_t b = 0; b < page.blocks.size(); ++b) {
-        weights[b] = content_weight(page.blocks[b], informative, gallery);
+        if (!gallery && page.blocks[b].kind == BlockKind::caption)
+            weights[b] = content_weight(page.blocks[b], informative, false);
         if (weights[b] > 0 && is_legal_line(page.blocks[b]))
             weights[b] = tuning.foreign_text_weight * page.blocks[b].chars;
     }
