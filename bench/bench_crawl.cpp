@@ -267,6 +267,7 @@ int main(int argc, char** argv)
     const double ratio = crawl_rate / extract_rate;
     fmt::print("crawl --once: {:.1f} s wall, {:.1f} s CPU, {:.0f} pages/s end to end, peak RSS {:.1f} MiB; {} of {} pages archived (exit {})\n",
         crawl.seconds, crawl.cpu_seconds, crawl_rate, crawl.peak_rss_kib / 1024.0, stored, total, crawl.status);
+    fmt::print("the test server (a forked child on the same cores): {:.1f} s CPU\n", server.cpu_seconds());
     fmt::print("extract (one core): {:.1f} s CPU, {:.0f} pages per CPU second (the faster of {:.1f} s before the crawl and {:.1f} s after it)\n",
         floor.cpu_seconds, extract_rate, floor_before.cpu_seconds, floor_after.cpu_seconds);
     fmt::print("extract ({} processes at once, one per core): {:.1f} s wall, {:.0f} pages/s = {:.2f} x the one-core rate (the machine's ceiling)\n",

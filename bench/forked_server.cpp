@@ -2,6 +2,7 @@
 // never returns from the constructor.
 #include "bench/forked_server.hpp"
 
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -53,7 +54,10 @@ void ForkedServer::stop()
         m_stop = -1;
     }
     if (m_pid > 0) {
-        waitpid(m_pid, nullptr, 0);
+        int status = 0;
+        rusage usage {};
+        if (wait4(m_pid, &status, 0, &usage) == m_pid)
+            m_cpu_seconds = double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
         m_pid = -1;
     }
 }

@@ -23,11 +23,13 @@ public:
 
     unsigned short port() const { return m_port; }
     void stop(); // ends the child and waits for it
+    double cpu_seconds() const { return m_cpu_seconds; } // the child's CPU time, once stopped
 
 private:
     pid_t m_pid = -1;
     unsigned short m_port = 0;
     int m_stop = -1; // the child serves while this pipe end is open
+    double m_cpu_seconds = 0;
 };
 
 } // namespace feedkeeper::bench

@@ -63,6 +63,11 @@ Result<std::unique_ptr<db::Connection>> open_postgresql(const std::string& locat
 // The database's failure as an Error naming what we were doing.
 Error to_error(const db::Error&, std::string_view doing);
 
+// Applies the full-text index changes the revision triggers noted in this transaction (schema
+// migration 6), in one statement each: call it just before committing a transaction that added
+// revisions. PostgreSQL indexes as it writes; there it does nothing.
+void index_revisions(Archive::Impl&);
+
 // One item of a batch written in a savepoint of its own inside the caller's transaction: an item
 // that fails (a constraint, a bug) is undone alone and comes back as its error, described by
 // `doing()`. When the archive itself is failing (a full disk, I/O, read-only, corrupt) the

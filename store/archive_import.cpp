@@ -250,6 +250,7 @@ Result<std::vector<Result<ImportChange>>> Archive::import_records(const std::vec
                 impl.db, [&] { return write_record(impl, record); },
                 [&] { return fmt::format("line {}: storing the record of {}", record.line, record.url); }));
         }
+        index_revisions(impl);
         transaction.commit();
         return results;
     } catch (const db::Error& exception) {

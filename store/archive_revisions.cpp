@@ -361,6 +361,18 @@ Result<ArticleSaveResult> Archive::Articles::save(const ArticleInput& input)
     return std::move(saved->front());
 }
 
+void index_revisions(Archive::Impl& impl)
+{
+    if (impl.db.backend() != db::Backend::sqlite)
+        return;
+    // Removals first: an external-content 'delete' reads the text it indexed from `revisions`.
+    impl.db.exec("INSERT INTO revisions_fts (revisions_fts, rowid, title, body)"
+                 " SELECT 'delete', r.id, r.title, r.body FROM fts_changes c JOIN revisions r ON r.id = c.revision_id WHERE c.change = 'remove'");
+    impl.db.exec("INSERT INTO revisions_fts (rowid, title, body)"
+                 " SELECT r.id, r.title, r.body FROM fts_changes c JOIN revisions r ON r.id = c.revision_id WHERE c.change = 'add'");
+    impl.db.exec("DELETE FROM fts_changes");
+}
+
 Result<std::vector<Result<ArticleSaveResult>>> Archive::Articles::save_many(const std::vector<const PreparedArticle*>& articles)
 {
     std::vector<Result<ArticleSaveResult>> results;
@@ -374,6 +386,7 @@ Result<std::vector<Result<ArticleSaveResult>>> Archive::Articles::save_many(cons
             results.push_back(write_in_savepoint(
                 impl.db, [&] { return write_article(impl, *prepared); }, [&] { return "storing the article " + prepared->fetched_url; }));
         }
+        index_revisions(impl);
         transaction.commit();
         return results;
     } catch (const db::Error& exception) {

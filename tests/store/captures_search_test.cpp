@@ -11,6 +11,19 @@ using namespace std::string_literals;
 using Captures = ArchiveTest;
 using Search = ArchiveTest;
 
+// FTS5's own check that its index is consistent: "ok" or SQLite's message.
+std::string fts_integrity(const std::string& path)
+{
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db, "INSERT INTO revisions_fts (revisions_fts) VALUES ('integrity-check')", nullptr, nullptr, &message);
+    std::string result = rc == SQLITE_OK ? "ok" : message ? message : sqlite3_errstr(rc);
+    sqlite3_free(message);
+    sqlite3_close(db);
+    return result;
+}
+
 TEST_F(Captures, RoundTripKeepsStatusHeadersTimeAndExactBytes)
 {
     HttpResponse original = response("https://news.example/a", "\x1f\x8b binary \0 bytes and UTF-8: Föderation"s, at("2024-03-01T10:00:00Z"), 203);
@@ -102,6 +115,40 @@ TEST_F(Search, OnlyTheCurrentRevisionIsSearched)
     ASSERT_EQ(hits->size(), 1u);
     EXPECT_EQ(hits->at(0).revision, 2);
     EXPECT_EQ(archive->reader().search("minister", 10)->size(), 1u) << "one hit per article";
+}
+
+TEST_F(Search, ABatchIsIndexedAtOnceAndARevisionReplacedInItNeverEntersTheIndex)
+{
+    const std::vector<PreparedArticle> first {
+        Archive::Articles::prepare(article("https://news.example/a", page("A", "Der Minister trat zurück."))),
+        Archive::Articles::prepare(article("https://news.example/a", page("A", "Der Minister bleibt im Amt."))),
+        Archive::Articles::prepare(article("https://news.example/b", page("B", "Hochwasser in Dagestan."))),
+    };
+    auto saved = archive->articles().save_many({ &first[0], &first[1], &first[2] });
+    ASSERT_TRUE(saved) << saved.error().message;
+    EXPECT_TRUE(archive->reader().search("zurück", 10)->empty());
+    ASSERT_EQ(archive->reader().search("amt", 10)->size(), 1u);
+    EXPECT_EQ(archive->reader().search("amt", 10)->at(0).revision, 2);
+    EXPECT_EQ(archive->reader().search("dagestan", 10)->size(), 1u);
+    if (!on_postgresql()) {
+        // One batch, one FTS5 segment (a segment per article made FTS5 merge all the time).
+        EXPECT_EQ(sql(path(), "SELECT count(DISTINCT segid) FROM revisions_fts_idx"), "1");
+        EXPECT_EQ(sql(path(), "SELECT count(*) FROM fts_changes"), "0") << "applied before the commit";
+    }
+
+    // The next batch takes the indexed revision 2 out again.
+    const PreparedArticle third = Archive::Articles::prepare(article("https://news.example/a", page("A", "Der Minister tritt doch zurück.")));
+    ASSERT_TRUE(archive->articles().save_many({ &third }));
+    EXPECT_TRUE(archive->reader().search("amt", 10)->empty());
+    ASSERT_EQ(archive->reader().search("zurück", 10)->size(), 1u);
+    EXPECT_EQ(archive->reader().search("zurück", 10)->at(0).revision, 3);
+    if (!on_postgresql()) {
+        EXPECT_EQ(fts_integrity(path()), "ok");
+        EXPECT_EQ(sql(path(), "SELECT count(*) FROM revisions_fts_docsize"), "2") << "one entry per article: its current revision";
+        sql(path(), "DELETE FROM articles WHERE url = 'https://news.example/b'");
+        EXPECT_EQ(fts_integrity(path()), "ok");
+        EXPECT_EQ(sql(path(), "SELECT count(*) FROM revisions_fts_docsize"), "1") << "a deleted article leaves the index";
+    }
 }
 
 TEST_F(Search, AllWordsMustMatchAndPrefixesWork)
