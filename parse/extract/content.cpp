@@ -316,12 +316,14 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
     }
     // The headline's post outweighs a short text elsewhere (a sidebar's blurb, a banner) even when its
     // own text is only a line or two: a photo post, a link post. Not when both sit in one post: a
-    // headline box with a standfirst beside the post's body.
+    // headline box with a standfirst beside the post's body. When nothing scored as text at all,
+    // the post is the only evidence there is (a one-line post whose line is a credit with a link).
     const std::string title = comparable(hints.title);
     const std::uint32_t post = headline_post(document, page, title);
     if (post != no_node) {
         const std::uint32_t common = common_ancestor(document, post, best);
-        if (common != post && common != best && common != no_node && !is_post(document, page, common)
+        const bool nothing_scored = best_score <= 0;
+        if (common != post && (common != best || nothing_scored) && common != no_node && !is_post(document, page, common)
             && score[post] * page.score_factor[post] + tuning.headline_post_bonus > best_score)
             best = post;
     }

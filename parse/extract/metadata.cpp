@@ -11,10 +11,13 @@
 #include "parse/text/entities.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <unordered_map>
 
 namespace feedkeeper::parse {
 namespace {
+
+constexpr std::size_t max_post_headings = 40;
 
 std::string element_text(const HtmlDocument& document, std::uint32_t index, std::size_t max_bytes = 300)
 {
@@ -92,7 +95,8 @@ struct Sources {
     std::string base_href;
     std::string html_lang;
     std::string document_title;
-    std::vector<std::string> headings;
+    std::vector<std::string> headings;       // the first h1s (an error page's "404" shows there)
+    std::vector<std::string> post_headings;  // the first h1-h3s, to find the headline in a title of parts
     std::vector<std::string> category_links;
     std::vector<std::string> tag_links;
     std::string time_published; // <time> marked as the publication date
@@ -137,6 +141,11 @@ void collect_sources(const HtmlDocument& document, const PageBlocks& page, Sourc
         case GUMBO_TAG_H1:
             if (sources.headings.size() < 3)
                 sources.headings.push_back(element_text(document, i));
+            [[fallthrough]];
+        case GUMBO_TAG_H2:
+        case GUMBO_TAG_H3:
+            if (sources.post_headings.size() < max_post_headings)
+                sources.post_headings.push_back(element_text(document, i));
             break;
         case GUMBO_TAG_A: {
             const std::string_view rel = document.attribute(i, "rel");
@@ -215,9 +224,40 @@ void add_unique(std::vector<std::string>& list, std::string value)
 
 } // namespace
 
+namespace {
+
+constexpr std::string_view title_separators[] = { " | ", " – ", " — ", " - ", " :: ", " · ", " « ", " » ", " // " };
+
+// A title of parts ("Headline - the site's long tagline", "Section | Headline | Site") one part of
+// which the page shows as a heading: that part is the headline, whatever the others are.
+std::optional<std::string> part_shown_as_heading(std::string_view title, const std::vector<std::string>& headings)
+{
+    const auto shown = [&headings](std::string_view text) {
+        return std::any_of(headings.begin(), headings.end(), [text](const std::string& heading) { return iequals(trim(heading), text); });
+    };
+    if (shown(trim(title)))
+        return std::nullopt;
+    for (std::string_view separator : title_separators) {
+        if (title.find(separator) == std::string_view::npos)
+            continue;
+        for (std::size_t start = 0;;) {
+            const std::size_t found = title.find(separator, start);
+            std::string part = trim(title.substr(start, found == std::string_view::npos ? found : found - start));
+            if (part.find(' ') != std::string::npos && shown(part)) // one word is a section's name
+                return part;
+            if (found == std::string_view::npos)
+                break;
+            start = found + separator.size();
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
 std::string strip_site_name(std::string_view title, std::string_view site_name)
 {
-    static constexpr std::string_view separators[] = { " | ", " – ", " — ", " - ", " :: ", " · ", " « ", " » ", " // " };
+    const auto& separators = title_separators;
     const std::string site = ascii_lower(trim(site_name));
     for (std::string_view separator : separators) {
         const std::size_t last = title.rfind(separator);
@@ -275,6 +315,8 @@ PageMetadata extract_metadata(const HtmlDocument& document, const PageBlocks& pa
     if (title.empty())
         title = metadata.document_title;
     metadata.title = strip_site_name(title, metadata.site_name);
+    if (auto headline = part_shown_as_heading(metadata.title, sources.post_headings))
+        metadata.title = std::move(*headline);
 
     for (const std::string& name : facts.authors) {
         if (std::string author = clean_author(name); !author.empty() && metadata.author.size() < 300)

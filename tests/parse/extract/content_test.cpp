@@ -322,6 +322,22 @@ TEST(Extract, APhotoPostUnderTheHeadlineWinsOverTheAuthorsAboutBox)
     EXPECT_EQ(page.body, "Food as sculpture, seen at the market via @someone");
 }
 
+TEST(Extract, AOneLinePostIsTheArticleWhenNothingOnThePageReadsAsText)
+{
+    // The post's one line credits the artist with a link and ends on the name: no sentence. The page
+    // around it is links and labels, so nothing weighs as text.
+    std::string archive;
+    for (int month = 1; month <= 12; ++month)
+        archive += "<li><a href=\"/2012/" + std::to_string(month) + "\">Posts of month " + std::to_string(month) + "</a></li>";
+    const std::string html = "<!DOCTYPE html><html lang=\"en\"><head><title>Pixel heroes and villains</title></head><body>"
+        "<div id=\"content\"><div class=\"post\"><h3><a href=\"/p/1\">Pixel heroes and villains</a></h3><div class=\"text\">"
+        "<p><img src=\"/1.jpg\"></p><p>You know me, I love pixels and I love heroes… Created by <a href=\"/artist\">Sam Painter</a></p></div>"
+        "<div class=\"feedback\"><a href=\"/p/1#respond\">Comments (0)</a></div></div></div><ul>" + archive + "</ul></body></html>";
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.status, PageStatus::article);
+    EXPECT_EQ(page.body, "You know me, I love pixels and I love heroes… Created by Sam Painter");
+}
+
 TEST(Extract, AHeadlineBlockWithOnlyABylineDoesNotReplaceTheArticleBesideIt)
 {
     // The headline's post holds nothing but a byline; the article's text sits in a sibling.

@@ -162,6 +162,20 @@ TEST(Metadata, StripsSiteNameOnEitherSide)
     EXPECT_EQ(parse::strip_site_name("Left - right", "Valley Times"), "Left - right");
 }
 
+TEST(Metadata, ATitlePartThePageShowsAsAHeadingIsTheHeadline)
+{
+    // The tail is the site's long tagline, too long to be taken for a site name by its length.
+    const std::string tagline = "<title>Paper leaves for crafting - Things to make and do, crafts and activities for kids</title>";
+    EXPECT_EQ(extract(with_head(tagline, "<h2>Things to make and do</h2><h3>Paper leaves for crafting</h3>")).title, "Paper leaves for crafting");
+    EXPECT_EQ(extract(with_head(tagline, "<h2>Paper Leaves For Crafting </h2>")).title, "Paper leaves for crafting") << "in any case";
+    EXPECT_EQ(extract(with_head(tagline)).title, "Paper leaves for crafting - Things to make and do, crafts and activities for kids")
+        << "no heading confirms a part";
+    EXPECT_EQ(extract(with_head("<title>News | Bridge plan delayed again</title>", "<h2>News</h2>")).title, "News | Bridge plan delayed again")
+        << "a one-word part is a section's name, not a headline";
+    EXPECT_EQ(extract(with_head("<title>Left - right</title>", "<h1>Left - right</h1><h2>Left side</h2>")).title, "Left - right")
+        << "a title the page shows whole is kept whole";
+}
+
 TEST(Extract, TakesCategoriesFromArticleTagsWhenThereAreNoLinks)
 {
     const ExtractedPage page = extract(with_head("<meta property=\"article:section\" content=\"Local politics\">"
