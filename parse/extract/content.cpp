@@ -187,12 +187,17 @@ bool is_post(const HtmlDocument& document, const PageBlocks& page, std::uint32_t
 
 // The post a headline opens: the page's first h1-h3 that repeats the title, and its nearest post
 // ancestor that holds text after it (more than a byline). Blogs and news sites mark a post this
-// way; a sidebar's "about me" box or a promotion banner never holds the page's headline. no_node
-// when the page shows none.
-std::uint32_t headline_post(const HtmlDocument& document, const PageBlocks& page, const std::string& title)
+// way; a sidebar's "about me" box or a promotion banner never holds the page's headline. `node`
+// is no_node when the page shows none.
+struct HeadlinePost {
+    std::uint32_t node = no_node;
+    std::size_t headline = 0; // the headline's block
+};
+
+HeadlinePost headline_post(const HtmlDocument& document, const PageBlocks& page, const std::string& title)
 {
     if (title.size() < tuning.headline_min_chars)
-        return no_node;
+        return {};
     for (std::size_t b = 0; b < page.blocks.size(); ++b) {
         const Block& block = page.blocks[b];
         if (block.kind != BlockKind::heading || block.heading_level > 3 || block.foreign || block.chars > 400
@@ -202,17 +207,17 @@ std::uint32_t headline_post(const HtmlDocument& document, const PageBlocks& page
         while (node != no_node && node != document.body() && !is_post(document, page, node))
             node = document[node].parent;
         if (node == no_node || node == document.body())
-            return no_node;
+            return {};
         const std::uint32_t end = document[node].end;
         for (std::size_t next = b + 1; next < page.blocks.size() && page.blocks[next].owner < end; ++next) {
             const Block& text = page.blocks[next];
             if (text.kind != BlockKind::heading && text.chars >= tuning.headline_post_min_chars
                 && !(text.inherited_hints & hint_byline) && !looks_like_byline(text.lower, text.chars))
-                return node;
+                return { node, b };
         }
-        return no_node;
+        return {};
     }
-    return no_node;
+    return {};
 }
 
 // The nearest element holding both `a` and `b`.
@@ -319,7 +324,8 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
     // headline box with a standfirst beside the post's body. When nothing scored as text at all,
     // the post is the only evidence there is (a one-line post whose line is a credit with a link).
     const std::string title = comparable(hints.title);
-    const std::uint32_t post = headline_post(document, page, title);
+    const HeadlinePost headline = headline_post(document, page, title);
+    const std::uint32_t post = headline.node;
     if (post != no_node) {
         const std::uint32_t common = common_ancestor(document, post, best);
         const bool nothing_scored = best_score <= 0;
@@ -329,6 +335,16 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
     }
     selected.container = best;
     selected.in_headline_post = post != no_node && best >= post && best < document[post].end;
+    // The post's own prose between its headline and the container comes first: the standfirst in
+    // the post's header, the first part of a story split over sibling boxes.
+    if (selected.in_headline_post && best != post) {
+        for (std::size_t b = headline.headline + 1; b < page.blocks.size() && page.blocks[b].owner < best; ++b) {
+            const Block& block = page.blocks[b];
+            if (weights[b] > 0 && reads_as_prose(block, gallery) && !block.foreign && !in_card[block.owner] && !in_section[b]
+                && !(block.inherited_hints & hint_byline) && !looks_like_byline(block.lower, block.chars))
+                selected.candidates.push_back(static_cast<std::uint32_t>(b));
+        }
+    }
     const std::uint32_t end = document[best].end;
     for (std::uint32_t b = 0; b < page.blocks.size(); ++b) {
         if (page.blocks[b].owner >= best && page.blocks[b].owner < end)

@@ -338,6 +338,19 @@ TEST(Extract, AOneLinePostIsTheArticleWhenNothingOnThePageReadsAsText)
     EXPECT_EQ(page.body, "You know me, I love pixels and I love heroes… Created by Sam Painter");
 }
 
+TEST(Extract, TheStandfirstInThePostsHeaderLeadsTheBody)
+{
+    // The body box wins on its name; the standfirst sits beside it, under the headline.
+    const std::string standfirst = "The valley's council will vote on the bridge next week, and the mayor expects a narrow result.";
+    const std::string html = page_around("<article><header><h1>Bridge vote set for next week</h1><p class=\"intro\">" + standfirst
+            + "</p><p class=\"byline\">By Dana Writer, 12 March 2024</p></header><div class=\"article-body\"><p>" + prose(1) + "</p><p>" + prose(2)
+            + "</p></div></article>",
+        "<title>Bridge vote set for next week</title>");
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.status, PageStatus::article);
+    EXPECT_EQ(page.body, standfirst + "\n\n" + prose(1) + "\n\n" + prose(2)) << "the byline stays out";
+}
+
 TEST(Extract, AHeadlineBlockWithOnlyABylineDoesNotReplaceTheArticleBesideIt)
 {
     // The headline's post holds nothing but a byline; the article's text sits in a sibling.
