@@ -20,6 +20,7 @@
 #include "parse/extract/tuning.hpp"
 #include "parse/text/characters.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -164,6 +165,13 @@ bool reads_as_prose(const Block& block, bool captions_are_text)
         return false;
     return block.chars >= 150 || (block.words >= 4 && ends_sentence(block.text))
         || (block.words >= 10 && block.text.find(". ") != std::string::npos);
+}
+
+// A list item written as text: a bullet sign and a space first ("• Item", "– Item").
+bool starts_with_bullet(std::string_view text)
+{
+    static constexpr std::string_view bullets[] = { "• ", "· ", "◦ ", "▪ ", "► ", "▸ ", "– ", "- ", "* " };
+    return std::any_of(std::begin(bullets), std::end(bullets), [text](std::string_view bullet) { return text.starts_with(bullet); });
 }
 
 // The site's legal line ("© 2006 … All rights reserved", often with the site's links): the page
@@ -426,7 +434,7 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
         } else if (!(ends_sentence(block.text) && block.words >= 3)) {
             // A list or table closing the article is content, and so are more paragraphs beside the
             // article's own; a label or a credit line in a box of its own is not.
-            const bool list_tail = (block.kind == BlockKind::list_item || block.kind == BlockKind::table_row)
+            const bool list_tail = (block.kind == BlockKind::list_item || block.kind == BlockKind::table_row || starts_with_bullet(block.text))
                 && block.link_density() < 0.3 && block.chars >= 10;
             const bool sibling_paragraph = document[block.owner].tag == GUMBO_TAG_P && !off_main
                 && block.link_density() <= 0.5 && block.chars >= 10;

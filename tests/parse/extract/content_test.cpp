@@ -351,6 +351,15 @@ TEST(Extract, TheStandfirstInThePostsHeaderLeadsTheBody)
     EXPECT_EQ(page.body, standfirst + "\n\n" + prose(1) + "\n\n" + prose(2)) << "the byline stays out";
 }
 
+TEST(Extract, AListWrittenWithBulletSignsClosesTheArticle)
+{
+    // No <ul>: each item a <div> that starts with a bullet sign, after the article's last sentence.
+    const std::string html = page_around("<article><h1>Where to read the magazine</h1><p>" + prose(1)
+        + "</p><div>• Kindle and other readers</div><div>• Phones and tablets</div><div>– Any web browser</div></article>");
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.body, prose(1) + "\n\n• Kindle and other readers\n\n• Phones and tablets\n\n– Any web browser");
+}
+
 TEST(Extract, AHeadlineBlockWithOnlyABylineDoesNotReplaceTheArticleBesideIt)
 {
     // The headline's post holds nothing but a byline; the article's text sits in a sibling.
