@@ -305,6 +305,9 @@ constexpr std::string_view section_titles[] = {
     "verwandte artikel", "weitere artikel", "meistgelesen", "das könnte sie", "читайте также", "комментарии",
     "похожие статьи", "по теме", "популярное", "lire aussi", "commentaires", "à lire aussi", "te puede interesar",
     "comentarios", "noticias relacionadas", "leggi anche", "commenti",
+    // The author's or the blog's box beside the post.
+    "about me", "about the author", "about the authors", "about us", "about this blog", "about the blog", "über mich",
+    "über den autor", "über die autorin", "à propos de l'auteur", "sobre el autor", "sobre mí",
 };
 
 } // namespace
@@ -313,6 +316,8 @@ bool is_boilerplate_section_title(std::string_view lower_text)
 {
     if (lower_text.size() > 60)
         return false;
+    if (lower_text == "about")
+        return true; // alone; "about" in a longer heading is an ordinary word
     for (std::string_view title : section_titles) {
         if (contains_words(lower_text, title))
             return true;

@@ -360,6 +360,16 @@ TEST(Extract, AListWrittenWithBulletSignsClosesTheArticle)
     EXPECT_EQ(page.body, prose(1) + "\n\n• Kindle and other readers\n\n• Phones and tablets\n\n– Any web browser");
 }
 
+TEST(Extract, TheAboutMeBoxAfterThePostIsNoPartOfIt)
+{
+    // One column: the post, then the blogger's box under its own heading, prose too.
+    const std::string html = page_around("<div class=\"column\"><h1>A week at the market</h1><p>" + prose(1) + "</p><p>" + prose(2)
+        + "</p><h2>About Me</h2><p>I have been writing about markets and the people who run them for nineteen years, first for "
+          "newspapers and now here, and I still like it.</p></div>");
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.body, prose(1) + "\n\n" + prose(2));
+}
+
 TEST(Extract, AHeadlineBlockWithOnlyABylineDoesNotReplaceTheArticleBesideIt)
 {
     // The headline's post holds nothing but a byline; the article's text sits in a sibling.

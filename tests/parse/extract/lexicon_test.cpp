@@ -70,6 +70,16 @@ TEST(SectionTitles, MatchWholeWords)
     EXPECT_FALSE(is_boilerplate_section_title("the trendingest hats")); // (a made-up word, still not "trending")
 }
 
+TEST(SectionTitles, TheAuthorsBoxIsASectionOfItsOwn)
+{
+    EXPECT_TRUE(is_boilerplate_section_title("about me"));
+    EXPECT_TRUE(is_boilerplate_section_title("about the author"));
+    EXPECT_TRUE(is_boilerplate_section_title("über mich"));
+    EXPECT_TRUE(is_boilerplate_section_title("about"));
+    EXPECT_FALSE(is_boilerplate_section_title("about the study")) << "an ordinary subheading";
+    EXPECT_FALSE(is_boilerplate_section_title("what we know about mesut"));
+}
+
 TEST(NoticeKinds, ReprintAndTrademarkNoticesAreCopyrightNotices)
 {
     EXPECT_NE(notice_kinds("this copy is for your personal, non-commercial use only.") & notice_copyright, 0u);
