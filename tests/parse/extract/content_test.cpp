@@ -370,6 +370,18 @@ TEST(Extract, TheAboutMeBoxAfterThePostIsNoPartOfIt)
     EXPECT_EQ(page.body, prose(1) + "\n\n" + prose(2));
 }
 
+TEST(Extract, ALongLegalNoticeInACopyrightBoxDoesNotJoinTheArticle)
+{
+    // The site's notice is long prose (over the legal line's length) and sits outside the footer tag.
+    std::string notice = "TheLeague.com is the official web site of the League.";
+    while (notice.size() < 900)
+        notice += " The League, the League shield and the names of its teams are marks of the League and its members, and may not be used without consent.";
+    const std::string html = page_around("<div class=\"article\"><h1>Whalers win again</h1><div class=\"articleText\"><p>" + prose(1) + "</p><p>"
+        + prose(2) + "</p></div></div><div id=\"copyright\">" + notice + "</div>");
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.body, prose(1) + "\n\n" + prose(2));
+}
+
 TEST(Extract, AHeadlineBlockWithOnlyABylineDoesNotReplaceTheArticleBesideIt)
 {
     // The headline's post holds nothing but a byline; the article's text sits in a sibling.

@@ -12,6 +12,8 @@ TEST(ClassHints, MatchesWholeTokensNotSubstrings)
     EXPECT_NE(class_hints("comment-list") & hint_comment, 0u);
     EXPECT_NE(class_hints("commentList") & hint_comment, 0u);      // camelCase
     EXPECT_NE(class_hints("commentlist") & hint_comment, 0u);      // glued to a structural word
+    EXPECT_NE(class_hints("copyright") & hint_footer, 0u);         // the site's notices, wherever they sit
+    EXPECT_NE(class_hints("site-disclaimer") & hint_footer, 0u);
     EXPECT_EQ(class_hints("subheadline") & hint_header, 0u);
     EXPECT_NE(class_hints("site_header") & hint_header, 0u);
     EXPECT_NE(class_hints("jp-relatedposts") & hint_related, 0u);
