@@ -236,6 +236,9 @@ std::uint32_t common_ancestor(const HtmlDocument& document, std::uint32_t a, std
     return a;
 }
 
+// Names of boxes that are never the article's own text when they sit inside it.
+constexpr std::uint32_t box_hints = hint_advert | hint_promotion | hint_related;
+
 bool is_verdict_kept(BlockVerdict verdict)
 {
     return verdict == BlockVerdict::kept || verdict == BlockVerdict::kept_between_content;
@@ -474,6 +477,30 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
         if (is_verdict_kept(selected.verdicts[k]) && (block.inherited_hints & hint_hidden)
             && shown.contains(block.text))
             selected.verdicts[k] = BlockVerdict::dropped_hidden_copy;
+    }
+
+    // 5b. A box inside the container named as an advert, a promotion or related stories (a slide
+    // show of other stories after the article's last paragraph) is not the article's, however much
+    // prose it holds, when the article has prose of its own outside such boxes. (Pruning spares a
+    // box that holds most of the page's prose: the article may sit under a misleading name.)
+    std::vector<bool> in_named_box(count, false);
+    std::uint32_t own_prose = 0;
+    for (std::size_t k = 0; k < count; ++k) {
+        const std::uint32_t owner = page.blocks[selected.candidates[k]].owner;
+        for (std::uint32_t at = owner; at != no_node && at > best; at = document[at].parent) {
+            if (page.hints[at] & box_hints) {
+                in_named_box[k] = true;
+                break;
+            }
+        }
+        if (!in_named_box[k] && is_verdict_kept(selected.verdicts[k]) && weights[selected.candidates[k]] > 0)
+            own_prose += page.blocks[selected.candidates[k]].chars;
+    }
+    if (own_prose >= tuning.named_box_min_own_prose) {
+        for (std::size_t k = 0; k < count; ++k) {
+            if (in_named_box[k] && is_verdict_rendered(selected.verdicts[k]))
+                selected.verdicts[k] = BlockVerdict::dropped_named_box;
+        }
     }
 
     // 6. Site template: what this host repeats on many pages goes, where boilerplate sits.

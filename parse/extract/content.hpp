@@ -28,6 +28,7 @@ enum class BlockVerdict : std::uint8_t {
     dropped_teaser,          // in a repeated card that starts with a link: a list of other stories
     dropped_section,         // under a "Comments" / "Related" / "Read more" heading
     dropped_hidden_copy,     // under a hidden name, and shown elsewhere in the body (a print or test variant)
+    dropped_named_box,       // in a box inside the container named as an advert, a promotion or related stories
 };
 
 struct SelectedContent {

@@ -68,6 +68,10 @@ struct ExtractTuning {
     std::size_t headline_min_chars = 12;
     // ... and the post must hold a block of at least this many characters after it.
     std::uint32_t headline_post_min_chars = 20;
+    // A box named as an advert, a promotion or related stories inside the chosen container goes when
+    // the article holds at least this much prose outside such boxes (two short paragraphs): else the
+    // box may be the article under a misleading name.
+    std::uint32_t named_box_min_own_prose = 300;
 
     // JSON-LD articleBody replaces the visible body when it has more than factor x its characters
     // plus the margin: clearly longer, not a summary or a copy of the same text with spacing changes.

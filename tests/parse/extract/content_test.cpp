@@ -382,6 +382,21 @@ TEST(Extract, ALongLegalNoticeInACopyrightBoxDoesNotJoinTheArticle)
     EXPECT_EQ(page.body, prose(1) + "\n\n" + prose(2));
 }
 
+TEST(Extract, ASlideShowOfOtherStoriesInsideTheArticleBodyGoes)
+{
+    // The promotion box inside the body holds more prose than the article itself.
+    std::string slides;
+    for (int n = 3; n <= 8; ++n)
+        slides += "<li><h4>Another story " + std::to_string(n) + "</h4><p>" + prose(n) + "</p></li>";
+    const std::string html = page_around("<article><h1>Bridge vote set</h1><div class=\"articleBody\"><p>" + prose(1) + "</p><p>" + prose(2)
+        + "</p><p>Also on our site:</p><div class=\"promo_holder\"><ul class=\"slideshow\">" + slides + "</ul></div></div></article>");
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.status, PageStatus::article);
+    EXPECT_TRUE(page.body.starts_with(prose(1) + "\n\n" + prose(2))) << page.body;
+    EXPECT_FALSE(contains(page.body, prose(3)));
+    EXPECT_FALSE(contains(page.body, "Another story"));
+}
+
 TEST(Extract, AHeadlineBlockWithOnlyABylineDoesNotReplaceTheArticleBesideIt)
 {
     // The headline's post holds nothing but a byline; the article's text sits in a sibling.
