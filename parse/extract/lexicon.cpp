@@ -216,6 +216,9 @@ constexpr Phrase notice_phrases[] = {
     { "подпишитесь", notice_subscribe }, { "подписаться", notice_subscribe }, { "рассылк", notice_subscribe, true },
     { "inscrivez-vous", notice_subscribe }, { "suscríbete", notice_subscribe }, { "iscriviti", notice_subscribe },
     { "rss feed", notice_subscribe }, { "subscribing to", notice_subscribe }, { "to your inbox", notice_subscribe },
+    // a blog engine's line under the post ("This entry was posted on … You can follow any responses to this entry")
+    { "this entry was posted", notice_subscribe }, { "responses to this entry", notice_subscribe },
+    { "trackback from your own site", notice_subscribe },
     // recruiting
     { "we are hiring", notice_recruiting }, { "we're hiring", notice_recruiting }, { "join our team", notice_recruiting },
     { "send your cv", notice_recruiting }, { "send your resume", notice_recruiting }, { "cover letter", notice_recruiting },

@@ -97,4 +97,7 @@ TEST(NoticeKinds, BlogInvitationsToCommentOrSubscribe)
     EXPECT_NE(notice_kinds("subscribe to the rss feed to have future articles delivered") & notice_subscribe, 0u);
     EXPECT_NE(notice_kinds("fresh ideas right to your inbox!") & notice_subscribe, 0u);
     EXPECT_EQ(notice_kinds("the inbox filled with letters from readers") & notice_subscribe, 0u);
+    EXPECT_NE(notice_kinds("this entry was posted on saturday, august 25th, 2012 at 12:23 am and is filed under news. you can "
+                           "follow any responses to this entry through the rss 2.0 feed.") & notice_subscribe, 0u);
+    EXPECT_EQ(notice_kinds("the entry was posted to the registry on monday") & notice_subscribe, 0u);
 }
