@@ -209,8 +209,9 @@ Pruned Segmenter::prune_reason(std::uint32_t index, std::uint32_t hints, float& 
         const double share = node.chars > 0 ? prose_share(index) : 0.0;
         const bool others_prose = (hints & (hint_comment | hint_related)) != 0;
         // A wrapper around the page's longest prose run under a weak name ("widget", "sidebar",
-        // "hidden"…) is the article's container, whatever else it holds.
-        if (holds_main_run_[index] && node.holds_blocks && !(hints & strong_negative_hints & ~hint_sidebar))
+        // "hidden"…) is the article's container, whatever else it holds; not under an author's name:
+        // an author's bio is often one long paragraph beside a news story's short ones.
+        if (holds_main_run_[index] && node.holds_blocks && !(hints & strong_negative_hints & ~hint_sidebar) && !(hints & hint_byline))
             return Pruned::no;
         if (share >= (others_prose ? tuning.foreign_max_prose_share : tuning.named_max_prose_share)) {
             if (hints & strong_negative_hints)

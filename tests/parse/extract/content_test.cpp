@@ -500,3 +500,16 @@ TEST(Extract, DropsTheAuthorsBioBoxUnderTheArticle)
     const ExtractedPage page = extract(html);
     EXPECT_EQ(page.body, prose(1) + "\n\n" + prose(2));
 }
+
+TEST(Extract, DropsTheAuthorsBioEvenWhenItIsThePagesLongestParagraph)
+{
+    // Short paragraphs of news, then one long paragraph about the author in a box named as a post
+    // and as the author's.
+    std::string bio = "Dana Writer is the founder and editor of the paper.";
+    while (bio.size() < 700)
+        bio += " She has written about the valley, its council, its farms and its river for twenty years, and she still likes it.";
+    const std::string html = page_around("<article><div class=\"copy\"><p>The council met on Tuesday.</p><p>" + prose(1)
+        + "</p><p>" + prose(2) + "</p></div></article><div class=\"post\" id=\"author\"><h3>Dana Writer</h3><p>" + bio + "</p></div>");
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.body, "The council met on Tuesday.\n\n" + prose(1) + "\n\n" + prose(2));
+}
