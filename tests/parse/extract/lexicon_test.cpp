@@ -14,6 +14,8 @@ TEST(ClassHints, MatchesWholeTokensNotSubstrings)
     EXPECT_NE(class_hints("commentlist") & hint_comment, 0u);      // glued to a structural word
     EXPECT_NE(class_hints("copyright") & hint_footer, 0u);         // the site's notices, wherever they sit
     EXPECT_NE(class_hints("site-disclaimer") & hint_footer, 0u);
+    EXPECT_NE(class_hints("profile bio") & hint_byline, 0u);          // an author's bio box
+    EXPECT_EQ(class_hints("biology-news") & hint_byline, 0u);
     EXPECT_EQ(class_hints("subheadline") & hint_header, 0u);
     EXPECT_NE(class_hints("site_header") & hint_header, 0u);
     EXPECT_NE(class_hints("jp-relatedposts") & hint_related, 0u);
