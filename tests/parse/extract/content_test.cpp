@@ -397,6 +397,17 @@ TEST(Extract, ASlideShowOfOtherStoriesInsideTheArticleBodyGoes)
     EXPECT_FALSE(contains(page.body, "Another story"));
 }
 
+TEST(Extract, ALabelsWordsInsideAParagraphOfProseAreWords)
+{
+    // An opening quote in italics that happens to say "also read": prose, not a "Read also" label.
+    const std::string quote = "I moved to the city for an adventure, and it was also a lonely year. I cried a lot. I also read a lot. "
+                              "A friend gave me a stack of books, and I used them to escape to other worlds, both real and imaginary, "
+                              "on the long rides between my flat and the office.";
+    const std::string html = page_around("<article><p><em>" + quote + "</em></p><p>" + prose(1) + "</p><p>" + prose(2) + "</p></article>");
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.body, quote + "\n\n" + prose(1) + "\n\n" + prose(2));
+}
+
 TEST(Extract, AHeadlineBlockWithOnlyABylineDoesNotReplaceTheArticleBesideIt)
 {
     // The headline's post holds nothing but a byline; the article's text sits in a sibling.
