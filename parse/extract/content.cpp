@@ -386,9 +386,10 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
         const Block& block = page.blocks[selected.candidates[k]];
         if (block.chars < 700)
             notices[k] = notice_kinds(block.lower) & boilerplate_notices;
-        // "Read more", "See also" are labels: in a paragraph of prose they are words ("I also read a lot").
+        // "Read more", "See also", "Teilen" are labels: in a paragraph of prose they are words ("I also
+        // read a lot", "wir teilen die Sorge").
         if (block.chars >= tuning.related_label_max_chars)
-            notices[k] &= ~notice_related;
+            notices[k] &= ~(notice_related | notice_share);
         if (weights[selected.candidates[k]] > 0 && notices[k] == 0) {
             if (first_plain < 0)
                 first_plain = static_cast<long>(k);

@@ -72,7 +72,8 @@ struct ExtractTuning {
     // the article holds at least this much prose outside such boxes (two short paragraphs): else the
     // box may be the article under a misleading name.
     std::uint32_t named_box_min_own_prose = 300;
-    // A block this long is a paragraph, not a "Read more" / "See also" label, whatever words it uses.
+    // A block this long is a paragraph, not a "Read more" / "See also" / "Teilen" label, whatever
+    // words it uses.
     std::uint32_t related_label_max_chars = 200;
 
     // JSON-LD articleBody replaces the visible body when it has more than factor x its characters

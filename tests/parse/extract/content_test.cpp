@@ -406,6 +406,12 @@ TEST(Extract, ALabelsWordsInsideAParagraphOfProseAreWords)
     const std::string html = page_around("<article><p><em>" + quote + "</em></p><p>" + prose(1) + "</p><p>" + prose(2) + "</p></article>");
     const ExtractedPage page = extract(html);
     EXPECT_EQ(page.body, quote + "\n\n" + prose(1) + "\n\n" + prose(2));
+
+    const std::string zitat = "Wir teilen die Sorge der Anwohner, sagte die Bürgermeisterin am Dienstag. Die Brücke werde erst "
+                              "gebaut, wenn das Gutachten vorliege, und bis dahin bleibe die alte Fähre in Betrieb, auch im Winter. Der Rat "
+                              "stimmt im März darüber ab, und die Fähre fährt bis dahin jeden Tag.";
+    const ExtractedPage german = extract(page_around("<article><p><em>" + zitat + "</em></p><p>" + prose(1) + "</p><p>" + prose(2) + "</p></article>"));
+    EXPECT_EQ(german.body, zitat + "\n\n" + prose(1) + "\n\n" + prose(2)) << "'teilen' is a share button's label only alone";
 }
 
 TEST(Extract, AHeadlineBlockWithOnlyABylineDoesNotReplaceTheArticleBesideIt)
