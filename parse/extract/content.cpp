@@ -57,6 +57,13 @@ std::pair<char32_t, std::size_t> last_code_point(std::string_view text)
 // Urdu (؟ ۔), Devanagari and other Indic scripts (। ॥), Ethiopic (። ፧), CJK (。！？) and the ellipsis.
 bool ends_sentence(std::string_view text)
 {
+    // A sentence and a credit or note in brackets after it: "… a charity parade. (Jane Doe/Agency)"
+    const std::size_t last = text.find_last_not_of(' ');
+    if (last != std::string_view::npos && text[last] == ')') {
+        const std::size_t open = text.rfind('(', last);
+        if (open != std::string_view::npos && open > 0 && ends_sentence(text.substr(0, open)))
+            return true;
+    }
     while (!text.empty()) {
         const auto [code, length] = last_code_point(text);
         switch (code) {
@@ -292,7 +299,7 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
         if (weights[b] > 0)
             (page.blocks[b].kind == BlockKind::caption ? caption_prose : other_prose) += weights[b];
     }
-    const bool gallery = caption_prose >= tuning.gallery_min_caption_prose
+    bool gallery = caption_prose >= tuning.gallery_min_caption_prose
         && caption_prose > tuning.gallery_caption_factor * other_prose;
     std::vector<double> score(document.size(), 0.0);
     for (std::size_t b = 0; b < page.blocks.size(); ++b) {
@@ -363,6 +370,25 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
     }
     const std::size_t count = selected.candidates.size();
     selected.verdicts.assign(count, BlockVerdict::kept);
+    // A photo post inside a page of other prose (comments, a sidebar): its captions outweigh its
+    // own other text, so they are its text, as on a page that is all gallery.
+    if (!gallery) {
+        double container_captions = 0;
+        double container_other = 0;
+        for (std::uint32_t b : selected.candidates) {
+            if (in_section[b] || page.blocks[b].foreign)
+                continue;
+            const double weight = content_weight(page.blocks[b], informative, true);
+            if (weight > 0)
+                (page.blocks[b].kind == BlockKind::caption ? container_captions : container_other) += weight;
+        }
+        gallery = container_captions >= tuning.gallery_min_caption_prose
+            && container_captions > tuning.post_gallery_caption_factor * container_other;
+        for (std::uint32_t b : selected.candidates) {
+            if (gallery && page.blocks[b].kind == BlockKind::caption && !in_card[page.blocks[b].owner])
+                weights[b] = content_weight(page.blocks[b], informative, true);
+        }
+    }
 
     // 2. The parent holding most of the prose: blocks elsewhere are "off the main column".
     std::unordered_map<std::uint32_t, double> prose_by_parent;

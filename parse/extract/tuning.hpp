@@ -57,6 +57,9 @@ struct ExtractTuning {
     // stay as paragraphs. An article's photo captions are a fraction of its text.
     double gallery_min_caption_prose = 150;
     double gallery_caption_factor = 2.0;
+    // The same inside the chosen container (a photo post on a page with comments and a sidebar):
+    // there the captions need only outweigh the container's other text.
+    double post_gallery_caption_factor = 1.0;
 
     // The headline's post (the <article> or article-named element holding the heading that repeats
     // the page's title and text after it) wins over a container elsewhere whose score is less than

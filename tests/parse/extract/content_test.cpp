@@ -451,6 +451,28 @@ TEST(Extract, AGallerysCaptionsAreItsText)
     EXPECT_EQ(page.body, prose(1) + "\n\n" + prose(2) + "\n\n" + prose(3));
 }
 
+TEST(Extract, APhotoPostsCaptionsAreItsTextBesideLongComments)
+{
+    // An intro line, then the pictures, each caption a sentence and the photographer's credit; the
+    // comments under the post hold more prose than the post, so the page is no gallery as a whole.
+    const std::string captions[] = { "Children in costumes walk to the parade in the old town, where the bands played until late at night.",
+        "A mother carries her baby dressed as a pumpkin past the market stalls and the closed shops on the square.",
+        "A man in a mask waits at the tram stop on the square while the first floats of the parade go by.",
+        "Dancers rehearse on the steps of the town hall before the show, watched by a crowd of their neighbours.",
+        "The last float of the parade, a dragon twenty metres long, turns into the harbour road after dark." };
+    std::string post = "<p>The town does not trick or treat, but it loves its parade, and this year it was bigger than ever.</p>";
+    for (const std::string& caption : captions)
+        post += "<div class=\"wp-caption\"><img src=\"/p.jpg\"><p class=\"wp-caption-text\">" + caption + " (Jo Lens/Agency)</p></div>";
+    const std::string html = page_around("<article><h1>The parade in pictures</h1><div class=\"entry-content\">" + post
+        + "</div></article><div id=\"comments\"><h2>Comments</h2><ol class=\"commentlist\"><li class=\"comment\"><p>" + prose(3)
+        + "</p></li><li class=\"comment\"><p>" + prose(4) + "</p></li></ol></div>");
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.status, PageStatus::article);
+    for (const std::string& caption : captions)
+        EXPECT_TRUE(contains(page.body, caption + " (Jo Lens/Agency)")) << caption;
+    EXPECT_FALSE(contains(page.body, prose(3)));
+}
+
 TEST(Extract, AShortPostNamedAsTheArticleBodyWinsOverALongerBlurbBesideIt)
 {
     // The page's title names the blog, not the post; the post's body is named as one, and shorter
