@@ -235,6 +235,24 @@ HeadlinePost headline_post(const HtmlDocument& document, const PageBlocks& page,
     return {};
 }
 
+// Whether `outer` holds, beside `post` (and not around it), another post with text: the chosen
+// container is a column of posts (the article among teasers of others), not one article.
+bool holds_other_posts(const HtmlDocument& document, const PageBlocks& page, const std::vector<double>& score, std::uint32_t outer,
+    std::uint32_t post)
+{
+    for (std::uint32_t i = outer + 1; i < document[outer].end;) {
+        if (i == post) {
+            i = document[post].end;
+            continue;
+        }
+        const bool around_post = post > i && post < document[i].end;
+        if (!around_post && !document[i].is_text && score[i] > 0 && is_post(document, page, i))
+            return true;
+        ++i;
+    }
+    return false;
+}
+
 // The nearest element holding both `a` and `b`.
 std::uint32_t common_ancestor(const HtmlDocument& document, std::uint32_t a, std::uint32_t b)
 {
@@ -347,8 +365,10 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
     if (post != no_node) {
         const std::uint32_t common = common_ancestor(document, post, best);
         const bool nothing_scored = best_score <= 0;
-        if (common != post && (common != best || nothing_scored) && common != no_node && !is_post(document, page, common)
-            && score[post] * page.score_factor[post] + tuning.headline_post_bonus > best_score)
+        const bool column_of_posts = common == best && holds_other_posts(document, page, score, best, post);
+        if (common != post && common != no_node && !is_post(document, page, common)
+            && (column_of_posts
+                || ((common != best || nothing_scored) && score[post] * page.score_factor[post] + tuning.headline_post_bonus > best_score)))
             best = post;
     }
     selected.container = best;

@@ -414,6 +414,20 @@ TEST(Extract, ALabelsWordsInsideAParagraphOfProseAreWords)
     EXPECT_EQ(german.body, zitat + "\n\n" + prose(1) + "\n\n" + prose(2)) << "'teilen' is a share button's label only alone";
 }
 
+TEST(Extract, TheHeadlinesPostIsTheArticleInAColumnOfOtherPosts)
+{
+    // Teasers of other posts, each a post with a paragraph, around the one whose headline the page has.
+    std::string column;
+    for (int n = 3; n <= 5; ++n)
+        column += "<div class=\"hentry post\"><h2><a href=\"/" + std::to_string(n) + "\">Another story " + std::to_string(n) + "</a></h2><div class=\"entry-content\"><p>"
+            + prose(n) + "</p></div><p><a href=\"/" + std::to_string(n) + "\">Continue reading</a></p></div>";
+    const std::string article = "<div class=\"hentry post\"><h1>Bridge vote set for next week</h1><div class=\"entry-content\"><p>" + prose(1)
+        + "</p><p>" + prose(2) + "</p></div></div>";
+    const std::string html = page_around("<div class=\"column\">" + column + article + "</div>", "<title>Bridge vote set for next week</title>");
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.body, prose(1) + "\n\n" + prose(2));
+}
+
 TEST(Extract, AHeadlineBlockWithOnlyABylineDoesNotReplaceTheArticleBesideIt)
 {
     // The headline's post holds nothing but a byline; the article's text sits in a sibling.
