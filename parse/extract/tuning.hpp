@@ -67,8 +67,9 @@ struct ExtractTuning {
     // far less than an article's body.
     double headline_post_bonus = 400;
     // The title must have this many comparable characters (letters and digits) to identify a
-    // headline ("Home" or a site name repeated in a logo heading does not) ...
-    std::size_t headline_min_chars = 12;
+    // headline ("Home", "News", "Contact" repeated in a logo heading do not; a two-word headline
+    // such as "La Muerte" does) ...
+    std::size_t headline_min_chars = 8;
     // ... and the post must hold a block of at least this many characters after it.
     std::uint32_t headline_post_min_chars = 20;
     // A box named as an advert, a promotion or related stories inside the chosen container goes when

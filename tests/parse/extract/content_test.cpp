@@ -428,6 +428,25 @@ TEST(Extract, TheHeadlinesPostIsTheArticleInAColumnOfOtherPosts)
     EXPECT_EQ(page.body, prose(1) + "\n\n" + prose(2));
 }
 
+TEST(Extract, AVideoPostWithATwoWordHeadlineIsItsLine)
+{
+    // "La Muerte": short, but repeated as the post's heading; the post's one line has a link.
+    std::string archive;
+    for (int month = 1; month <= 12; ++month)
+        archive += "<li><a href=\"/2012/" + std::to_string(month) + "\">Posts of month " + std::to_string(month) + "</a></li>";
+    const std::string html = "<!DOCTYPE html><html lang=\"en\"><head><title>La Muerte</title></head><body><div id=\"content\">"
+        "<div class=\"post\"><h3><a href=\"/p/2\">La Muerte</a></h3><div class=\"text\"><p><iframe src=\"/video\"></iframe></p>"
+        "<p>Wonderful animated video for the band! Created by <a href=\"/artist\">Jo Arbol</a></p></div></div></div><ul>" + archive
+        + "</ul></body></html>";
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.status, PageStatus::article);
+    EXPECT_EQ(page.body, "Wonderful animated video for the band! Created by Jo Arbol");
+    // A word that names a section, not a post, is no headline.
+    const ExtractedPage home = extract("<!DOCTYPE html><html lang=\"en\"><head><title>Home</title></head><body><div class=\"post\"><h1>Home</h1>"
+        "<p>Latest posts from the blog</p></div><ul>" + archive + "</ul></body></html>");
+    EXPECT_NE(home.status, PageStatus::article);
+}
+
 TEST(Extract, AHeadlineBlockWithOnlyABylineDoesNotReplaceTheArticleBesideIt)
 {
     // The headline's post holds nothing but a byline; the article's text sits in a sibling.
