@@ -97,6 +97,8 @@ struct Sources {
     std::string document_title;
     std::vector<std::string> headings;       // the first h1s (an error page's "404" shows there)
     std::vector<std::string> post_headings;  // the first h1-h3s, to find the headline in a title of parts
+    // Headings that are one link, with its target: a logo heading links to the front page.
+    std::vector<std::pair<std::string, std::string>> linked_headings;
     std::vector<std::string> category_links;
     std::vector<std::string> tag_links;
     std::string time_published; // <time> marked as the publication date
@@ -144,8 +146,17 @@ void collect_sources(const HtmlDocument& document, const PageBlocks& page, Sourc
             [[fallthrough]];
         case GUMBO_TAG_H2:
         case GUMBO_TAG_H3:
-            if (sources.post_headings.size() < max_post_headings)
+            if (sources.post_headings.size() < max_post_headings) {
                 sources.post_headings.push_back(element_text(document, i));
+                if (node.chars > 0 && node.link_chars * 10 >= node.chars * 9) {
+                    for (std::uint32_t a = i + 1; a < node.end; ++a) {
+                        if (!document[a].is_text && document[a].tag == GUMBO_TAG_A) {
+                            sources.linked_headings.emplace_back(sources.post_headings.back(), std::string(document.attribute(a, "href")));
+                            break;
+                        }
+                    }
+                }
+            }
             break;
         case GUMBO_TAG_A: {
             const std::string_view rel = document.attribute(i, "rel");
@@ -210,6 +221,45 @@ std::string absolute(std::string_view base, std::string_view reference)
         return {}; // resolved, "" would be the page itself
     auto resolved = resolve_url(base, trim(reference));
     return resolved && is_http_url(*resolved) ? *resolved : std::string();
+}
+
+// The path of an absolute URL without query, fragment and trailing slash ("" for the root).
+std::string_view url_path_part(std::string_view url)
+{
+    const std::size_t scheme = url.find("://");
+    if (scheme == std::string_view::npos)
+        return {};
+    const std::size_t start = url.find('/', scheme + 3);
+    if (start == std::string_view::npos)
+        return {};
+    std::string_view path = url.substr(start, url.find_first_of("?#", start) - start);
+    while (!path.empty() && path.back() == '/')
+        path.remove_suffix(1);
+    return path;
+}
+
+// A link to a page above `page` on its site: the front page, the blog's or the section's.
+bool links_above(std::string_view link, std::string_view page)
+{
+    const auto bare_host = [](std::string host) { return host.starts_with("www.") ? host.substr(4) : host; };
+    if (link.empty() || page.empty() || bare_host(url_host(link)) != bare_host(url_host(page)))
+        return false;
+    const std::string_view above = url_path_part(link);
+    const std::string_view path = url_path_part(page);
+    return above.size() < path.size() && path.starts_with(above) && path[above.size()] == '/';
+}
+
+// The texts of headings that are a link to a page above this one: a logo or a section's name, not
+// the article's headline.
+std::vector<std::string> site_headings(const Sources& sources, std::string_view base, std::string_view page)
+{
+    std::vector<std::string> names;
+    for (const auto& [text, href] : sources.linked_headings) {
+        const std::string link = absolute(base, href);
+        if (links_above(link, page.empty() ? std::string_view(base) : page) || (page.empty() && base.empty() && (trim(href) == "/")))
+            names.push_back(text);
+    }
+    return names;
 }
 
 void add_unique(std::vector<std::string>& list, std::string value)
@@ -310,13 +360,20 @@ PageMetadata extract_metadata(const HtmlDocument& document, const PageBlocks& pa
         title = facts.headline;
     if (title.empty())
         title = meta_value(sources, { "twitter:title", "dc.title", "headline" });
-    if (title.empty() && !sources.headings.empty())
-        title = sources.headings.front();
+    // Headings that link to a page above this one name the site or a section, not the article.
+    const std::vector<std::string> site_names = site_headings(sources, base, metadata.canonical_url);
+    const auto names_site = [&site_names](const std::string& heading) { return std::find(site_names.begin(), site_names.end(), heading) != site_names.end(); };
+    std::erase_if(sources.post_headings, names_site);
+    if (title.empty()) {
+        if (auto heading = std::find_if_not(sources.headings.begin(), sources.headings.end(), names_site); heading != sources.headings.end())
+            title = *heading;
+    }
     if (title.empty())
         title = metadata.document_title;
-    metadata.title = strip_site_name(title, metadata.site_name);
-    if (auto headline = part_shown_as_heading(metadata.title, sources.post_headings))
+    if (auto headline = part_shown_as_heading(title, sources.post_headings))
         metadata.title = std::move(*headline);
+    else
+        metadata.title = strip_site_name(title, metadata.site_name);
 
     for (const std::string& name : facts.authors) {
         if (std::string author = clean_author(name); !author.empty() && metadata.author.size() < 300)

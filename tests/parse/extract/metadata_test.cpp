@@ -176,6 +176,24 @@ TEST(Metadata, ATitlePartThePageShowsAsAHeadingIsTheHeadline)
         << "a title the page shows whole is kept whole";
 }
 
+TEST(Metadata, ALogoHeadingThatLinksHomeIsNotTheHeadline)
+{
+    const std::string title = "<title>Study Notes &raquo; Blog Archive &raquo; My new project</title>";
+    // The blog's name is the page's first h1, a link to the front page; the post's heading is an h2.
+    EXPECT_EQ(extract(with_head(title, "<h1><a href=\"/\">Study Notes</a></h1><h2><a href=\"/2012/11/my-new-project/\">My new project</a></h2>")).title,
+        "My new project");
+    // The blog lives under /blog; the canonical address says the page is below it.
+    EXPECT_EQ(extract(with_head(title + "<link rel=\"canonical\" href=\"http://notes.example/blog/2012/11/my-new-project/\">",
+                          "<h1><a href=\"http://notes.example/blog\">Study Notes</a></h1><h2>My new project</h2>"))
+                  .title,
+        "My new project");
+    // A headline that links to the article itself is the headline.
+    EXPECT_EQ(extract(with_head("<title>Bridge plan delayed</title><link rel=\"canonical\" href=\"http://notes.example/2012/bridge/\">",
+                          "<h1><a href=\"http://notes.example/2012/bridge/\">Bridge plan delayed</a></h1>"))
+                  .title,
+        "Bridge plan delayed");
+}
+
 TEST(Extract, TakesCategoriesFromArticleTagsWhenThereAreNoLinks)
 {
     const ExtractedPage page = extract(with_head("<meta property=\"article:section\" content=\"Local politics\">"
