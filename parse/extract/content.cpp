@@ -245,8 +245,7 @@ bool holds_other_posts(const HtmlDocument& document, const PageBlocks& page, con
             i = document[post].end;
             continue;
         }
-        const bool around_post = post > i && post < document[i].end;
-        if (!around_post && !document[i].is_text && score[i] > 0 && is_post(document, page, i))
+        if (!document.holds(i, post) && !document[i].is_text && score[i] > 0 && is_post(document, page, i))
             return true;
         ++i;
     }
@@ -256,7 +255,7 @@ bool holds_other_posts(const HtmlDocument& document, const PageBlocks& page, con
 // The nearest element holding both `a` and `b`.
 std::uint32_t common_ancestor(const HtmlDocument& document, std::uint32_t a, std::uint32_t b)
 {
-    while (a != no_node && !(b >= a && b < document[a].end))
+    while (a != no_node && !document.holds(a, b))
         a = document[a].parent;
     return a;
 }
@@ -372,7 +371,7 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
             best = post;
     }
     selected.container = best;
-    selected.in_headline_post = post != no_node && best >= post && best < document[post].end;
+    selected.in_headline_post = post != no_node && document.holds(post, best);
     // The post's own prose between its headline and the container comes first: the standfirst in
     // the post's header, the first part of a story split over sibling boxes.
     if (selected.in_headline_post && best != post) {
@@ -404,9 +403,11 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
         }
         gallery = container_captions >= tuning.gallery_min_caption_prose
             && container_captions > tuning.post_gallery_caption_factor * container_other;
-        for (std::uint32_t b : selected.candidates) {
-            if (gallery && page.blocks[b].kind == BlockKind::caption && !in_card[page.blocks[b].owner])
-                weights[b] = content_weight(page.blocks[b], informative, true);
+        if (gallery) {
+            for (std::uint32_t b : selected.candidates) {
+                if (page.blocks[b].kind == BlockKind::caption && !in_card[page.blocks[b].owner])
+                    weights[b] = content_weight(page.blocks[b], informative, true);
+            }
         }
     }
 

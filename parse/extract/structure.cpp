@@ -92,8 +92,7 @@ std::vector<bool> find_boilerplate_sections(const HtmlDocument& document, const 
         const std::uint32_t scope = document[heading.owner].parent;
         if (scope == no_node)
             continue;
-        const std::uint32_t scope_end = document[scope].end;
-        const auto inside = [&](const Block& block) { return block.owner >= scope && block.owner < scope_end; };
+        const auto inside = [&](const Block& block) { return document.holds(scope, block.owner); };
         double prose_before = 0;
         for (std::size_t k = h; k-- > 0 && prose_before < 300;)
             prose_before += std::max(0.0, weights[k]);

@@ -70,6 +70,8 @@ public:
     std::uint32_t size() const { return static_cast<std::uint32_t>(nodes_.size()); }
     bool truncated() const { return truncated_; }
     std::uint32_t body() const { return body_; } // index of <body>, or 0 (the <html> root)
+    // Whether `node` is `ancestor` or inside it (subtrees are index ranges).
+    bool holds(std::uint32_t ancestor, std::uint32_t node) const { return node >= ancestor && node < nodes_[ancestor].end; }
 
     // Value of attribute `name` of element `index`, or "" when absent.
     std::string_view attribute(std::uint32_t index, const char* name) const;
