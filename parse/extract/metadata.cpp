@@ -256,7 +256,7 @@ std::vector<std::string> site_headings(const Sources& sources, std::string_view 
     std::vector<std::string> names;
     for (const auto& [text, href] : sources.linked_headings) {
         const std::string link = absolute(base, href);
-        if (links_above(link, page.empty() ? std::string_view(base) : page) || (page.empty() && base.empty() && (trim(href) == "/")))
+        if (links_above(link, page.empty() ? std::string_view(base) : page) || (page.empty() && base.empty() && trim(href) == "/"))
             names.push_back(text);
     }
     return names;
@@ -271,10 +271,6 @@ void add_unique(std::vector<std::string>& list, std::string value)
     if (!seen)
         list.push_back(std::move(value));
 }
-
-} // namespace
-
-namespace {
 
 constexpr std::string_view title_separators[] = { " | ", " – ", " — ", " - ", " :: ", " · ", " « ", " » ", " // " };
 
@@ -307,9 +303,8 @@ std::optional<std::string> part_shown_as_heading(std::string_view title, const s
 
 std::string strip_site_name(std::string_view title, std::string_view site_name)
 {
-    const auto& separators = title_separators;
     const std::string site = ascii_lower(trim(site_name));
-    for (std::string_view separator : separators) {
+    for (std::string_view separator : title_separators) {
         const std::size_t last = title.rfind(separator);
         const std::size_t first = title.find(separator);
         if (last == std::string_view::npos)
