@@ -50,7 +50,7 @@ constexpr Keyword token_keywords[] = {
     { "header", hint_header }, { "masthead", hint_header },
     { "byline", hint_byline }, { "author", hint_byline }, { "bio", hint_byline }, { "biography", hint_byline },
     { "dateline", hint_byline }, { "postedon", hint_byline },
-    { "entrymeta", hint_byline }, { "postmeta", hint_byline }, { "articlemeta", hint_byline },
+    { "entrymeta", hint_byline }, { "postmeta", hint_byline }, { "postmetadata", hint_byline }, { "articlemeta", hint_byline },
     { "timestamp", hint_byline }, { "pubdate", hint_byline }, { "publishdate", hint_byline }, { "meta", hint_byline },
     { "date", hint_byline },
     { "caption", hint_caption }, { "credit", hint_caption },

@@ -16,6 +16,7 @@ TEST(ClassHints, MatchesWholeTokensNotSubstrings)
     EXPECT_NE(class_hints("site-disclaimer") & hint_footer, 0u);
     EXPECT_NE(class_hints("profile bio") & hint_byline, 0u);          // an author's bio box
     EXPECT_EQ(class_hints("biology-news") & hint_byline, 0u);
+    EXPECT_NE(class_hints("postmetadata alt") & hint_byline, 0u);     // WordPress's "This entry was posted on …" line
     EXPECT_EQ(class_hints("subheadline") & hint_header, 0u);
     EXPECT_NE(class_hints("site_header") & hint_header, 0u);
     EXPECT_NE(class_hints("jp-relatedposts") & hint_related, 0u);
