@@ -150,11 +150,6 @@ struct ChildRun {
     long peak_rss_kib = 0;
 };
 
-double cpu_seconds(const rusage& usage)
-{
-    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
-
 // Runs `arguments` with its output thrown away; wall time, CPU time and peak RSS from wait4.
 // Starts every child at once and waits for all; each one's wall time counts from the common start.
 std::vector<ChildRun> run_children(std::vector<std::vector<std::string>> commands)
@@ -186,7 +181,7 @@ std::vector<ChildRun> run_children(std::vector<std::vector<std::string>> command
             continue;
         ChildRun& run = runs[static_cast<std::size_t>(which - pids.begin())];
         run.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-        run.cpu_seconds = cpu_seconds(usage);
+        run.cpu_seconds = bench::cpu_seconds(usage);
         run.peak_rss_kib = usage.ru_maxrss;
         run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     }

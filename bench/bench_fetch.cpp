@@ -79,11 +79,6 @@ struct RoundResult {
     long peak_rss_kib = 0;
 };
 
-double cpu_seconds(const rusage& usage)
-{
-    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
-
 RoundResult run_curl(const Settings& settings, const std::vector<std::string>& urls, const std::string& config_path)
 {
     {
@@ -112,7 +107,7 @@ RoundResult run_curl(const Settings& settings, const std::vector<std::string>& u
     rusage usage {};
     wait4(pid, &status, 0, &usage);
     result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-    result.cpu_seconds = cpu_seconds(usage);
+    result.cpu_seconds = bench::cpu_seconds(usage);
     result.peak_rss_kib = usage.ru_maxrss;
     std::ifstream codes(codes_path);
     for (std::string line; std::getline(codes, line);)
@@ -153,7 +148,7 @@ RoundResult run_fetcher(const Settings& settings, const std::vector<std::string>
     result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     rusage usage {};
     getrusage(RUSAGE_SELF, &usage);
-    result.cpu_seconds = cpu_seconds(usage) - cpu_seconds(before);
+    result.cpu_seconds = bench::cpu_seconds(usage) - bench::cpu_seconds(before);
     result.peak_rss_kib = usage.ru_maxrss;
     return result;
 }

@@ -2,13 +2,17 @@
 // never returns from the constructor.
 #include "bench/forked_server.hpp"
 
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <stdexcept>
 
 namespace feedkeeper::bench {
+
+double cpu_seconds(const rusage& usage)
+{
+    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
 
 ForkedServer::ForkedServer(const std::function<std::unique_ptr<testing::HttpTestServer>()>& make)
 {
@@ -54,10 +58,9 @@ void ForkedServer::stop()
         m_stop = -1;
     }
     if (m_pid > 0) {
-        int status = 0;
         rusage usage {};
-        if (wait4(m_pid, &status, 0, &usage) == m_pid)
-            m_cpu_seconds = double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+        if (wait4(m_pid, nullptr, 0, &usage) == m_pid)
+            m_cpu_seconds = bench::cpu_seconds(usage);
         m_pid = -1;
     }
 }

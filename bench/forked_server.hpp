@@ -1,16 +1,21 @@
 // bench/forked_server.hpp — the project's test HTTP server in a forked child, so that getrusage()
-// in the benchmark measures only the client it times. Start it before any thread exists.
+// in the benchmark measures only the client it times; and cpu_seconds(), a rusage's CPU time, for
+// the benches that time children. Start the server before any thread exists.
 // Threading: the child serves on its own threads; this object belongs to the parent's main thread.
 #pragma once
 
 #include "tests/support/http_server.hpp"
 
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include <functional>
 #include <memory>
 
 namespace feedkeeper::bench {
+
+// User plus system time of a rusage, in seconds.
+double cpu_seconds(const rusage&);
 
 class ForkedServer {
 public:
