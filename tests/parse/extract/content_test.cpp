@@ -299,11 +299,18 @@ namespace {
 
 // A blog page: one post, and a sidebar with the author's "about me" box (two sentences of prose)
 // above the archive's links.
+// A blog archive's month links, as list items: "Posts of month N<suffix>".
+std::string month_links(int months, const std::string& suffix = "")
+{
+    std::string links;
+    for (int month = 1; month <= months; ++month)
+        links += "<li><a href=\"/2012/" + std::to_string(month) + "\">Posts of month " + std::to_string(month) + suffix + "</a></li>";
+    return links;
+}
+
 std::string blog_page(const std::string& post)
 {
-    std::string archive;
-    for (int month = 1; month <= 12; ++month)
-        archive += "<li><a href=\"/2012/" + std::to_string(month) + "\">Posts of month " + std::to_string(month) + " of 2012</a></li>";
+    const std::string archive = month_links(12, " of 2012");
     return "<!DOCTYPE html><html lang=\"en\"><head><title>Creative food sculptures</title></head><body>"
            "<div id=\"page\"><div id=\"stream\">" + post + "</div><div id=\"column\"><div class=\"about\"><p>I live, "
            "I learn and I teach. And 140 characters on a short message service are limiting, so here I share the "
@@ -326,9 +333,7 @@ TEST(Extract, AOneLinePostIsTheArticleWhenNothingOnThePageReadsAsText)
 {
     // The post's one line credits the artist with a link and ends on the name: no sentence. The page
     // around it is links and labels, so nothing weighs as text.
-    std::string archive;
-    for (int month = 1; month <= 12; ++month)
-        archive += "<li><a href=\"/2012/" + std::to_string(month) + "\">Posts of month " + std::to_string(month) + "</a></li>";
+    const std::string archive = month_links(12);
     const std::string html = "<!DOCTYPE html><html lang=\"en\"><head><title>Pixel heroes and villains</title></head><body>"
         "<div id=\"content\"><div class=\"post\"><h3><a href=\"/p/1\">Pixel heroes and villains</a></h3><div class=\"text\">"
         "<p><img src=\"/1.jpg\"></p><p>You know me, I love pixels and I love heroes… Created by <a href=\"/artist\">Sam Painter</a></p></div>"
@@ -431,9 +436,7 @@ TEST(Extract, TheHeadlinesPostIsTheArticleInAColumnOfOtherPosts)
 TEST(Extract, AVideoPostWithATwoWordHeadlineIsItsLine)
 {
     // "La Muerte": short, but repeated as the post's heading; the post's one line has a link.
-    std::string archive;
-    for (int month = 1; month <= 12; ++month)
-        archive += "<li><a href=\"/2012/" + std::to_string(month) + "\">Posts of month " + std::to_string(month) + "</a></li>";
+    const std::string archive = month_links(12);
     const std::string html = "<!DOCTYPE html><html lang=\"en\"><head><title>La Muerte</title></head><body><div id=\"content\">"
         "<div class=\"post\"><h3><a href=\"/p/2\">La Muerte</a></h3><div class=\"text\"><p><iframe src=\"/video\"></iframe></p>"
         "<p>Wonderful animated video for the band! Created by <a href=\"/artist\">Jo Arbol</a></p></div></div></div><ul>" + archive
@@ -510,9 +513,7 @@ TEST(Extract, AShortPostNamedAsTheArticleBodyWinsOverALongerBlurbBesideIt)
 {
     // The page's title names the blog, not the post; the post's body is named as one, and shorter
     // than the sidebar's disclaimer.
-    std::string archive;
-    for (int month = 1; month <= 6; ++month)
-        archive += "<li><a href=\"/2012/" + std::to_string(month) + "\">Posts of month " + std::to_string(month) + "</a></li>";
+    const std::string archive = month_links(6);
     const std::string html = "<!DOCTYPE html><html lang=\"en\"><head><title>A wedding blog</title></head><body>"
         "<div id=\"left\"><div class=\"module\"><p>If you see an image we have not linked or given credit to, please "
         "let us know so we can give proper credit, and if you would prefer we not post it, we will gladly remove it.</p>"
