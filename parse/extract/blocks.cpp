@@ -190,6 +190,10 @@ Pruned Segmenter::prune_reason(std::uint32_t index, std::uint32_t hints, float& 
         reason = Pruned::by_tag;
         if (node.tag == GUMBO_TAG_NAV || node.tag == GUMBO_TAG_ASIDE || node.tag == GUMBO_TAG_FOOTER)
             big_factor = 0.5f;
+        // An <aside> its name also calls a sidebar (a live ticker, most-read stories beside a
+        // short report): tag and name agree, so it is held to the share of other people's prose.
+        if (node.tag == GUMBO_TAG_ASIDE && by_name && (hints & hint_sidebar))
+            max_share = tuning.foreign_max_prose_share;
     } else if (!by_name) {
         return Pruned::no;
     } else if (is_boilerplate_role(node.role)) {

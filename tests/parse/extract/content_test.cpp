@@ -402,6 +402,20 @@ TEST(Extract, ASlideShowOfOtherStoriesInsideTheArticleBodyGoes)
     EXPECT_FALSE(contains(page.body, "Another story"));
 }
 
+TEST(Extract, ASidebarAsideOfLiveNewsLongerThanTheReportIsNoPartOfIt)
+{
+    // A short report beside a live ticker of other news that holds more prose than the report.
+    std::string ticker;
+    for (int n = 3; n <= 7; ++n)
+        ticker += "<li class=\"live-item\"><div class=\"live-item-title\">Update " + std::to_string(n) + ".</div><p>" + prose(n) + "</p></li>";
+    const std::string html = page_around("<div class=\"main-content\"><section id=\"news-article\"><article><h1>Bridge vote set</h1><div class=\"article-body\"><p>"
+        + prose(1) + "</p><p>" + prose(2) + "</p></div></article></section><aside class=\"mod\" id=\"sidebar\"><div class=\"live\"><ul>" + ticker
+        + "</ul></div></aside></div>");
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.status, PageStatus::article);
+    EXPECT_EQ(page.body, prose(1) + "\n\n" + prose(2));
+}
+
 TEST(Extract, ALabelsWordsInsideAParagraphOfProseAreWords)
 {
     // An opening quote in italics that happens to say "also read": prose, not a "Read also" label.
