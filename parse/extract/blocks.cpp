@@ -24,6 +24,59 @@ bool is_boilerplate_role(std::string_view role)
     return false;
 }
 
+// Words as an anchor id spells them: lower-case ASCII letters and digits, each other run one '-'.
+std::string slug(std::string_view text)
+{
+    std::string out;
+    bool gap = false;
+    for (const char c : text) {
+        const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        if (!letter && !(c >= '0' && c <= '9')) {
+            gap = true;
+            continue;
+        }
+        if (gap && !out.empty())
+            out.push_back('-');
+        gap = false;
+        out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+    }
+    return out;
+}
+
+// Whether the id of element `index` is the slug of the heading it opens with ("sharing-with-a-
+// single-developer" on the section headed "Sharing with a single developer", as docutils, Markdown
+// renderers and table-of-contents plugins write them). Such an id repeats the heading's words; it
+// names no role, and its words ("sharing") must not read as one. A one-word id ("comments") and a
+// heading that is itself a boilerplate section's title ("Leave a reply") keep what they say.
+bool id_is_heading_slug(const HtmlDocument& document, std::uint32_t index)
+{
+    const DomNode& node = document[index];
+    if (node.id.find_first_of("-_") == std::string_view::npos)
+        return false;
+    constexpr std::uint32_t max_lookahead = 16; // the heading is at the top: its first few nodes
+    for (std::uint32_t at = index + 1; at < node.end && at <= index + max_lookahead; ++at) {
+        const DomNode& inner = document[at];
+        if (inner.is_text) {
+            if (inner.whitespace)
+                continue;
+            return false; // text before any heading
+        }
+        if (!is_heading(inner.tag))
+            continue;
+        constexpr std::size_t max_heading_bytes = 200; // an id spells a heading of a line, not more
+        std::string text;
+        for (std::uint32_t t = at + 1; t < inner.end && text.size() <= max_heading_bytes; ++t) {
+            if (document[t].is_text)
+                text.append(document[t].text).push_back(' ');
+        }
+        if (text.size() > max_heading_bytes)
+            return false;
+        const std::string heading = slug(text);
+        return !heading.empty() && heading == slug(node.id) && !is_boilerplate_section_title(lower_utf8(collapse_whitespace(text)));
+    }
+    return false;
+}
+
 bool is_boilerplate_tag(GumboTag tag)
 {
     switch (tag) {
@@ -106,7 +159,8 @@ private:
 std::uint32_t Segmenter::own_hints(std::uint32_t index)
 {
     std::uint32_t hints = 0;
-    for (const std::string_view value : { document_[index].class_name, document_[index].id }) {
+    const std::string_view id = id_is_heading_slug(document_, index) ? std::string_view() : document_[index].id;
+    for (const std::string_view value : { document_[index].class_name, id }) {
         if (value.empty())
             continue;
         auto [entry, inserted] = hint_cache_.try_emplace(value, 0);

@@ -416,6 +416,26 @@ TEST(Extract, ASidebarAsideOfLiveNewsLongerThanTheReportIsNoPartOfIt)
     EXPECT_EQ(page.body, prose(1) + "\n\n" + prose(2));
 }
 
+TEST(Extract, ASectionWhoseIdIsItsHeadingsSlugIsJudgedByItsTextNotByTheWordsOfItsId)
+{
+    // Documentation as docutils writes it: each section's id spells its heading. "sharing" in an id
+    // is a share box's name elsewhere; here it is the first word of a heading.
+    const auto section = [](std::string_view id, std::string_view heading, std::string_view paragraphs) {
+        return "<div class=\"section\" id=\"" + std::string(id) + "\"><h2>" + std::string(heading) + "</h2>" + std::string(paragraphs) + "</div>";
+    };
+    const std::string html = page_around("<div class=\"content\"><div class=\"section\" id=\"shared-mutable-history\"><h1>Shared mutable history</h1><p>"
+        + prose(1) + "</p>" + section("sharing-with-a-single-developer", "Sharing with a single developer", "<p>" + prose(2) + "</p><p>" + prose(3) + "</p>")
+        + section("getting-into-trouble", "Getting into trouble", "<p>" + prose(4) + "</p><p>" + prose(5) + "</p>") + "</div></div>"
+        + "<div id=\"related-stories\"><h2>Related stories</h2><p><a href=\"/a\">Another story about the valley</a></p><p><a href=\"/b\">And one more about the plan</a></p></div>");
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.status, PageStatus::article);
+    EXPECT_TRUE(contains(page.body, prose(2))) << page.body;
+    EXPECT_TRUE(contains(page.body, prose(3)));
+    EXPECT_TRUE(contains(page.body, prose(1)));
+    EXPECT_TRUE(contains(page.body, prose(5)));
+    EXPECT_FALSE(contains(page.body, "Another story")) << "a related box whose id spells its title stays out";
+}
+
 TEST(Extract, ALabelsWordsInsideAParagraphOfProseAreWords)
 {
     // An opening quote in italics that happens to say "also read": prose, not a "Read also" label.
