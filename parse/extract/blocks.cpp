@@ -138,6 +138,7 @@ private:
     std::uint32_t own_hints(std::uint32_t index);
     Pruned prune_reason(std::uint32_t index, std::uint32_t hints, float& factor, bool& foreign) const;
     bool reads_as_boilerplate(std::uint32_t index) const;
+    bool in_running_text(std::uint32_t index) const;
     bool inside_article(std::uint32_t index) const;
     double prose_share(std::uint32_t index) const;
     void find_main_run();
@@ -224,13 +225,34 @@ bool Segmenter::inside_article(std::uint32_t index) const
     return false;
 }
 
+// Whether inline element `index` sits between words: a sibling text beside it holds a letter.
+bool Segmenter::in_running_text(std::uint32_t index) const
+{
+    const DomNode& node = document_[index];
+    if (node.block_level || node.is_text)
+        return false;
+    const auto is_words = [&](std::uint32_t at) {
+        if (at >= document_.size() || document_[at].parent != node.parent || !document_[at].is_text || document_[at].whitespace)
+            return false;
+        for (const char c : document_[at].text) {
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || static_cast<unsigned char>(c) >= 0x80)
+                return true;
+        }
+        return false;
+    };
+    return (index > 0 && is_words(index - 1)) || is_words(node.end);
+}
+
 Pruned Segmenter::prune_reason(std::uint32_t index, std::uint32_t hints, float& factor, bool& foreign) const
 {
     const DomNode& node = document_[index];
     const bool by_name = pruning_ == Pruning::full; // roles, hiddenness and class/id names count
     // Dialogs, modals, overlays and consent layers go before scoring, whatever they say; consent
     // layers even in the retry without names (a cookie notice is never an article).
-    if ((hints & hint_consent) || (by_name && (node.modal || (hints & hint_popup)))) {
+    // Names judge elements, not words in a sentence: an inline element between words (a glossary or
+    // footnote link named "popup" or "tooltip", a term named like a section) is part of its text run.
+    const bool judged_by_name = !in_running_text(index);
+    if (judged_by_name && ((hints & hint_consent) || (by_name && (node.modal || (hints & hint_popup))))) {
         if (node.holds_blocks && node.chars > 0 && prose_share(index) >= tuning.dialog_max_prose_share)
             return Pruned::no;
         return node.modal ? Pruned::by_role : Pruned::by_class;
@@ -257,7 +279,7 @@ Pruned Segmenter::prune_reason(std::uint32_t index, std::uint32_t hints, float& 
         reason = Pruned::hidden; // copies for crawlers and collapsed widgets; rarely the only text
         max_share = 0.75;
         big_factor = 0.3f;
-    } else if ((hints & negative_hints & ~hint_caption) && !(hints & hint_body_strong) && !is_heading(node.tag)) {
+    } else if (judged_by_name && (hints & negative_hints & ~hint_caption) && !(hints & hint_body_strong) && !is_heading(node.tag)) {
         // A name is a hint about the element's role; what it holds decides. Boilerplate-looking
         // content goes; prose under a name of other people's text (comments, related stories,
         // sidebars) stays in the page but weighs as boilerplate; prose under any other name is

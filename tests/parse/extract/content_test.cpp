@@ -436,6 +436,21 @@ TEST(Extract, ASectionWhoseIdIsItsHeadingsSlugIsJudgedByItsTextNotByTheWordsOfIt
     EXPECT_FALSE(contains(page.body, "Another story")) << "a related box whose id spells its title stays out";
 }
 
+TEST(Extract, WordsLinkedInsideASentenceStayWhateverTheLinksAreNamed)
+{
+    // Topic links and glossary pop-up links inside sentences: their names ("meta", "popup") would
+    // prune an element, but these are words of the sentence.
+    const std::string sentence = "To many in <a class=\"meta-loc\" href=\"/topics/uk\">Britain</a>, the decision on Tuesday to charge eight of the most "
+                                 "prominent editors was a <a class=\"popup\" href=\"javascript:void(0)\" onclick=\"return overlib('A note')\">dramatic step</a> "
+                                 "toward accountability for the tangled web of the phone hacking affair, which has run for years.";
+    const std::string shares = "<p><a class=\"share-facebook\" href=\"/s/f\">Facebook</a> · <a class=\"share-twitter\" href=\"/s/t\">Twitter</a></p>";
+    const ExtractedPage page = extract(page_around("<article><h1>Editors charged</h1><p>" + sentence + "</p><p>" + prose(1) + "</p><p>" + prose(2) + "</p>" + shares + "</article>"));
+    EXPECT_EQ(page.status, PageStatus::article);
+    EXPECT_TRUE(contains(page.body, "To many in Britain, the decision on Tuesday")) << page.body;
+    EXPECT_TRUE(contains(page.body, "was a dramatic step toward accountability"));
+    EXPECT_FALSE(contains(page.body, "Facebook")) << "share links side by side, with no word between them, are still named boilerplate";
+}
+
 TEST(Extract, ALabelsWordsInsideAParagraphOfProseAreWords)
 {
     // An opening quote in italics that happens to say "also read": prose, not a "Read also" label.
