@@ -7,7 +7,6 @@
 namespace feedkeeper {
 namespace {
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 bool is_ascii_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 // Decodes one UTF-8 sequence at `i`; returns its length, or 0 when invalid.
@@ -59,13 +58,13 @@ std::string ascii_lower(std::string_view text)
 {
     std::string out(text);
     for (char& c : out)
-        c = lower(c);
+        c = lower_ascii(c);
     return out;
 }
 
 bool iequals(std::string_view a, std::string_view b)
 {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower_ascii(x) == lower_ascii(y); });
 }
 
 bool istarts_with(std::string_view text, std::string_view prefix)
@@ -77,7 +76,7 @@ bool icontains(std::string_view text, std::string_view needle)
 {
     if (needle.empty())
         return true;
-    auto it = std::search(text.begin(), text.end(), needle.begin(), needle.end(), [](char x, char y) { return lower(x) == lower(y); });
+    auto it = std::search(text.begin(), text.end(), needle.begin(), needle.end(), [](char x, char y) { return lower_ascii(x) == lower_ascii(y); });
     return it != text.end();
 }
 

@@ -8,6 +8,11 @@
 
 namespace feedkeeper {
 
+// ASCII character classes and case, as protocols and markup spell them (no locale).
+inline constexpr bool is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+inline constexpr bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
+inline constexpr char lower_ascii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
 std::string trim(std::string_view);
 std::string ascii_lower(std::string_view);
 bool iequals(std::string_view, std::string_view);

@@ -30,15 +30,14 @@ std::string slug(std::string_view text)
     std::string out;
     bool gap = false;
     for (const char c : text) {
-        const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-        if (!letter && !(c >= '0' && c <= '9')) {
+        if (!is_ascii_letter(c) && !is_ascii_digit(c)) {
             gap = true;
             continue;
         }
         if (gap && !out.empty())
             out.push_back('-');
         gap = false;
-        out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+        out.push_back(lower_ascii(c));
     }
     return out;
 }
@@ -235,7 +234,7 @@ bool Segmenter::in_running_text(std::uint32_t index) const
         if (at >= document_.size() || document_[at].parent != node.parent || !document_[at].is_text || document_[at].whitespace)
             return false;
         for (const char c : document_[at].text) {
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || static_cast<unsigned char>(c) >= 0x80)
+            if (is_ascii_letter(c) || static_cast<unsigned char>(c) >= 0x80)
                 return true;
         }
         return false;

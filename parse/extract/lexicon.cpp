@@ -121,8 +121,6 @@ const std::unordered_map<std::string_view, std::uint32_t>& keyword_table()
     return table;
 }
 
-char lower_ascii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-bool is_alpha_ascii(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 // The hints of one word: the word itself, its singular, or two known words glued together
 // ("commentlist", "topnav", "commentbody": a keyword beside a structural word or another keyword).
@@ -166,12 +164,12 @@ std::uint32_t one_class_hints(std::string_view name)
     for (std::size_t i = 0; i <= name.size(); ++i) {
         const char c = i < name.size() ? name[i] : '\0';
         const bool hump = i > 0 && c >= 'A' && c <= 'Z' && name[i - 1] >= 'a' && name[i - 1] <= 'z';
-        if (!is_alpha_ascii(c) || hump) {
+        if (!is_ascii_letter(c) || hump) {
             if (!word.empty() && !((after_digit || is_digit(c)) && word.size() < 4))
                 tokens.push_back(word);
             word.clear();
         }
-        if (is_alpha_ascii(c)) {
+        if (is_ascii_letter(c)) {
             if (word.empty())
                 after_digit = i > 0 && is_digit(name[i - 1]);
             word.push_back(lower_ascii(c));

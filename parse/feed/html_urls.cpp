@@ -12,7 +12,6 @@ namespace feedkeeper::parse {
 namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 // libcurl percent-encodes non-ASCII bytes; put back the ones that were characters in the input.
 std::string restore_iri_characters(std::string url)
@@ -50,13 +49,13 @@ constexpr std::string_view xlink_declaration = " xmlns:xlink=\"http://www.w3.org
 
 bool has_url_scheme(std::string_view reference)
 {
-    if (reference.empty() || !is_alpha(reference[0]))
+    if (reference.empty() || !is_ascii_letter(reference[0]))
         return false;
     for (std::size_t i = 1; i < reference.size(); ++i) {
         const char c = reference[i];
         if (c == ':')
             return true;
-        if (!(is_alpha(c) || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'))
+        if (!(is_ascii_letter(c) || is_ascii_digit(c) || c == '+' || c == '-' || c == '.'))
             return false;
     }
     return false;
@@ -131,7 +130,7 @@ std::string normalize_html_fragment(std::string_view html, std::string_view base
             changed = true;
             continue;
         }
-        if (i >= html.size() || !is_alpha(html[i]))
+        if (i >= html.size() || !is_ascii_letter(html[i]))
             continue;
         while (i < html.size() && !is_space(html[i]) && html[i] != '>' && html[i] != '/')
             ++i; // tag name

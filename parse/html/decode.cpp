@@ -8,7 +8,6 @@
 namespace feedkeeper::parse {
 namespace {
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '/'; }
 
 // "text/html; charset=utf-8" or "charset='koi8-r'" -> the label after "charset=".
@@ -88,7 +87,7 @@ std::string sniff_meta_charset(std::string_view bytes, std::size_t window)
                 ++k;
             std::string name;
             while (k < head.size() && !is_space(head[k]) && head[k] != '=' && head[k] != '>')
-                name.push_back(lower(head[k++]));
+                name.push_back(lower_ascii(head[k++]));
             std::string value;
             if (k < head.size() && head[k] == '=') {
                 ++k;

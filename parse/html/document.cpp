@@ -2,6 +2,8 @@
 // explicit stack and one reverse pass for subtree ends and text measures. Safe on any thread.
 #include "parse/html/document.hpp"
 
+#include "core/text.hpp"
+
 #include <cstring>
 
 namespace feedkeeper::parse {
@@ -85,7 +87,7 @@ bool hiding_style(std::string_view style)
     std::string squashed;
     for (char c : style) {
         if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
-            squashed.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c);
+            squashed.push_back(lower_ascii(c));
     }
     return squashed.find("display:none") != std::string::npos || squashed.find("visibility:hidden") != std::string::npos;
 }

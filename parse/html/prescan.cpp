@@ -6,6 +6,7 @@
 // (nesting.hpp) never under-counts Gumbo's depth by more than a constant factor.
 #include "parse/html/prescan.hpp"
 
+#include "core/text.hpp"
 #include "parse/html/nesting.hpp"
 
 #include <gumbo.h>
@@ -19,15 +20,13 @@ namespace feedkeeper::parse {
 namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
 bool iequal_prefix(std::string_view text, std::size_t at, std::string_view prefix)
 {
     if (text.size() - at < prefix.size())
         return false;
     for (std::size_t i = 0; i < prefix.size(); ++i) {
-        if (lower(text[at + i]) != prefix[i])
+        if (lower_ascii(text[at + i]) != prefix[i])
             return false;
     }
     return true;
@@ -72,7 +71,7 @@ bool read_tag(std::string_view s, std::size_t at, Tag& tag)
     std::size_t i = at + (tag.end ? 2 : 1);
     const std::size_t n = s.size();
     while (i < n && !is_space(s[i]) && s[i] != '/' && s[i] != '>')
-        tag.name.push_back(lower(s[i++]));
+        tag.name.push_back(lower_ascii(s[i++]));
     for (;;) {
         while (i < n && (is_space(s[i]) || s[i] == '/')) {
             if (s[i] == '/' && i + 1 < n && s[i + 1] == '>')
@@ -91,7 +90,7 @@ bool read_tag(std::string_view s, std::size_t at, Tag& tag)
         Attribute attribute;
         attribute.name.reserve(i - name_start);
         for (std::size_t k = name_start; k < i; ++k)
-            attribute.name.push_back(lower(s[k]));
+            attribute.name.push_back(lower_ascii(s[k]));
         while (i < n && is_space(s[i]))
             ++i;
         if (i < n && s[i] == '=') {
@@ -279,11 +278,11 @@ PrescannedHtml prescan_html(std::string_view s, const PrescanLimits& limits)
             i = skip_past(s, lt + 2, '>');
             continue;
         }
-        if (next == '/' && !(lt + 2 < n && is_alpha(s[lt + 2]))) {
+        if (next == '/' && !(lt + 2 < n && is_ascii_letter(s[lt + 2]))) {
             i = (lt + 2 < n && s[lt + 2] == '>') ? lt + 3 : skip_past(s, lt + 2, '>');
             continue;
         }
-        if (next != '/' && !is_alpha(next)) {
+        if (next != '/' && !is_ascii_letter(next)) {
             out += "&lt;";
             i = lt + 1;
             continue;

@@ -18,7 +18,7 @@ constexpr char16_t windows_1252_c1[32] = {
 
 constexpr std::size_t max_entity_name = 32;
 
-bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+bool is_alnum(char c) { return is_ascii_letter(c) || is_ascii_digit(c); }
 
 bool is_xml_char(std::uint32_t code)
 {

@@ -2,6 +2,8 @@
 // SQLSTATE classification (see postgresql.hpp). Threading: pure functions, any thread.
 #include "store/db/postgresql.hpp"
 
+#include "core/text.hpp"
+
 #include <unordered_map>
 
 namespace feedkeeper::store::db::postgresql {
@@ -13,7 +15,6 @@ namespace {
     throw Error(Error::Kind::other, "", "postgresql: " + what);
 }
 
-bool is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 // PostgreSQL identifiers: letters, '_' and any non-ASCII byte first; then also digits and '$'.
 bool starts_identifier(char c) { return is_ascii_letter(c) || c == '_' || static_cast<unsigned char>(c) >= 0x80; }
