@@ -28,6 +28,7 @@ enum ClassHint : std::uint32_t {
     hint_paywall = 1u << 14,
     hint_tags = 1u << 15,      // tag and category lists
     hint_tools = 1u << 16,     // print / font-size / rating widgets
+    hint_screen_reader = 1u << 17, // sr-only, visually-hidden: text for screen readers alone (with hint_hidden)
     hint_body_strong = 1u << 24, // article-body, entry-content, post-content, story-body, …
     hint_body_weak = 1u << 25,   // article, content, entry, post, story, text, main
     hint_post = 1u << 26,        // article, entry, hentry, post, story: one post, not a page's content area

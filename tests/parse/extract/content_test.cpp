@@ -442,13 +442,18 @@ TEST(Extract, WordsLinkedInsideASentenceStayWhateverTheLinksAreNamed)
     // prune an element, but these are words of the sentence.
     const std::string sentence = "To many in <a class=\"meta-loc\" href=\"/topics/uk\">Britain</a>, the decision on Tuesday to charge eight of the most "
                                  "prominent editors was a <a class=\"popup\" href=\"javascript:void(0)\" onclick=\"return overlib('A note')\">dramatic step</a> "
-                                 "toward accountability for the tangled web of the phone hacking affair, which has run for years.";
+                                 "toward accountability for the tangled web of the phone hacking affair, which has run for <a class=\"hidden_link\" href=\"/topics/years\">seven years</a>.";
     const std::string shares = "<p><a class=\"share-facebook\" href=\"/s/f\">Facebook</a> · <a class=\"share-twitter\" href=\"/s/t\">Twitter</a></p>";
-    const ExtractedPage page = extract(page_around("<article><h1>Editors charged</h1><p>" + sentence + "</p><p>" + prose(1) + "</p><p>" + prose(2) + "</p>" + shares + "</article>"));
+    const std::string linked = "<p>The prosecutors published <a href=\"/charges.pdf\">their decision<span class=\"screen-reader-text\"> (opens in a new tab)</span></a> "
+                               "on Tuesday, with the names of the eight editors and the offences each of them is charged with.</p>";
+    const ExtractedPage page = extract(page_around("<article><h1>Editors charged</h1><p>" + sentence + "</p>" + linked + "<p>" + prose(1) + "</p><p>" + prose(2) + "</p>" + shares + "</article>"));
     EXPECT_EQ(page.status, PageStatus::article);
     EXPECT_TRUE(contains(page.body, "To many in Britain, the decision on Tuesday")) << page.body;
     EXPECT_TRUE(contains(page.body, "was a dramatic step toward accountability"));
+    EXPECT_TRUE(contains(page.body, "which has run for seven years.")) << "a link styled not to look like one is words all the same";
     EXPECT_FALSE(contains(page.body, "Facebook")) << "share links side by side, with no word between them, are still named boilerplate";
+    EXPECT_TRUE(contains(page.body, "The prosecutors published their decision on Tuesday")) << "screen-reader-only text is no word of the sentence";
+    EXPECT_FALSE(contains(page.body, "new tab"));
 }
 
 TEST(Extract, ALabelsWordsInsideAParagraphOfProseAreWords)

@@ -21,6 +21,8 @@ TEST(ClassHints, MatchesWholeTokensNotSubstrings)
     EXPECT_NE(class_hints("site_header") & hint_header, 0u);
     EXPECT_NE(class_hints("jp-relatedposts") & hint_related, 0u);
     EXPECT_NE(class_hints("sr-only") & hint_hidden, 0u);           // a keyword across two tokens
+    EXPECT_NE(class_hints("screen-reader-text") & hint_screen_reader, 0u);
+    EXPECT_EQ(class_hints("hidden_link") & hint_screen_reader, 0u); // hidden, but not text for screen readers alone
     EXPECT_NE(class_hints("articleBody") & hint_body_strong, 0u);
 }
 
