@@ -251,7 +251,7 @@ Pruned Segmenter::prune_reason(std::uint32_t index, std::uint32_t hints, float& 
     // Names judge elements, not words in a sentence: an inline element between words (a glossary
     // link named "popup", a topic link named "meta" or "hidden_link") is part of its text run. Not
     // text for screen readers alone: "(opens in a new tab)" inside a link is still dropped.
-    const bool judged_by_name = (hints & hint_screen_reader) || !in_running_text(index);
+    const bool judged_by_name = !(node.modal || (hints & negative_hints)) || (hints & hint_screen_reader) || !in_running_text(index);
     if (judged_by_name && ((hints & hint_consent) || (by_name && (node.modal || (hints & hint_popup))))) {
         if (node.holds_blocks && node.chars > 0 && prose_share(index) >= tuning.dialog_max_prose_share)
             return Pruned::no;
