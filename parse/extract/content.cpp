@@ -382,9 +382,26 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
                 selected.candidates.push_back(static_cast<std::uint32_t>(b));
         }
     }
-    const std::uint32_t end = document[best].end;
+    // A story split over sibling boxes of one body name (the lede in one "articleBody", a figure or
+    // an ad, the rest in the next): the other parts are the story's too. Two posts' bodies never sit
+    // side by side under one parent: each is inside its own post.
+    std::vector<std::uint32_t> boxes { best };
+    if ((page.hints[best] & hint_body_strong) && !document[best].class_name.empty() && document[best].parent != no_node) {
+        const std::uint32_t parent = document[best].parent;
+        for (std::uint32_t at = parent + 1; at < document[parent].end; at = document[at].end) {
+            if (at != best && !document[at].is_text && document[at].tag == document[best].tag
+                && document[at].class_name == document[best].class_name && score[at] > 0)
+                boxes.push_back(at);
+        }
+    }
+    const auto in_boxes = [&](std::uint32_t owner) {
+        return std::any_of(boxes.begin(), boxes.end(), [&](std::uint32_t box) { return document.holds(box, owner); });
+    };
+    const std::size_t before_boxes = selected.candidates.size();
     for (std::uint32_t b = 0; b < page.blocks.size(); ++b) {
-        if (page.blocks[b].owner >= best && page.blocks[b].owner < end)
+        if (in_boxes(page.blocks[b].owner)
+            && std::find(selected.candidates.begin(), selected.candidates.begin() + static_cast<std::ptrdiff_t>(before_boxes), b)
+                == selected.candidates.begin() + static_cast<std::ptrdiff_t>(before_boxes))
             selected.candidates.push_back(b);
     }
     const std::size_t count = selected.candidates.size();

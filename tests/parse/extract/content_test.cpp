@@ -456,6 +456,23 @@ TEST(Extract, WordsLinkedInsideASentenceStayWhateverTheLinksAreNamed)
     EXPECT_FALSE(contains(page.body, "new tab"));
 }
 
+TEST(Extract, AStorySplitOverSiblingBodyBoxesIsOneBody)
+{
+    // The lede in one "articleBody", a figure, then the rest of the story in the next one; the
+    // headline sits in a box of its own, so no post holds them all.
+    const std::string lede = "CAIRO — The council voted on Tuesday to build the new bridge over the river, ending a dispute that had lasted for years.";
+    std::string rest;
+    for (int n = 2; n <= 7; ++n)
+        rest += "<p>" + prose(n) + "</p>";
+    const std::string html = page_around("<div class=\"headline-box\"><h1>Bridge vote set</h1></div><div class=\"column\"><div class=\"columnGroup\">"
+        "<div class=\"articleBody\"><p>" + lede + "</p></div><div class=\"articleInline\"><figure><img src=\"/a.jpg\"><figcaption>The bridge at dusk.</figcaption></figure></div>"
+        "<div class=\"articleBody\">" + rest + "</div></div></div>");
+    const ExtractedPage page = extract(html);
+    EXPECT_EQ(page.status, PageStatus::article);
+    EXPECT_TRUE(page.body.starts_with(lede + "\n\n" + prose(2))) << page.body.substr(0, 300);
+    EXPECT_TRUE(page.body.ends_with(prose(7)));
+}
+
 TEST(Extract, ALabelsWordsInsideAParagraphOfProseAreWords)
 {
     // An opening quote in italics that happens to say "also read": prose, not a "Read also" label.
