@@ -130,6 +130,13 @@ bool is_http_url(std::string_view text)
     return (scheme == "http" || scheme == "https") && !url_host(text).empty();
 }
 
+bool same_site(std::string_view a, std::string_view b)
+{
+    const auto bare = [](std::string host) { return host.starts_with("www.") ? host.substr(4) : host; };
+    const std::string host = bare(url_host(a));
+    return !host.empty() && host == bare(url_host(b));
+}
+
 bool same_origin_or_https_upgrade(std::string_view from, std::string_view to)
 {
     const std::string host = url_host(from);

@@ -21,6 +21,9 @@ bool is_http_url(std::string_view url);
 // Whether `to` has the origin of `from` (scheme, host, port; RFC 6454) or is its upgrade from http
 // on port 80 to https on 443: where a site's credentials and trust may follow a redirect.
 bool same_origin_or_https_upgrade(std::string_view from, std::string_view to);
+// Whether two absolute URLs are on one site: the same host, a leading "www." aside. False when
+// either has no host.
+bool same_site(std::string_view a, std::string_view b);
 
 // The identity form of an article URL: fragment, tracking parameters (utm_*, fbclid, gclid, …)
 // and default ports removed, scheme and host lower-cased. Returns the input unchanged if unparsable.

@@ -26,8 +26,7 @@ struct ImportedArticle {
 std::vector<std::string> record_keys(const ImportRecord& record)
 {
     std::vector<std::string> keys;
-    const auto strip_www = [](std::string host) { return host.starts_with("www.") ? host.substr(4) : host; };
-    if (record.status == "article" && is_http_url(record.canonical_url) && strip_www(url_host(record.canonical_url)) == strip_www(url_host(record.url))) {
+    if (record.status == "article" && is_http_url(record.canonical_url) && same_site(record.canonical_url, record.url)) {
         std::string canonical = normalize_url(record.canonical_url);
         const auto path_start = canonical.find('/', canonical.find("//") + 2);
         if (path_start != std::string::npos && path_start + 1 < canonical.size())

@@ -103,7 +103,6 @@ std::vector<std::string> identity_keys(const ArticleInput& input, const std::str
         const auto path_start = normalized.find('/', normalized.find("//") + 2);
         return path_start != std::string::npos && path_start + 1 < normalized.size();
     };
-    const auto strip_www = [](std::string host) { return host.starts_with("www.") ? host.substr(4) : host; };
     // Addresses other than the link itself identify the page only when it is an article with a
     // path of its own: soft 404s and paywalls that send every link to "/" or "/login", and such
     // pages' canonical URLs, must not merge distinct links into one article.
@@ -111,7 +110,7 @@ std::vector<std::string> identity_keys(const ArticleInput& input, const std::str
     const std::string& canonical = input.page.canonical_url;
     if (article && is_http_url(canonical)) {
         const std::string normalized = normalize_url(canonical);
-        if (has_path(normalized) && strip_www(url_host(canonical)) == strip_www(url_host(fetched_url)))
+        if (has_path(normalized) && same_site(canonical, fetched_url))
             add(normalized);
     }
     const std::string fetched_key = normalize_url(fetched_url);

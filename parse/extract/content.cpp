@@ -374,7 +374,8 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
     selected.in_headline_post = post != no_node && document.holds(post, best);
     // The post's own prose between its headline and the container comes first: the standfirst in
     // the post's header, the first part of a story split over sibling boxes.
-    if (selected.in_headline_post && best != post) {
+    const bool standfirst_taken = selected.in_headline_post && best != post;
+    if (standfirst_taken) {
         for (std::size_t b = headline.headline + 1; b < page.blocks.size() && page.blocks[b].owner < best; ++b) {
             const Block& block = page.blocks[b];
             if (weights[b] > 0 && reads_as_prose(block, gallery) && !block.foreign && !in_card[block.owner] && !in_section[b]
@@ -384,24 +385,19 @@ SelectedContent select_content(const HtmlDocument& document, const PageBlocks& p
     }
     // A story split over sibling boxes of one body name (the lede in one "articleBody", a figure or
     // an ad, the rest in the next): the other parts are the story's too. Two posts' bodies never sit
-    // side by side under one parent: each is inside its own post.
+    // side by side under one parent: each is inside its own post. When the standfirst above already
+    // took what lies between the headline and the container, only the parts after it are added.
     std::vector<std::uint32_t> boxes { best };
     if ((page.hints[best] & hint_body_strong) && !document[best].class_name.empty() && document[best].parent != no_node) {
         const std::uint32_t parent = document[best].parent;
-        for (std::uint32_t at = parent + 1; at < document[parent].end; at = document[at].end) {
+        for (std::uint32_t at = standfirst_taken ? document[best].end : parent + 1; at < document[parent].end; at = document[at].end) {
             if (at != best && !document[at].is_text && document[at].tag == document[best].tag
                 && document[at].class_name == document[best].class_name && score[at] > 0)
                 boxes.push_back(at);
         }
     }
-    const auto in_boxes = [&](std::uint32_t owner) {
-        return std::any_of(boxes.begin(), boxes.end(), [&](std::uint32_t box) { return document.holds(box, owner); });
-    };
-    const std::size_t before_boxes = selected.candidates.size();
     for (std::uint32_t b = 0; b < page.blocks.size(); ++b) {
-        if (in_boxes(page.blocks[b].owner)
-            && std::find(selected.candidates.begin(), selected.candidates.begin() + static_cast<std::ptrdiff_t>(before_boxes), b)
-                == selected.candidates.begin() + static_cast<std::ptrdiff_t>(before_boxes))
+        if (std::any_of(boxes.begin(), boxes.end(), [&](std::uint32_t box) { return document.holds(box, page.blocks[b].owner); }))
             selected.candidates.push_back(b);
     }
     const std::size_t count = selected.candidates.size();

@@ -241,8 +241,7 @@ std::string_view url_path_part(std::string_view url)
 // A link to a page above `page` on its site: the front page, the blog's or the section's.
 bool links_above(std::string_view link, std::string_view page)
 {
-    const auto bare_host = [](std::string host) { return host.starts_with("www.") ? host.substr(4) : host; };
-    if (link.empty() || page.empty() || bare_host(url_host(link)) != bare_host(url_host(page)))
+    if (!same_site(link, page))
         return false;
     const std::string_view above = url_path_part(link);
     const std::string_view path = url_path_part(page);

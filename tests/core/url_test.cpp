@@ -68,3 +68,13 @@ TEST(Url, SplitsHostSchemeAndPort)
     EXPECT_TRUE(is_http_url("https://example.com/"));
     EXPECT_FALSE(is_http_url("ftp://example.com/"));
 }
+
+TEST(Url, SameSiteMeansOneHostWithOrWithoutWww)
+{
+    EXPECT_TRUE(same_site("https://www.News.example/2012/a", "http://news.example/"));
+    EXPECT_TRUE(same_site("http://news.example/a", "http://news.example:8080/b")) << "the host, not the origin";
+    EXPECT_FALSE(same_site("http://news.example/a", "http://blog.news.example/a"));
+    EXPECT_FALSE(same_site("http://news.example/a", "http://news.example.org/a"));
+    EXPECT_FALSE(same_site("relative/path", "relative/path")) << "no host, no site";
+    EXPECT_FALSE(same_site("", ""));
+}
